@@ -1,7 +1,114 @@
 package msnscope.cli;
 
+import msnscope.dissect.spec.SpecException;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code msnscope COMMAND [options]}. User mistakes print one line and exit with 2; an unexpected failure
+ * prints one line and exits with 1 (the stack trace only with {@code MSNSCOPE_DEBUG=1}).
+ */
 public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("msnscope");
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        if (code != OK) {
+            System.exit(code);
+        }
+    }
+
+    static Map<String, Command> commands() {
+        Map<String, Command> commands = new LinkedHashMap<>();
+        for (Command c : List.<Command>of(new DissectCommand(), new BenchCommand())) {
+            commands.put(c.name(), c);
+        }
+        return commands;
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Map<String, Command> commands = commands();
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(overview(commands));
+            return args.length == 0 ? USAGE : OK;
+        }
+        if (args[0].equals("--version")) {
+            out.println("msnscope " + version());
+            return OK;
+        }
+        Command command = commands.get(args[0]);
+        if (command == null) {
+            err.println("msnscope: unknown command '" + args[0] + "' (try: " + String.join(", ", commands.keySet()) + ")");
+            return USAGE;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        Options options = command.options();
+        options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        try {
+            CommandLine line = new DefaultParser().parse(options, rest);
+            if (line.hasOption("help")) {
+                out.print(help(command, options));
+                return OK;
+            }
+            return command.run(line, out, err);
+        } catch (ParseException e) {
+            err.println("msnscope " + command.name() + ": " + e.getMessage() + " (see msnscope " + command.name() + " --help)");
+            return USAGE;
+        } catch (UsageException e) {
+            err.println("msnscope " + command.name() + ": " + e.getMessage());
+            return USAGE;
+        } catch (SpecException e) {
+            err.println("msnscope: dissectors: " + e.getMessage());
+            return USAGE;
+        } catch (Exception | Error e) {
+            err.println("msnscope " + command.name() + ": failed: " + e);
+            if (System.getenv("MSNSCOPE_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return FAILED;
+        }
+    }
+
+    static String help(Command command, Options options) {
+        StringWriter sw = new StringWriter();
+        HelpFormatter f = new HelpFormatter();
+        f.setWidth(100);
+        f.printHelp(new PrintWriter(sw), 100, "msnscope " + command.name() + " " + command.usage(),
+                "\n" + command.description() + "\n\n", options, 2, 4, "", false);
+        return sw.toString();
+    }
+
+    private static String overview(Map<String, Command> commands) {
+        StringBuilder sb = new StringBuilder("msnscope " + version()
+                + " — intercepting proxy and traffic analyzer for the MSN Messenger protocol\n\n"
+                + "usage: msnscope COMMAND [options]   (msnscope COMMAND --help for its options)\n\ncommands:\n");
+        for (Command c : commands.values()) {
+            sb.append(String.format("  %-10s %s%n", c.name(), c.description().lines().findFirst().orElse("")));
+        }
+        return sb.toString();
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

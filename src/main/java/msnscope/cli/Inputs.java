@@ -1,0 +1,92 @@
+package msnscope.cli;
+
+import msnscope.dissect.Dissector;
+import msnscope.dissect.SessionAssembler;
+import msnscope.dissect.spec.ProtocolSpec;
+import msnscope.dissect.spec.SpecLoader;
+import msnscope.transcript.TranscriptReader;
+import msnscope.wire.FramerLimits;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Options and file reading shared by the commands that read sessions. */
+final class Inputs {
+
+    private Inputs() {
+    }
+
+    static void addSpecOptions(Options o) {
+        o.addOption(Option.builder().longOpt("dissectors").hasArg().argName("DIR")
+                .desc("read protocol knowledge from DIR (default: ./dissectors, else the copy in the jar)").build());
+        o.addOption(Option.builder().longOpt("max-line").hasArg().argName("BYTES")
+                .desc("longest command line before it is split and flagged (default " + FramerLimits.DEFAULT.maxLineLength() + ")").build());
+        o.addOption(Option.builder().longOpt("max-payload").hasArg().argName("BYTES")
+                .desc("largest payload taken; larger declared lengths are flagged (default " + FramerLimits.DEFAULT.maxPayloadLength() + ")").build());
+    }
+
+    static ProtocolSpec spec(CommandLine line) {
+        return SpecLoader.load(line.hasOption("dissectors") ? Path.of(line.getOptionValue("dissectors")) : null);
+    }
+
+    static FramerLimits limits(CommandLine line) throws UsageException {
+        int maxLine = intOption(line, "max-line", FramerLimits.DEFAULT.maxLineLength());
+        int maxPayload = intOption(line, "max-payload", FramerLimits.DEFAULT.maxPayloadLength());
+        try {
+            return new FramerLimits(maxLine, maxPayload);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    static int intOption(CommandLine line, String name, int fallback) throws UsageException {
+        String v = line.getOptionValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " takes a whole number, not '" + v + "'");
+        }
+    }
+
+    static byte[] readFile(String name) throws UsageException {
+        Path p = Path.of(name);
+        if (!Files.exists(p)) {
+            throw new UsageException("cannot read " + name + ": no such file");
+        }
+        if (Files.isDirectory(p)) {
+            throw new UsageException("cannot read " + name + ": it is a directory");
+        }
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Session id of a file: its name without the extension. */
+    static String sessionId(String name) {
+        String base = Path.of(name).getFileName().toString();
+        int dot = base.lastIndexOf('.');
+        return dot > 0 ? base.substring(0, dot) : base;
+    }
+
+    /** Reads and dissects one session file (a transcript). */
+    static SessionAssembler dissectFile(String name, Dissector dissector, FramerLimits limits) throws UsageException {
+        byte[] data = readFile(name);
+        SessionAssembler session = new SessionAssembler(dissector, sessionId(name), limits);
+        String text = new String(data, StandardCharsets.UTF_8);
+        if (!TranscriptReader.looksLikeTranscript(text)) {
+            throw new UsageException(name + " is not a transcript (no 'C: ' or 'S: ' lines)");
+        }
+        new TranscriptReader(limits).read(text, session);
+        return session;
+    }
+}

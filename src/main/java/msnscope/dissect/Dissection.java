@@ -1,0 +1,148 @@
+package msnscope.dissect;
+
+import msnscope.dissect.spec.FormSpec;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One frame with everything the dissector says about it: the record behind every output format (the
+ * JSON Lines contract, the text view, transcripts, the index). Immutable but for warnings that only the
+ * end of the connection can give (an unanswered request), which the stream adds once at close.
+ */
+public final class Dissection {
+
+    private final String session;
+    private final String stream;
+    private final int seq;
+    private final Long timeMicros;
+    private final Direction direction;
+    private FormSpec.Role role;
+    private final Integer version;
+    private final String account;
+    private final Frame frame;
+    private final String command;
+    private final Long trid;
+    private final List<String> params;
+    private final String summary;
+    private final Map<String, Object> fields;
+    private final Integer replyTo;
+    private final FormSpec form;
+    private final List<Warning> warnings;
+
+    Dissection(String session, String stream, int seq, Long timeMicros, Direction direction, FormSpec.Role role,
+               Integer version, String account, Frame frame, String command, Long trid, List<String> params, String summary,
+               Map<String, Object> fields, Integer replyTo, FormSpec form, List<Warning> warnings) {
+        this.session = session;
+        this.stream = stream;
+        this.seq = seq;
+        this.timeMicros = timeMicros;
+        this.direction = direction;
+        this.role = role;
+        this.version = version;
+        this.account = account;
+        this.frame = frame;
+        this.command = command;
+        this.trid = trid;
+        this.params = List.copyOf(params);
+        this.summary = summary;
+        this.fields = Collections.unmodifiableMap(fields);
+        this.replyTo = replyTo;
+        this.form = form;
+        this.warnings = new ArrayList<>(warnings);
+    }
+
+    public String session() {
+        return session;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    /** 0-based position of the frame in its connection, both directions counted. */
+    public int seq() {
+        return seq;
+    }
+
+    /** Epoch microseconds, or null when the source has no times (a transcript). */
+    public Long timeMicros() {
+        return timeMicros;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    public FormSpec.Role role() {
+        return role;
+    }
+
+    /** Negotiated MSNP version number, or null when unknown. */
+    public Integer version() {
+        return version;
+    }
+
+    /** The account logged in on the connection when this frame passed, or null. */
+    public String account() {
+        return account;
+    }
+
+    public Frame frame() {
+        return frame;
+    }
+
+    /** Command or error code, or null when the line is not a command. */
+    public String command() {
+        return command;
+    }
+
+    public Long trid() {
+        return trid;
+    }
+
+    public List<String> params() {
+        return params;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    /** Decoded parameters and payload, by name; values are strings, numbers, booleans, lists or maps. */
+    public Map<String, Object> fields() {
+        return fields;
+    }
+
+    /** Seq of the request this frame answers, or null. */
+    public Integer replyTo() {
+        return replyTo;
+    }
+
+    /** The declared form the line matched, or null (garbage, unknown command). */
+    public FormSpec form() {
+        return form;
+    }
+
+    public List<Warning> warnings() {
+        return Collections.unmodifiableList(warnings);
+    }
+
+    /** A connection first taken for a notification server turns out to be a dispatch server. */
+    void relabel(FormSpec.Role newRole) {
+        this.role = newRole;
+    }
+
+    void addWarning(Warning w) {
+        warnings.add(w);
+    }
+
+    @Override
+    public String toString() {
+        return direction.transcriptPrefix() + ": " + frame + "  -- " + summary;
+    }
+}

@@ -1,0 +1,45 @@
+package msnscope.dissect;
+
+import msnscope.dissect.spec.FormSpec;
+import msnscope.dissect.spec.ProtocolSpec;
+
+import java.util.Map;
+
+/**
+ * The dissector for one protocol spec: shared, immutable, and the factory of per-connection
+ * {@link StreamDissector}s.
+ */
+public final class Dissector {
+
+    private final ProtocolSpec spec;
+    private final ParamDecoder params;
+    private final PayloadAnnotator payloads;
+    private final ChallengeVerifier challenges;
+
+    public Dissector(ProtocolSpec spec) {
+        this.spec = spec;
+        this.params = new ParamDecoder(spec.tables(), xml -> Map.of("xml", xml));
+        this.payloads = new PayloadAnnotator(spec);
+        this.challenges = new ChallengeVerifier(spec.challenge(), Map.of());
+    }
+
+    public StreamDissector stream(SessionContext session, String streamId, FormSpec.Role initialRole) {
+        return new StreamDissector(this, session, streamId, initialRole);
+    }
+
+    public ProtocolSpec spec() {
+        return spec;
+    }
+
+    ParamDecoder params() {
+        return params;
+    }
+
+    PayloadAnnotator payloads() {
+        return payloads;
+    }
+
+    ChallengeVerifier challenges() {
+        return challenges;
+    }
+}

@@ -1,0 +1,673 @@
+package msnscope.dissect;
+
+import msnscope.dissect.spec.CommandSpec;
+import msnscope.dissect.spec.ErrorSpec;
+import msnscope.dissect.spec.FormSpec;
+import msnscope.dissect.spec.FormSpec.Role;
+import msnscope.dissect.spec.ParamSpec;
+import msnscope.dissect.spec.ParamType;
+import msnscope.dissect.spec.ProtocolSpec;
+import msnscope.dissect.spec.VersionRange;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+import msnscope.wire.PayloadOracle;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dissects the frames of one connection, both directions, in the order they crossed the wire. Keeps the
+ * connection's state (role, negotiated version, account, login stage, own status, outstanding requests
+ * and challenge) and turns each {@link Frame} into a {@link Dissection}.
+ *
+ * <p>Not thread-safe: one connection's frames come from one event loop. {@link #oracle()} gives the
+ * framers of this connection the payload rule for the version negotiated so far.
+ */
+public final class StreamDissector {
+
+    /** Frames kept for relabelling (a connection turns out to be a dispatch server only at its XFR NS). */
+    private static final int RELABEL_WINDOW = 64;
+    /** Outstanding requests kept per connection; older ones are reported unanswered early. */
+    private static final int MAX_PENDING = 10_000;
+
+    private final ProtocolSpec spec;
+    private final SessionContext session;
+    private final String streamId;
+    private final ParamDecoder params;
+    private final PayloadAnnotator payloads;
+    private final ChallengeVerifier challenges;
+
+    private int seq;
+    private Role role;
+    private boolean roleStated;
+    private int version;
+    private boolean versionInherited;
+    private VersionRange versionGuess = VersionRange.ALL;
+    private String account;
+    private String authStage;
+    private String status;
+    private String challenge;
+    private boolean closed;
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private final ArrayDeque<Pending> fifo = new ArrayDeque<>();
+    private final List<Dissection> early = new ArrayList<>();
+    private final List<Dissection> closeNotes = new ArrayList<>();
+
+    private static final class Pending {
+        final Dissection request;
+        final List<String> replies;
+        boolean answered;
+
+        Pending(Dissection request, List<String> replies) {
+            this.request = request;
+            this.replies = replies;
+        }
+
+        boolean acceptsReply(String cmd, boolean error) {
+            return error || replies == null || replies.contains(cmd);
+        }
+    }
+
+    public StreamDissector(Dissector dissector, SessionContext session, String streamId, Role initialRole) {
+        this.spec = dissector.spec();
+        this.session = session;
+        this.streamId = streamId;
+        this.params = dissector.params();
+        this.payloads = dissector.payloads();
+        this.challenges = dissector.challenges();
+        this.role = initialRole;
+        this.roleStated = initialRole != null;
+    }
+
+    /** The payload rule for this connection's framers, following the negotiated version. */
+    public PayloadOracle oracle() {
+        return (key, dir, tokens) -> spec.expectsPayload(key, dir, tokens, version);
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** Negotiated (or inherited) version, 0 when unknown. */
+    public int version() {
+        return version;
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public String authStage() {
+        return authStage;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public Dissection dissect(Frame frame, Direction dir, Long timeMicros) {
+        List<Warning> warnings = new ArrayList<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        frameWarnings(frame, warnings);
+        String line = frame.line();
+        String cmd = frame.command();
+        if (closed) {
+            warnings.add(new Warning(Warning.AFTER_CLOSE, "line after the connection was closed"));
+        }
+        if (cmd == null) {
+            String summary = frame.has(Frame.LINE_TOO_LONG)
+                    ? "Piece of a line longer than " + frame.lineLength() + " bytes"
+                    : "Not an MSNP command (" + frame.size() + " bytes)";
+            if (!frame.has(Frame.LINE_TOO_LONG)) {
+                warnings.add(new Warning(Warning.NOT_A_COMMAND, "line does not start with a command or error code"));
+            }
+            return record(frame, dir, timeMicros, null, null, List.of(), summary, fields, null, null, warnings);
+        }
+        String[] tokens = line.split(" ", -1);
+        boolean isError = frame.isError();
+        CommandSpec command = isError ? null : spec.command(cmd);
+        if (!isError && command == null) {
+            warnings.add(new Warning(Warning.UNKNOWN_COMMAND, cmd + " is not in dissectors/"));
+        }
+        if (role == null && dir == Direction.C2S) {
+            startRole(cmd, tokens, command);
+        }
+        FormSpec.Binding binding = isError ? select(spec.errorForms(), cmd, tokens, dir, warnings)
+                : command == null ? null : select(command.forms(), cmd, tokens, dir, warnings);
+        FormSpec form = binding == null ? null : binding.form();
+        if (role == null && form != null) {
+            guessRole(command, form, cmd, warnings);
+        }
+
+        Map<String, String> display = new HashMap<>();
+        Long trid = null;
+        if (binding != null) {
+            trid = decodeParams(binding, fields, display, warnings);
+        } else if (tokens.length > 1 && isDigits(tokens[1])) {
+            trid = parseTrid(tokens[1]);
+        }
+
+        String errorText = null;
+        if (isError) {
+            int code = Integer.parseInt(cmd);
+            ErrorSpec e = spec.error(code);
+            errorText = e == null ? "error " + code + " (not in dissectors/errors.yaml)"
+                    : code + " " + (e.name() == null ? "" : e.name() + ": ") + e.meaning();
+            if (e != null) {
+                if (e.name() != null) {
+                    fields.put("error-name", e.name());
+                }
+                fields.put("error-meaning", e.meaning());
+                if (e.disconnects()) {
+                    fields.put("error-disconnects", true);
+                }
+            }
+            warnings.add(new Warning(Warning.ERROR_REPLY, errorText));
+        }
+
+        String payloadSummary = null;
+        if (frame.hasPayload()) {
+            payloadSummary = payloads.annotate(frame, form, fields, warnings);
+        }
+
+        Integer replyTo = null;
+        Pending answered = dir == Direction.S2C ? matchRequest(cmd, trid, isError, form) : null;
+        if (answered != null) {
+            replyTo = answered.request.seq();
+            if (!answered.answered && timeMicros != null && answered.request.timeMicros() != null) {
+                fields.put("latency-us", timeMicros - answered.request.timeMicros());
+            }
+            answered.answered = true;
+            display.put("answers", answered.request.command() + (answered.request.trid() == null ? "" : " " + answered.request.trid()));
+        }
+        if (payloadSummary != null) {
+            display.put("payload", payloadSummary);
+        }
+        if (errorText != null) {
+            display.put("error", errorText);
+        }
+
+        updateState(cmd, tokens, dir, form, binding, frame, fields, warnings);
+
+        String summary = summarize(cmd, command, form, binding, display, isError, errorText, payloadSummary, tokens);
+        List<String> paramList = tokens.length > 1 ? List.of(tokens).subList(1, tokens.length) : List.of();
+        Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);
+
+        if (dir == Direction.C2S && form != null && trid != null && form.expectsReply()) {
+            Pending p = new Pending(d, form.replies());
+            if (form.fifo()) {
+                fifo.add(p);
+            } else {
+                Pending previous = pending.put(trid, p);
+                if (previous != null && !previous.answered) {
+                    reportUnanswered(previous, "another request reused TrID " + trid + " before a reply");
+                }
+            }
+            trimPending();
+        } else if (dir == Direction.C2S && form != null && form.fifo() && form.expectsReply()) {
+            fifo.add(new Pending(d, form.replies()));
+            trimPending();
+        }
+        return d;
+    }
+
+    /** The end of the connection: requests still waiting are marked unanswered. Idempotent. */
+    public List<Dissection> close() {
+        if (!closed) {
+            closed = true;
+            for (Pending p : pending.values()) {
+                if (!p.answered) {
+                    reportUnanswered(p, "no reply before the connection closed");
+                }
+            }
+            for (Pending p : fifo) {
+                if (!p.answered) {
+                    reportUnanswered(p, "no reply before the connection closed");
+                }
+            }
+            pending.clear();
+            fifo.clear();
+        }
+        return List.copyOf(closeNotes);
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    private void reportUnanswered(Pending p, String why) {
+        p.request.addWarning(new Warning(Warning.UNANSWERED,
+                p.request.command() + (p.request.trid() == null ? "" : " " + p.request.trid()) + " was not answered: " + why));
+        closeNotes.add(p.request);
+    }
+
+    private void trimPending() {
+        while (fifo.size() > MAX_PENDING) {
+            Pending p = fifo.poll();
+            if (!p.answered) {
+                reportUnanswered(p, "too many requests outstanding");
+            }
+        }
+        if (pending.size() > MAX_PENDING) {
+            Iterator<Pending> it = pending.values().iterator();
+            while (pending.size() > MAX_PENDING / 2 && it.hasNext()) {
+                Pending p = it.next();
+                it.remove();
+                if (!p.answered) {
+                    reportUnanswered(p, "too many requests outstanding");
+                }
+            }
+        }
+    }
+
+    private Pending matchRequest(String cmd, Long trid, boolean isError, FormSpec form) {
+        if (trid != null && trid != 0) {
+            Pending p = pending.get(trid);
+            if (p != null && p.acceptsReply(cmd, isError)) {
+                return p;
+            }
+        }
+        if (trid == null || trid == 0) {
+            for (Pending p : fifo) {
+                if (!p.answered && p.acceptsReply(cmd, false)) {
+                    fifo.remove(p);
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void frameWarnings(Frame frame, List<Warning> w) {
+        if (frame.has(Frame.BARE_LF)) {
+            w.add(new Warning(Warning.BARE_LF, "line ends with a bare LF instead of CR LF"));
+        }
+        if (frame.has(Frame.LINE_TOO_LONG)) {
+            w.add(new Warning(Warning.LINE_TOO_LONG, "line longer than the limit; split into pieces"));
+        }
+        if (frame.has(Frame.LINE_TRUNCATED)) {
+            w.add(new Warning(Warning.LINE_TRUNCATED, "the stream ended before the end of this line"));
+        }
+        if (frame.has(Frame.PAYLOAD_TRUNCATED)) {
+            w.add(new Warning(Warning.PAYLOAD_TRUNCATED, "the stream ended after " + frame.payloadLength() + " of "
+                    + frame.declaredLength() + " payload bytes"));
+        } else if (frame.hasPayload() && frame.payloadLength() != frame.declaredLength()) {
+            w.add(new Warning(Warning.PAYLOAD_LENGTH_MISMATCH, "declared " + frame.declaredLength() + " payload bytes, found "
+                    + frame.payloadLength()));
+        }
+        if (frame.has(Frame.PAYLOAD_TOO_LARGE)) {
+            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "declared payload length is above the limit; payload not taken, "
+                    + "framing resumes at the next line"));
+        }
+        byte[] line = frame.lineBytes();
+        if (!Text.isAscii(line, 0, line.length) && !Text.isUtf8(line, 0, line.length)) {
+            w.add(new Warning(Warning.INVALID_UTF8, "line is not valid UTF-8"));
+        }
+    }
+
+    /** The first client line says what the connection is: VER opens a DS/NS login, USR/ANS a switchboard. */
+    private void startRole(String cmd, String[] tokens, CommandSpec command) {
+        if (seq > 0) {
+            return;
+        }
+        if (cmd.equals("VER")) {
+            role = Role.NS;
+            roleStated = true;
+        } else if (cmd.equals("ANS") || (cmd.equals("USR") && tokens.length == 4 && !tokens[3].equals("I") && !tokens[3].equals("S")
+                && tokens[2].contains("@"))) {
+            role = Role.SB;
+            roleStated = true;
+        }
+    }
+
+    private void guessRole(CommandSpec command, FormSpec form, String cmd, List<Warning> warnings) {
+        Role guess = null;
+        if (command != null && command.switchboardOnly()) {
+            guess = Role.SB;
+        } else if (command != null && command.neverOnSwitchboard()) {
+            guess = Role.NS;
+        } else if (form.servers().size() == 1) {
+            guess = form.servers().iterator().next();
+        }
+        if (guess != null) {
+            role = guess;
+            warnings.add(new Warning(Warning.ROLE_GUESSED, "connection did not start with VER, USR or ANS (capture starts mid-session?): "
+                    + "role guessed as " + guess + " from " + cmd));
+        }
+    }
+
+    private FormSpec.Binding select(List<FormSpec> forms, String cmd, String[] tokens, Direction dir, List<Warning> warnings) {
+        List<FormSpec> byDir = filter(forms, f -> f.directions().contains(dir));
+        if (byDir.isEmpty()) {
+            warnings.add(new Warning(Warning.WRONG_DIRECTION, cmd + " is never sent " + (dir == Direction.C2S ? "by the client" : "by the server")));
+            byDir = forms;
+        }
+        List<FormSpec> byRole = role == null ? byDir : filter(byDir, f -> f.servers().contains(role));
+        if (byRole.isEmpty()) {
+            warnings.add(new Warning(Warning.WRONG_SERVER, cmd + " is not expected on a " + roleName(role) + " connection"));
+            byRole = byDir;
+        }
+        FormSpec.Binding best = null;
+        if (version > 0) {
+            List<FormSpec> byVersion = filter(byRole, f -> f.versions().contains(version));
+            best = best(byVersion, tokens);
+            if (best == null || !best.exact()) {
+                FormSpec.Binding other = best(byRole, tokens);
+                if (other != null && other.exact()) {
+                    warnings.add(new Warning(Warning.VERSION_MISMATCH, (byVersion.isEmpty() ? cmd + " is" : "this form of " + cmd + " is")
+                            + " not in MSNP" + version + " (declared for " + other.form().versions() + ")"));
+                    best = other;
+                } else if (best == null) {
+                    warnings.add(new Warning(Warning.VERSION_MISMATCH, cmd + " is not in MSNP" + version + " (declared for "
+                            + span(byRole) + ")"));
+                    best = other;
+                }
+            }
+        } else {
+            best = best(byRole, tokens);
+        }
+        if (best != null && !best.exact()) {
+            FormSpec.Binding any = best(byDir, tokens);
+            if (any != null && any.exact()) {
+                best = any;
+            } else {
+                warnings.add(new Warning(Warning.ARITY, cmd + " with " + (tokens.length - 1) + " parameters matches no declared form; closest: "
+                        + describe(best.form())));
+            }
+        }
+        if (best != null && best.exact() && version == 0 && !versionInherited) {
+            VersionRange narrowed = versionGuess.intersect(best.form().versions());
+            if (narrowed != null && !narrowed.equals(versionGuess)) {
+                versionGuess = narrowed;
+                warnings.add(new Warning(Warning.VERSION_GUESSED, "no VER seen on this connection: the commands so far fit " + narrowed));
+            }
+        }
+        return best;
+    }
+
+    private static String span(List<FormSpec> forms) {
+        int lo = VersionRange.MAX;
+        int hi = 0;
+        for (FormSpec f : forms) {
+            lo = Math.min(lo, f.versions().low());
+            hi = Math.max(hi, f.versions().high());
+        }
+        return lo > hi ? "no version" : new VersionRange(lo, hi).toString();
+    }
+
+    private static String describe(FormSpec f) {
+        StringBuilder sb = new StringBuilder(f.command().equals("ERR") ? "NNN" : f.command());
+        for (ParamSpec p : f.params()) {
+            sb.append(' ').append(p.name());
+            if (!p.literals().isEmpty()) {
+                sb.append('=').append(String.join("|", p.literals()));
+            }
+            switch (p.arity()) {
+                case OPTIONAL -> sb.append('?');
+                case ZERO_OR_MORE -> sb.append('*');
+                case ONE_OR_MORE -> sb.append('+');
+                default -> { }
+            }
+        }
+        return sb.append(" (").append(f.versions()).append(')').toString();
+    }
+
+    private static FormSpec.Binding best(List<FormSpec> forms, String[] tokens) {
+        FormSpec.Binding best = null;
+        for (FormSpec f : forms) {
+            FormSpec.Binding b = f.bind(tokens, 1);
+            if (best == null || b.score() > best.score()) {
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    private static List<FormSpec> filter(List<FormSpec> forms, java.util.function.Predicate<FormSpec> keep) {
+        List<FormSpec> out = new ArrayList<>(forms.size());
+        for (FormSpec f : forms) {
+            if (keep.test(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, Map<String, String> display, List<Warning> warnings) {
+        Long trid = null;
+        List<ParamSpec> ps = b.form().params();
+        for (int i = 0; i < ps.size(); i++) {
+            ParamSpec p = ps.get(i);
+            int n = b.count()[i];
+            if (n == 0) {
+                continue;
+            }
+            if (p.arity().repeats()) {
+                List<Object> values = new ArrayList<>(n);
+                StringBuilder shown = new StringBuilder();
+                for (int k = 0; k < n; k++) {
+                    ParamDecoder.Value v = params.decode(p, b.tokens()[b.start()[i] + k], fields);
+                    values.add(v.json());
+                    shown.append(k == 0 ? "" : " ").append(v.display());
+                    problem(p, v, warnings);
+                }
+                if (p.type() != ParamType.PREFIXED) {
+                    fields.put(p.name(), values);
+                }
+                display.put(p.name(), shown.toString());
+            } else {
+                String token = b.tokens()[b.start()[i]];
+                ParamDecoder.Value v = params.decode(p, token, fields);
+                problem(p, v, warnings);
+                if (p.type() != ParamType.PREFIXED) {
+                    fields.put(p.name(), v.json());
+                }
+                display.put(p.name(), v.display());
+                if (p.type() == ParamType.TRID && trid == null && v.json() instanceof Long l) {
+                    trid = l;
+                }
+            }
+        }
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            display.putIfAbsent(e.getKey(), String.valueOf(e.getValue()));
+        }
+        return trid;
+    }
+
+    private static void problem(ParamSpec p, ParamDecoder.Value v, List<Warning> warnings) {
+        if (v.problem() != null) {
+            warnings.add(new Warning(Warning.BAD_PARAMETER, p.name() + ": " + v.problem()));
+        }
+    }
+
+    private void updateState(String cmd, String[] t, Direction dir, FormSpec form, FormSpec.Binding binding, Frame frame,
+                             Map<String, Object> fields, List<Warning> warnings) {
+        switch (cmd) {
+            case "VER" -> {
+                if (dir == Direction.S2C && t.length > 2) {
+                    int v = versionNumber(t[2]);
+                    if (v > 0) {
+                        version = v;
+                        versionInherited = false;
+                        session.negotiated(v);
+                    }
+                }
+            }
+            case "CVR" -> {
+                if (dir == Direction.C2S && t.length > 1 && t[t.length - 1].contains("@")) {
+                    setAccount(t[t.length - 1]);
+                }
+            }
+            case "USR" -> {
+                if (dir == Direction.C2S && t.length >= 5 && t[3].equals("I")) {
+                    setAccount(t[4]);
+                    authStage = t[2] + " initial";
+                } else if (dir == Direction.C2S && t.length >= 4 && t[3].equals("S")) {
+                    authStage = t[2] + " response";
+                } else if (dir == Direction.S2C && t.length >= 4 && t[2].equals("OK")) {
+                    setAccount(t[3]);
+                    authStage = "logged in";
+                } else if (dir == Direction.S2C && t.length >= 4 && t[3].equals("S")) {
+                    authStage = t[2] + " challenge";
+                } else if (dir == Direction.C2S && role == Role.SB && t.length >= 4) {
+                    setAccount(t[2]);
+                    inherit(t[3]);
+                    authStage = "switchboard cookie";
+                }
+            }
+            case "ANS" -> {
+                if (dir == Direction.C2S && t.length >= 4) {
+                    setAccount(t[2]);
+                    inherit(t[3]);
+                    authStage = "switchboard cookie";
+                }
+            }
+            case "CHG" -> {
+                if (t.length > 2) {
+                    status = t[2];
+                }
+            }
+            case "CHL" -> {
+                if (dir == Direction.S2C && t.length > 2) {
+                    challenge = t[t.length - 1];
+                }
+            }
+            case "QRY" -> {
+                if (dir == Direction.C2S && frame.hasPayload() && t.length > 2) {
+                    challenges.verify(challenge, t[2], frame.payload(), version, fields, warnings);
+                    challenge = null;
+                }
+            }
+            default -> { }
+        }
+        if (form != null && form.referral() != null && dir == Direction.S2C) {
+            String address = binding.token(form.referral().address());
+            String cookie = form.referral().cookie() == null ? null : binding.token(form.referral().cookie());
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put("kind", form.referral().kind());
+            ref.put("address", address);
+            if (cookie != null) {
+                ref.put("cookie", cookie);
+            }
+            fields.put("referral", ref);
+            session.referral(cookie, version);
+            Long trid = binding.token("trid") == null ? null : parseTrid(binding.token("trid"));
+            if (form.referral().kind().equals("NS") && role == Role.NS && trid != null && trid != 0 && !"0".equals(address)) {
+                relabel(Role.DS);
+            }
+        }
+    }
+
+    private void inherit(String cookie) {
+        if (version == 0) {
+            int v = session.versionForCookie(cookie);
+            if (v == 0) {
+                v = session.version();
+            }
+            if (v > 0) {
+                version = v;
+                versionInherited = true;
+            }
+        }
+    }
+
+    private void setAccount(String handle) {
+        String h = handle;
+        int semi = h.indexOf(';');
+        if (semi >= 0) {
+            h = h.substring(0, semi);
+        }
+        int colon = h.indexOf(':');
+        if (colon >= 0 && colon < h.indexOf('@')) {
+            h = h.substring(colon + 1);
+        }
+        if (h.contains("@")) {
+            account = h;
+            session.account(h);
+        }
+    }
+
+    private void relabel(Role newRole) {
+        role = newRole;
+        for (Dissection d : early) {
+            d.relabel(newRole);
+        }
+    }
+
+    private static int versionNumber(String token) {
+        if (token.startsWith("MSNP")) {
+            try {
+                return Integer.parseInt(token.substring(4));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private String summarize(String cmd, CommandSpec command, FormSpec form, FormSpec.Binding binding, Map<String, String> display,
+                             boolean isError, String errorText, String payloadSummary, String[] tokens) {
+        String s;
+        if (form != null && form.summary() != null) {
+            s = form.summary().render(display);
+        } else if (isError) {
+            s = "Error " + errorText;
+        } else {
+            String meaning = form != null && form.meaning() != null ? form.meaning()
+                    : command != null && command.meaning() != null ? command.meaning() : "Unknown command " + cmd;
+            StringBuilder sb = new StringBuilder(meaning);
+            if (tokens.length > 1) {
+                sb.append(':');
+                for (int i = 1; i < tokens.length; i++) {
+                    sb.append(' ').append(tokens[i]);
+                }
+            }
+            s = sb.toString();
+        }
+        if (isError && form != null && form.summary() != null && !s.contains(errorText)) {
+            s = "Error " + errorText + (s.isEmpty() ? "" : " — " + s);
+        }
+        if (payloadSummary != null && (form == null || form.summary() == null || !form.summary().names().contains("payload"))) {
+            s = s + " — " + payloadSummary;
+        }
+        return s;
+    }
+
+    private Dissection record(Frame frame, Direction dir, Long time, String cmd, Long trid, List<String> params, String summary,
+                              Map<String, Object> fields, Integer replyTo, FormSpec form, List<Warning> warnings) {
+        if (!roleStated && role != null) {
+            roleStated = true;
+        }
+        Dissection d = new Dissection(session.id(), streamId, seq++, time, dir, role, version == 0 ? null : version, account, frame,
+                cmd, trid, params, summary, fields, replyTo, form, warnings);
+        if (early.size() < RELABEL_WINDOW) {
+            early.add(d);
+        }
+        return d;
+    }
+
+    private static String roleName(Role r) {
+        return switch (r) {
+            case DS -> "dispatch server";
+            case NS -> "notification server";
+            case SB -> "switchboard";
+        };
+    }
+
+    private static boolean isDigits(String s) {
+        return !s.isEmpty() && s.length() <= 10 && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static Long parseTrid(String s) {
+        return isDigits(s) ? Long.parseLong(s) : null;
+    }
+}

@@ -1,0 +1,191 @@
+package msnscope.transcript;
+
+import msnscope.wire.CommandKeys;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+import msnscope.wire.Framer;
+import msnscope.wire.FramerLimits;
+import msnscope.wire.PayloadOracle;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the wiki transcript format (see {@code captures/README.md}): {@code C: }/{@code S: } lines,
+ * {@code .. } continuations, payload lines rebuilt with CR LF to the declared length, narration lines
+ * as connection boundaries, and msnscope's {@code @@}/{@code C@}/{@code S@} extensions for bytes the
+ * plain format cannot hold.
+ */
+public final class TranscriptReader {
+
+    private static final Pattern OPENS = Pattern.compile("^Client opens a connection to (\\S+).*");
+    private static final Pattern HOST_PORT = Pattern.compile("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}");
+    private static final String CONTINUATION = ".. ";
+    private static final String PAYLOAD_BASE64 = "@@ payload-base64 ";
+    private static final String TIME = "@@ time ";
+    private static final String CONNECTION = "@@ connection ";
+
+    private final FramerLimits limits;
+
+    public TranscriptReader(FramerLimits limits) {
+        this.limits = limits;
+    }
+
+    /** True when the text looks like a transcript: some line starts with {@code C: } or {@code S: }. */
+    public static boolean looksLikeTranscript(String text) {
+        return Pattern.compile("^(C|S)[:@] ", Pattern.MULTILINE).matcher(text).find();
+    }
+
+    public void read(String text, TranscriptSink sink) {
+        List<String> lines = text.lines().toList();
+        PayloadOracle oracle = null;
+        boolean closedByNarration = false;
+        Long time = null;
+        int i = 0;
+        while (i < lines.size()) {
+            String line = lines.get(i++);
+            Matcher opens = OPENS.matcher(line);
+            if (opens.matches() || line.startsWith(CONNECTION)) {
+                if (oracle != null) {
+                    sink.close();
+                }
+                String target = opens.matches() ? opens.group(1) : line.substring(CONNECTION.length()).trim();
+                oracle = sink.open(HOST_PORT.matcher(target).matches() ? target : null);
+                closedByNarration = false;
+                continue;
+            }
+            if (line.startsWith("Client disconnects") || line.startsWith("Server disconnects")) {
+                closedByNarration = true;
+                continue;
+            }
+            if (line.startsWith(TIME)) {
+                time = parseTime(line.substring(TIME.length()).trim());
+                continue;
+            }
+            Direction dir = direction(line);
+            if (dir == null) {
+                continue;
+            }
+            boolean raw = line.charAt(1) == '@';
+            String body = line.substring(3);
+            while (!raw && i < lines.size() && lines.get(i).startsWith(CONTINUATION)) {
+                body = body + " " + lines.get(i++).substring(CONTINUATION.length());
+            }
+            if (oracle == null || (closedByNarration && dir == Direction.C2S && startsConnection(body))) {
+                if (oracle != null) {
+                    sink.close();
+                }
+                oracle = sink.open(null);
+                closedByNarration = false;
+            }
+            if (raw) {
+                for (Frame f : Framer.frameAll(Base64.getMimeDecoder().decode(body.trim()), dir, oracle, limits)) {
+                    sink.frame(dir, f, time);
+                }
+                time = null;
+                continue;
+            }
+            byte[] lineBytes = body.getBytes(StandardCharsets.UTF_8);
+            String command = commandOf(body);
+            int declared = declaredPayload(body, command, dir, oracle);
+            byte[] payload = null;
+            if (declared >= 0) {
+                if (i < lines.size() && lines.get(i).startsWith(PAYLOAD_BASE64)) {
+                    payload = Base64.getMimeDecoder().decode(lines.get(i++).substring(PAYLOAD_BASE64.length()).trim());
+                } else {
+                    int[] next = {i};
+                    payload = rebuildPayload(lines, next, declared);
+                    i = next[0];
+                }
+            }
+            sink.frame(dir, Frame.of(lineBytes, false, payload, declared, command, 0), time);
+            time = null;
+        }
+        if (oracle != null) {
+            sink.close();
+        }
+    }
+
+    private static Direction direction(String line) {
+        if (line.length() < 3 || line.charAt(2) != ' ' || (line.charAt(1) != ':' && line.charAt(1) != '@')) {
+            return null;
+        }
+        return switch (line.charAt(0)) {
+            case 'C' -> Direction.C2S;
+            case 'S' -> Direction.S2C;
+            default -> null;
+        };
+    }
+
+    /** After a disconnect narration, a client VER (login) or a switchboard USR/ANS opens the next connection. */
+    private static boolean startsConnection(String body) {
+        return body.startsWith("VER ") || body.startsWith("ANS ")
+                || (body.startsWith("USR ") && body.split(" ").length == 4 && body.contains("@"));
+    }
+
+    private static String commandOf(String body) {
+        if (body.length() >= 3 && (body.length() == 3 || body.charAt(3) == ' ')) {
+            String c = body.substring(0, 3);
+            return CommandKeys.of(c) == CommandKeys.NONE ? null : c;
+        }
+        return null;
+    }
+
+    private int declaredPayload(String body, String command, Direction dir, PayloadOracle oracle) {
+        if (command == null) {
+            return -1;
+        }
+        String[] tokens = body.split(" ", -1);
+        String last = tokens[tokens.length - 1];
+        if (tokens.length < 2 || last.isEmpty() || last.length() > 10 || !last.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        if (!oracle.expectsPayload(CommandKeys.of(command), dir, tokens.length)) {
+            return -1;
+        }
+        long n = Long.parseLong(last);
+        return n > limits.maxPayloadLength() ? -1 : (int) n;
+    }
+
+    /**
+     * Takes payload lines until the declared length is reached, joining them with CR LF; a payload that
+     * does not end in CR LF ends after its last line. If the lines cannot make the exact length, what was
+     * read stands and the frame shows the mismatch.
+     */
+    private static byte[] rebuildPayload(List<String> lines, int[] next, int declared) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared);
+        while (out.size() < declared && next[0] < lines.size()) {
+            String candidate = lines.get(next[0]);
+            byte[] b = candidate.getBytes(StandardCharsets.UTF_8);
+            if (out.size() > 0 && out.size() + b.length > declared && looksLikeTranscriptLine(candidate)) {
+                break;
+            }
+            next[0]++;
+            out.write(b, 0, b.length);
+            if (out.size() < declared) {
+                out.write('\r');
+                out.write('\n');
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean looksLikeTranscriptLine(String line) {
+        return direction(line) != null || line.startsWith("Client ") || line.startsWith("Server ") || line.startsWith("@@ ");
+    }
+
+    private static Long parseTime(String iso) {
+        try {
+            Instant t = Instant.parse(iso);
+            return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

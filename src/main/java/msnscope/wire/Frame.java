@@ -1,0 +1,165 @@
+package msnscope.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One MSNP frame exactly as it crossed the wire: a command line, its terminator, and for payload
+ * commands the payload bytes. Immutable; {@link #copyBytes()} gives back the original bytes, so
+ * encoding a frame is the identity.
+ *
+ * <p>A frame is also the unit the framer uses to report trouble without throwing: garbage, an
+ * over-long line, a payload cut short by the end of the stream. Those conditions are {@link #flags()};
+ * the dissector turns them into warnings.
+ */
+public final class Frame {
+
+    /** The line ended with a bare LF instead of CR LF (accepted, but peers may frame it differently). */
+    public static final int BARE_LF = 1;
+    /** The stream ended before the line's terminator. */
+    public static final int LINE_TRUNCATED = 1 << 1;
+    /** The stream ended before the declared payload was complete; the payload holds what arrived. */
+    public static final int PAYLOAD_TRUNCATED = 1 << 2;
+    /** A piece of a line longer than the line limit; the line is split into several such frames. */
+    public static final int LINE_TOO_LONG = 1 << 3;
+    /** The line declared a payload above the payload limit; the payload was not taken (resynchronised at the next line). */
+    public static final int PAYLOAD_TOO_LARGE = 1 << 4;
+    /** The line does not start with a command (three upper-case letters or a three-digit error code). */
+    public static final int NOT_A_COMMAND = 1 << 5;
+
+    private final byte[] bytes;
+    private final int lineLength;
+    private final int payloadOffset;
+    private final int declaredLength;
+    private final int flags;
+    private final String command;
+
+    Frame(byte[] bytes, int lineLength, int payloadOffset, int declaredLength, int flags, String command) {
+        this.bytes = bytes;
+        this.lineLength = lineLength;
+        this.payloadOffset = payloadOffset;
+        this.declaredLength = declaredLength;
+        this.flags = flags;
+        this.command = command;
+    }
+
+    /** The three-character command or error code, or null when the line does not start with one. */
+    public String command() {
+        return command;
+    }
+
+    /** True when the command is a three-digit error code. */
+    public boolean isError() {
+        return command != null && command.charAt(0) >= '0' && command.charAt(0) <= '9';
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    /** Total size in bytes: line, terminator and payload. */
+    public int size() {
+        return bytes.length;
+    }
+
+    /** The line's length in bytes, without its terminator. */
+    public int lineLength() {
+        return lineLength;
+    }
+
+    /** The command line decoded as UTF-8 (malformed bytes become U+FFFD), without its terminator. */
+    public String line() {
+        return new String(bytes, 0, lineLength, StandardCharsets.UTF_8);
+    }
+
+    /** The length the line declared for its payload, or -1 when the line carries none. */
+    public int declaredLength() {
+        return declaredLength;
+    }
+
+    /** True for a payload command, even one whose declared length is 0. */
+    public boolean hasPayload() {
+        return declaredLength >= 0;
+    }
+
+    /** Bytes of payload actually present (less than declared only when truncated). */
+    public int payloadLength() {
+        return declaredLength < 0 ? 0 : bytes.length - payloadOffset;
+    }
+
+    public byte[] payload() {
+        return declaredLength < 0 ? new byte[0] : Arrays.copyOfRange(bytes, payloadOffset, bytes.length);
+    }
+
+    public byte[] lineBytes() {
+        return Arrays.copyOf(bytes, lineLength);
+    }
+
+    /** The terminator as it arrived: CR LF, a bare LF, or nothing. */
+    public int terminatorLength() {
+        return (declaredLength < 0 ? bytes.length : payloadOffset) - lineLength;
+    }
+
+    /** The frame's exact original bytes (a copy). */
+    public byte[] copyBytes() {
+        return bytes.clone();
+    }
+
+    /** Read-only access for encoders that copy straight into a buffer. */
+    public byte byteAt(int index) {
+        return bytes[index];
+    }
+
+    /** Copies the original bytes to {@code dst}; used by encoders to avoid an extra array. */
+    public void copyTo(int srcOffset, byte[] dst, int dstOffset, int length) {
+        System.arraycopy(bytes, srcOffset, dst, dstOffset, length);
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+
+    /** Builds a frame from already-framed parts, e.g. a transcript line and its payload. */
+    public static Frame of(byte[] line, boolean bareLf, byte[] payload, int declaredLength, String command, int extraFlags) {
+        int terminator = bareLf ? 1 : 2;
+        int payloadLength = payload == null ? 0 : payload.length;
+        byte[] all = new byte[line.length + terminator + payloadLength];
+        System.arraycopy(line, 0, all, 0, line.length);
+        if (bareLf) {
+            all[line.length] = '\n';
+        } else {
+            all[line.length] = '\r';
+            all[line.length + 1] = '\n';
+        }
+        if (payloadLength > 0) {
+            System.arraycopy(payload, 0, all, line.length + terminator, payloadLength);
+        }
+        int flags = extraFlags | (bareLf ? BARE_LF : 0) | (command == null ? NOT_A_COMMAND : 0);
+        return new Frame(all, line.length, line.length + terminator, payload == null ? -1 : declaredLength, flags, command);
+    }
+
+    /** Rebuilds a frame from its exact bytes by framing them again (for stored or base64 frames). */
+    public static Frame ofRaw(byte[] raw, int lineLength, int payloadOffset, int declaredLength, int flags, String command) {
+        return new Frame(raw.clone(), lineLength, payloadOffset, declaredLength, flags, command);
+    }
+
+    @Override
+    public String toString() {
+        return hasPayload() ? line() + " [+" + payloadLength() + " bytes]" : line();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Frame f && f.flags == flags && f.lineLength == lineLength
+                && f.declaredLength == declaredLength && Arrays.equals(f.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes) * 31 + flags;
+    }
+}
