@@ -87,6 +87,7 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         boolean arityOk = true;
         int mismatches = 0;
         int matchedLiterals = 0;
+        int misfits = 0;
         for (int i = 0; i < n; i++) {
             ParamSpec p = params.get(i);
             int remaining = tokens.length - cursor;
@@ -101,6 +102,9 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
             start[i] = cursor;
             count[i] = take;
             for (int k = 0; k < take; k++) {
+                if (!p.fits(tokens[cursor + k])) {
+                    misfits++;
+                }
                 if (!p.literals().isEmpty()) {
                     if (p.accepts(tokens[cursor + k])) {
                         matchedLiterals++;
@@ -114,18 +118,23 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         if (cursor < tokens.length) {
             arityOk = false;
         }
-        return new Binding(this, tokens, start, count, arityOk, mismatches, matchedLiterals);
+        return new Binding(this, tokens, start, count, arityOk, mismatches, matchedLiterals, misfits);
     }
 
     /** The result of {@link #bind}: which tokens each parameter took, and how well the form fits. */
     public record Binding(FormSpec form, String[] tokens, int[] start, int[] count, boolean arityOk,
-                          int literalMismatches, int literalMatches) {
+                          int literalMismatches, int literalMatches, int misfits) {
 
-        /** Higher is better: literals decide first, then arity, then how specific the form is. */
+        /**
+         * Higher is better: literals decide first, then arity, then tokens that fit their types, then how
+         * specific the form is.
+         */
         public int score() {
-            return (literalMismatches == 0 ? 1000 : 0) + (arityOk ? 100 : 0) + Math.min(literalMatches, 50);
+            return (literalMismatches == 0 ? 100_000 : 0) + (arityOk ? 10_000 : 0) - Math.min(misfits, 99) * 100
+                    + Math.min(literalMatches, 99);
         }
 
+        /** Literals and arity fit; a token of the wrong shape is reported as a bad parameter, not a mismatch. */
         public boolean exact() {
             return literalMismatches == 0 && arityOk;
         }

@@ -63,4 +63,25 @@ public record ParamSpec(String name, ParamType type, String table, List<String> 
     public boolean accepts(String token) {
         return literals.isEmpty() || literals.contains(token);
     }
+
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,20}");
+    private static final Pattern CAPS = Pattern.compile("\\d{1,20}(:\\d{1,20})?");
+    private static final Pattern GUID = Pattern.compile("\\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}?");
+    private static final Pattern PREFIXED = Pattern.compile("[A-Z]=.*");
+
+    /**
+     * Whether the token has the shape of this parameter's type; only types with an unmistakable shape
+     * are checked. Used to choose between forms that literals and arity cannot tell apart
+     * ({@code ADC … N=… F=…} vs {@code ADC … C=guid group-guid}).
+     */
+    public boolean fits(String token) {
+        return switch (type) {
+            case TRID, INT, LENGTH, UNIXTIME, LISTBITS -> DIGITS.matcher(token).matches();
+            case CAPS -> CAPS.matcher(token).matches();
+            case GUID -> GUID.matcher(token).matches();
+            case PREFIXED -> PREFIXED.matcher(token).matches();
+            case HOSTPORT -> token.equals("0") || token.lastIndexOf(':') > 0;
+            default -> true;
+        };
+    }
 }
