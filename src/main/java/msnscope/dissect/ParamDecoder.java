@@ -23,7 +23,6 @@ final class ParamDecoder {
         }
     }
 
-    private static final Pattern GUID = Pattern.compile("\\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}?");
     private static final Pattern HEX = Pattern.compile("(0x)?[0-9a-fA-F]+");
 
     private final TypeTables tables;
@@ -47,7 +46,7 @@ final class ParamDecoder {
             case STATUS, LIST, NETWORK, ENUM -> enumValue(p, token);
             case CAPS -> caps(p, token);
             case LISTBITS -> bits(p, token);
-            case GUID -> GUID.matcher(token).matches() ? Value.of(token, token)
+            case GUID -> ParamSpec.isGuid(token) ? Value.of(token, token)
                     : new Value(token, token, "'" + token + "' is not a GUID");
             case UNIXTIME -> unixTime(token);
             case LOCALE -> HEX.matcher(token).matches() ? Value.of(token, token)
@@ -130,7 +129,7 @@ final class ParamDecoder {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("value", value);
-        json.put("hex", String.format("0x%08X", value));
+        json.put("hex", hex8(value));
         String table = p.table() == null ? "caps" : p.table();
         List<String> flags = flagNames(table, value & 0x0FFFFFFFL);
         int nibble = (int) (value >>> 28);
@@ -144,8 +143,13 @@ final class ParamDecoder {
             Long e = parseUnsigned(ext);
             json.put("ext", e == null ? ext : e);
         }
-        String display = String.format("0x%08X", value) + (client != null ? " (" + client + ")" : "");
+        String display = hex8(value) + (client != null ? " (" + client + ")" : "");
         return Value.of(json, display);
+    }
+
+    private static String hex8(long v) {
+        String h = Long.toHexString(v).toUpperCase();
+        return "0x" + "00000000".substring(Math.min(8, h.length())) + h;
     }
 
     private Value bits(ParamSpec p, String token) {
@@ -176,7 +180,7 @@ final class ParamDecoder {
         for (int i = 0; i < 64 && rest != 0; i++) {
             long bit = 1L << i;
             if ((rest & bit) != 0) {
-                names.add(String.format("0x%X", bit));
+                names.add("0x" + Long.toHexString(bit).toUpperCase());
                 rest &= ~bit;
             }
         }
