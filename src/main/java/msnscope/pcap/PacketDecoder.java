@@ -124,16 +124,18 @@ final class PacketDecoder {
     }
 
     private boolean ipv4(RawPacket p, byte[] b, int ip, int end, long wireFromIp, TcpSegment seg) {
+        if (ip + 10 > end) {
+            return tooShort(p);
+        }
+        if ((b[ip + 9] & 0xFF) != IPPROTO_TCP) {
+            return false;
+        }
         if (ip + 20 > end) {
             return tooShort(p);
         }
         int ihl = (b[ip] & 0xF) * 4;
         int totalLength = Bytes.u16(b, ip + 2);
         int fragment = Bytes.u16(b, ip + 6);
-        int protocol = b[ip + 9] & 0xFF;
-        if (protocol != IPPROTO_TCP) {
-            return false;
-        }
         if ((fragment & 0x3FFF) != 0) {
             problems.count("IPv4 fragments of TCP skipped (IP fragment reassembly is not supported)", p.number);
             return false;
@@ -179,9 +181,9 @@ final class PacketDecoder {
                     if (h + 8 > end) {
                         return tooShort(p);
                     }
-                    if ((Bytes.u16(b, h + 2) & 0xFFF9) != 0) {
-                        if ((b[h] & 0xFF) == IPPROTO_TCP || (Bytes.u16(b, h + 2) & 0xFFF8) != 0) {
-                            problems.count("IPv6 fragments skipped (IP fragment reassembly is not supported)", p.number);
+                    if ((Bytes.u16(b, h + 2) & 0xFFF9) != 0) { // an offset or more fragments to come
+                        if ((b[h] & 0xFF) == IPPROTO_TCP) {
+                            problems.count("IPv6 fragments of TCP skipped (IP fragment reassembly is not supported)", p.number);
                         }
                         return false;
                     }

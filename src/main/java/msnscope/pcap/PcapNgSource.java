@@ -159,6 +159,10 @@ final class PcapNgSource implements PacketSource {
 
     /** Fills {@code into} from a whole packet block; false if it cannot be used (already reported). */
     private boolean readPacket(RawPacket into, int type, byte[] b, int p, int len, long blockOffset) {
+        if (len < (type == SPB ? 16 : 32)) {
+            problems.add("packet block at offset " + blockOffset + " is too short (" + len + " bytes): skipped");
+            return false;
+        }
         return fill(into, type, b, p, len, len, blockOffset);
     }
 

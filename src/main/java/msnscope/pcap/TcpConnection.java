@@ -14,9 +14,13 @@ import msnscope.wire.Direction;
  *                           gets a {@code #2}, {@code #3}… suffix so ids stay unique within one result
  * @param client             the side that opened the connection (see {@link #clientKnownFromSyn})
  * @param server             the other side
- * @param clientKnownFromSyn true when the roles come from the handshake (a SYN or SYN-ACK was captured);
- *                           false when they were guessed by the heuristics of {@link PcapReader}
- *                           (MSNP ports, ports seen listening elsewhere, first line, port numbers)
+ * @param clientKnownFromSyn true when the roles come from the handshake: the SYN's sender is the client
+ *                           (or, with only the SYN-ACK captured, its receiver). False when they were
+ *                           guessed, in this order: the side on port 1863/1864 is the server; else the
+ *                           side on a port seen listening in another connection's handshake; else the
+ *                           side whose first line opens an MSNP session ({@code VER}, {@code USR},
+ *                           {@code ANS}) is the client; else the lower port is the server; else the
+ *                           first packet's sender is the client
  * @param chunks             the payload in capture-time order across both directions; the bytes of
  *                           one direction, concatenated, are that direction's stream minus any bytes
  *                           reported missing in {@code problems}

@@ -93,7 +93,7 @@ class PcapFormatsTest {
         write(w, flow.verExchange());
         PcapResult r = PcapReader.read(w.write(dir.resolve("ext.pcap")));
         assertVerExchange(r, flow);
-        assertEquals("[2001:db8:0:0:0:0:0:1]:50123-[2001:db8:0:0:0:0:0:2]:1863", r.connections().get(0).id());
+        assertEquals("[2001:db8::1]:50123-[2001:db8::2]:1863", r.connections().get(0).id());
     }
 
     @Test
@@ -195,6 +195,25 @@ class PcapFormatsTest {
         assertVerExchange(r, flow);
         assertEquals(List.of("2 IPv4 fragments of TCP skipped (IP fragment reassembly is not supported) (first: packet 8)"),
                 r.problems());
+    }
+
+    @Test
+    void ipv6FragmentsAreSkippedWithAProblemButAnAtomicFragmentIsRead() throws Exception {
+        TestFlow flow = TestFlow.ethernet("2001:db8::1", "2001:db8::2");
+        PcapTestWriter w = PcapTestWriter.pcap(1);
+        byte[][] frames = flow.verExchange();
+        write(w, frames);
+        byte[] tcp = TestPackets.tcp(50123, 1863, 5, 6, TestPackets.ACK, new byte[16]);
+        byte[] firstFragment = {6, 0, 0, 1, 0, 0, 0, 42}; // offset 0, more fragments
+        byte[] atomic = {6, 0, 0, 0, 0, 0, 0, 43}; // offset 0, no more: a whole packet
+        w.packet(T0 + 100, TestPackets.ethernet(TestPackets.ipv6("2001:db8::1", "2001:db8::2", 44, firstFragment, tcp)));
+        w.packet(T0 + 101, TestPackets.ethernet(TestPackets.ipv6("2001:db8::1", "2001:db8::2", 44, atomic,
+                TestPackets.tcp(50124, 1863, 777, 0, TestPackets.ACK, TestPackets.ascii("PNG\r\n")))));
+        PcapResult r = PcapReader.read(w.write(dir.resolve("frag6.pcap")));
+        assertEquals(List.of("1 IPv6 fragments of TCP skipped (IP fragment reassembly is not supported) (first: packet 8)"),
+                r.problems());
+        assertEquals(2, r.connections().size());
+        assertEquals("PNG\r\n", new String(r.connections().get(1).bytes(Direction.C2S), StandardCharsets.ISO_8859_1));
     }
 
     @Test
