@@ -21,7 +21,8 @@ import msnscope.wire.Direction;
  *   <li>Sequence numbers wrap at 2^32 transparently.</li>
  *   <li>Without a captured SYN (capture started mid-connection) a direction starts at the first sequence
  *       number seen in it.</li>
- *   <li>A SYN on a four-tuple whose connection was closed (FIN or RST) starts a new connection.</li>
+ *   <li>A SYN with a new initial sequence number on a four-tuple already used starts a new connection
+ *       (port reuse), whether or not the old one's end was captured.</li>
  * </ul>
  *
  * <p>Chunks are timed when their bytes became contiguous (never before the previous chunk of the same
@@ -100,13 +101,18 @@ public final class TcpReassembler {
         }
     }
 
-    /** A SYN on a closed connection with a different initial sequence number opens the next one. */
+    /**
+     * Whether a SYN (without ACK) opens a new connection on a four-tuple already seen: yes unless it
+     * repeats this side's SYN, or this side has sent nothing yet (the capture may hold the SYN-ACK before
+     * the SYN) on a connection still open. A SYN cannot come in the middle of a stream, so one after this
+     * side's data means the port was reused, even if the old connection's end was not captured.
+     */
     private static boolean isNewConnection(ConnectionState c, TcpSegment s) {
-        if (!c.closed()) {
-            return false;
-        }
         HalfStream h = c.halves[c.sideOf(s)];
-        return !h.startedBySyn() || h.initialSeq() != s.seq;
+        if (h.startedBySyn()) {
+            return h.initialSeq() != s.seq;
+        }
+        return h.started() || c.closed();
     }
 
     /**

@@ -229,6 +229,32 @@ class TcpReassemblerTest {
     }
 
     @Test
+    void aSynAfterDataOnTheSameFourTupleStartsTheNextConnectionEvenWithoutACapturedClose() {
+        fromClient(5000, 7000, PSH | ACK, "PNG\r\n"); // the end of an older connection, its close not captured
+        fromClient(1000, 0, SYN, "");
+        fromClient(1000, 0, SYN, ""); // retransmitted SYN: same connection
+        fromServer(9000, 1001, SYN | ACK, "");
+        fromClient(1001, 9001, PSH | ACK, "VER 1 MSNP8\r\n");
+
+        List<TcpConnection> all = reassembler.finish();
+        assertEquals(2, all.size());
+        assertEquals("PNG\r\n", text(all.get(0), Direction.C2S));
+        assertEquals("VER 1 MSNP8\r\n", text(all.get(1), Direction.C2S));
+        assertTrue(all.get(1).clientKnownFromSyn());
+    }
+
+    @Test
+    void aSynAckCapturedBeforeItsSynStaysOneConnection() {
+        fromServer(9000, 1001, SYN | ACK, "");
+        fromClient(1000, 0, SYN, "");
+        fromClient(1001, 9001, PSH | ACK, "VER 1 MSNP8\r\n");
+
+        TcpConnection c = only();
+        assertEquals("VER 1 MSNP8\r\n", text(c, Direction.C2S));
+        assertEquals(1863, c.server().getPort());
+    }
+
+    @Test
     void aSynAckAloneTellsWhoTheServerIs() {
         serverPort = 40000; // higher than the client's: the port rule would guess wrong
         clientPort = 30000;
