@@ -32,6 +32,9 @@ final class SafeXml {
     /** Deepest element nesting accepted; MSNP XML is at most about six levels deep. */
     static final int MAX_DEPTH = 64;
 
+    /** Longest parser message quoted in a problem: enough to say what and where, not a paragraph. */
+    private static final int MAX_MESSAGE = 120;
+
     private static final DocumentBuilderFactory FACTORY = newFactory();
 
     private SafeXml() {
@@ -71,9 +74,9 @@ final class SafeXml {
             return doc.getDocumentElement() == null ? new Parsed(null, "XML has no root element") : new Parsed(doc, null);
         } catch (SAXParseException e) {
             return new Parsed(null, "malformed XML at line " + e.getLineNumber() + ", column " + e.getColumnNumber()
-                    + ": " + Text.clip(String.valueOf(e.getMessage())));
+                    + ": " + Text.clip(String.valueOf(e.getMessage()), MAX_MESSAGE));
         } catch (Exception | StackOverflowError e) {
-            return new Parsed(null, "malformed XML: " + Text.clip(String.valueOf(e.getMessage())));
+            return new Parsed(null, "malformed XML: " + Text.clip(String.valueOf(e.getMessage()), MAX_MESSAGE));
         }
     }
 

@@ -11,7 +11,12 @@ final class Text {
 
     /** Shortens {@code s} for quoting in a problem sentence and makes control characters visible. */
     static String clip(String s) {
-        String shown = s.length() > CLIP ? s.substring(0, CLIP) + "…" : s;
+        return clip(s, CLIP);
+    }
+
+    /** As {@link #clip(String)}, keeping at most {@code max} characters. */
+    static String clip(String s, int max) {
+        String shown = s.length() > max ? s.substring(0, max) + "…" : s;
         StringBuilder sb = new StringBuilder(shown.length());
         for (int i = 0; i < shown.length(); i++) {
             char c = shown.charAt(i);
