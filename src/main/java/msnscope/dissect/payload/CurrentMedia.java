@@ -3,6 +3,7 @@ package msnscope.dissect.payload;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The text of a {@code <CurrentMedia>} element (§6.6): fields separated by the two characters backslash
@@ -19,6 +20,9 @@ public final class CurrentMedia {
     /** Most fields read; a real CurrentMedia has about ten. */
     static final int MAX_FIELDS = 64;
 
+    /** The two characters backslash and zero. */
+    private static final Pattern SEPARATOR = Pattern.compile(Pattern.quote("\\0"));
+
     private CurrentMedia() {
     }
 
@@ -27,7 +31,7 @@ public final class CurrentMedia {
         if (text == null || text.isEmpty()) {
             return b.build();
         }
-        List<String> parts = new ArrayList<>(Arrays.asList(text.split("\\\\0", -1)));
+        List<String> parts = new ArrayList<>(Arrays.asList(SEPARATOR.split(text, -1)));
         if (parts.size() > MAX_FIELDS) {
             b.problem("CurrentMedia has " + parts.size() + " fields; only the first " + MAX_FIELDS + " are read");
             parts = new ArrayList<>(parts.subList(0, MAX_FIELDS));

@@ -1,5 +1,6 @@
 package msnscope.dissect.payload;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ public final class DatacastMessage {
         if (data != null && MsnObject.looksLikeMsnObject(data)) {
             b.nest("data-msnobj", MsnObject.decode(data));
         }
-        List<String> mapProblems = new java.util.ArrayList<>();
+        List<String> mapProblems = new ArrayList<>();
         b.put("fields", FieldLines.toMap(lines.lines(), "datacast body", mapProblems));
         return b.problems(mapProblems).build();
     }

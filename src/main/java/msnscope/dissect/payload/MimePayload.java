@@ -88,7 +88,8 @@ public final class MimePayload {
             if (colon < 0) {
                 if (++noColon <= 3) {
                     problems.add("header line " + lineNo + " has no colon: \""
-                            + Text.clip(new String(p, pos, lineEnd - pos, StandardCharsets.UTF_8)) + "\"");
+                            + Text.clip(new String(p, pos, Math.min(lineEnd - pos, 4 * Text.CLIP),
+                            StandardCharsets.UTF_8)) + "\"");
                 }
             } else {
                 int valueStart = colon + 1;

@@ -11,6 +11,7 @@ import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.xml.sax.EntityResolver;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXParseException;
@@ -35,7 +36,12 @@ final class SafeXml {
     /** Longest parser message quoted in a problem: enough to say what and where, not a paragraph. */
     private static final int MAX_MESSAGE = 120;
 
-    private static final DocumentBuilderFactory FACTORY = newFactory();
+    /**
+     * One builder per thread, reset after each document: creating a builder costs more than parsing a
+     * typical payload. {@code reset()} keeps the factory's features but restores the default handlers
+     * (which print to stderr), so ours are set again before every parse.
+     */
+    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SafeXml::newBuilder);
 
     private SafeXml() {
     }
@@ -62,14 +68,13 @@ final class SafeXml {
     }
 
     private static Parsed parse(InputSource source) {
-        if (FACTORY == null) {
+        DocumentBuilder builder = BUILDER.get();
+        if (builder == null) {
             return new Parsed(null, "no safely configurable XML parser in this JDK");
         }
         try {
-            DocumentBuilder builder = FACTORY.newDocumentBuilder();
             builder.setErrorHandler(SILENT);
-            // Belt and braces: even if a DOCTYPE slipped through, nothing is ever fetched.
-            builder.setEntityResolver((publicId, systemId) -> new InputSource(new StringReader("")));
+            builder.setEntityResolver(NO_ENTITIES);
             Document doc = builder.parse(source);
             return doc.getDocumentElement() == null ? new Parsed(null, "XML has no root element") : new Parsed(doc, null);
         } catch (SAXParseException e) {
@@ -77,6 +82,8 @@ final class SafeXml {
                     + ": " + Text.clip(String.valueOf(e.getMessage()), MAX_MESSAGE));
         } catch (Exception | StackOverflowError e) {
             return new Parsed(null, "malformed XML: " + Text.clip(String.valueOf(e.getMessage()), MAX_MESSAGE));
+        } finally {
+            builder.reset();
         }
     }
 
@@ -112,6 +119,9 @@ final class SafeXml {
         return e.hasAttribute(name) ? e.getAttribute(name) : null;
     }
 
+    /** Belt and braces: even if a DOCTYPE slipped through, nothing is ever fetched. */
+    private static final EntityResolver NO_ENTITIES = (publicId, systemId) -> new InputSource(new StringReader(""));
+
     private static final ErrorHandler SILENT = new ErrorHandler() {
         @Override
         public void warning(SAXParseException e) {
@@ -126,6 +136,18 @@ final class SafeXml {
             throw e;
         }
     };
+
+    private static DocumentBuilder newBuilder() {
+        DocumentBuilderFactory factory = newFactory();
+        if (factory == null) {
+            return null;
+        }
+        try {
+            return factory.newDocumentBuilder();
+        } catch (ParserConfigurationException e) {
+            return null;
+        }
+    }
 
     private static DocumentBuilderFactory newFactory() {
         try {

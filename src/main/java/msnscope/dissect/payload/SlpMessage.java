@@ -73,13 +73,13 @@ public final class SlpMessage {
         b.problems(decoded.problems());
         String text = decoded.text();
         int lineEnd = text.indexOf('\n');
-        String startLine = (lineEnd < 0 ? text : text.substring(0, lineEnd)).replaceFirst("\r$", "");
+        String startLine = stripCr(lineEnd < 0 ? text : text.substring(0, lineEnd));
         b.put("start-line", startLine);
         startLine(startLine, b);
         String rest = lineEnd < 0 ? "" : text.substring(lineEnd + 1);
         int split = blankLine(rest);
         String headerText = split < 0 ? rest : rest.substring(0, split);
-        String bodyText = split < 0 ? "" : rest.substring(split).replaceFirst("^\r?\n", "");
+        String bodyText = split < 0 ? "" : skipLineEnd(rest, split);
         if (split < 0 && whole) {
             b.problem("SLP header block has no blank line");
         }
@@ -222,6 +222,22 @@ public final class SlpMessage {
             best = lf + 1;
         }
         return best;
+    }
+
+    private static String stripCr(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    /** The text after the line ending (CRLF or LF) that starts at {@code at}. */
+    private static String skipLineEnd(String s, int at) {
+        int i = at;
+        if (i < s.length() && s.charAt(i) == '\r') {
+            i++;
+        }
+        if (i < s.length() && s.charAt(i) == '\n') {
+            i++;
+        }
+        return s.substring(i);
     }
 
     private static String stripNuls(String s) {

@@ -6,6 +6,8 @@ final class Text {
     /** Longest excerpt of input quoted inside a problem sentence. */
     static final int CLIP = 40;
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private Text() {
     }
 
@@ -21,7 +23,7 @@ final class Text {
         for (int i = 0; i < shown.length(); i++) {
             char c = shown.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\x%02x", (int) c));
+                sb.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
             } else {
                 sb.append(c);
             }

@@ -38,10 +38,14 @@ public final class XmlPayload {
         if (bytes.length == 0) {
             return b.problem("XML payload is empty").build();
         }
-        SafeXml.Parsed parsed = SafeXml.parse(bytes);
         if (bytes.length > SafeXml.MAX_BYTES) {
-            return b.put("length", bytes.length).problem(parsed.error()).build();
+            return b.put("length", bytes.length).problem(SafeXml.parse(bytes).error()).build();
         }
+        if (!startsWithTag(bytes)) {
+            // Cheap early exit for binary or plain text: a parser would only say the same, slowly.
+            return b.put("length", bytes.length).problem("XML payload does not start with '<'").build();
+        }
+        SafeXml.Parsed parsed = SafeXml.parse(bytes);
         String hint = validHint(rootHint);
         boolean wrongRoot = parsed.ok() && hint != null
                 && !parsed.document().getDocumentElement().getTagName().equals(hint)
@@ -71,6 +75,15 @@ public final class XmlPayload {
             default -> b.put("text-length", root.getTextContent().length());
         }
         return b.build();
+    }
+
+    /** First byte after whitespace and an optional UTF-8 byte-order mark is '<'. */
+    private static boolean startsWithTag(byte[] b) {
+        int i = b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF ? 3 : 0;
+        while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+            i++;
+        }
+        return i < b.length && b[i] == '<';
     }
 
     /** A hint is used only if it is a plain element name: it is pasted into XML text. */
