@@ -3,6 +3,8 @@ package msnscope.dissect;
 import msnscope.dissect.spec.ParamSpec;
 import msnscope.dissect.spec.TypeTables;
 
+import msnscope.dissect.payload.UrlCodec;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +42,7 @@ final class ParamDecoder {
             case HOSTPORT -> hostPort(token);
             case HANDLE -> handle(p.name(), token, extra);
             case NICK, URLENC -> {
-                String d = Text.urlDecode(token);
+                String d = UrlCodec.decode(token).text();
                 yield Value.of(d, d);
             }
             case STATUS, LIST, NETWORK, ENUM -> enumValue(p, token);
@@ -203,7 +205,7 @@ final class ParamDecoder {
     }
 
     private Value msnObject(String token) {
-        String xml = Text.urlDecode(token);
+        String xml = UrlCodec.decode(token).text();
         Map<String, Object> decoded = msnObjects.decode(xml);
         Object creator = decoded.get("creator");
         Object type = decoded.get("type-name");
@@ -230,7 +232,7 @@ final class ParamDecoder {
             String v = token.substring(2);
             switch (token.charAt(0)) {
                 case 'N' -> extra.put("handle", v);
-                case 'F' -> extra.put("nick", Text.urlDecode(v));
+                case 'F' -> extra.put("nick", UrlCodec.decode(v).text());
                 case 'C' -> extra.put("contact", v);
                 default -> extra.put(token.substring(0, 1), v);
             }

@@ -9,9 +9,8 @@ import java.util.Set;
  * The body decoders by name, and the default choice of decoder by content type.
  *
  * <p>Names: {@code text}, {@code typing}, {@code datacast}, {@code emoticons}, {@code invite},
- * {@code fields} (headers-only and {@code Name: value} messages), {@code p2p}. The names are what the
- * {@code dissectors/payloads.yaml} declarations refer to; {@link #forContentType} is the built-in default
- * for when no declaration names one.
+ * {@code fields} (headers-only and {@code Name: value} messages), {@code p2p}. Which content type uses
+ * which decoder is declared once, in {@code dissectors/payloads.yaml} ({@code decode:}).
  */
 public final class BodyDecoders {
 
@@ -27,12 +26,6 @@ public final class BodyDecoders {
         BY_NAME.put("p2p", P2pMessage::decode);
     }
 
-    /** NS message types whose content is {@code Name: value} fields (§6.8). */
-    private static final Set<String> FIELD_TYPES = Set.of(
-            "text/x-msmsgsprofile", "text/x-msmsgsinitialmdatanotification", "text/x-msmsgsinitialemailnotification",
-            "text/x-msmsgsemailnotification", "text/x-msmsgsactivemailnotification", "text/x-msmsgsoimnotification",
-            "application/x-msmsgssystemmessage");
-
     private BodyDecoders() {
     }
 
@@ -42,19 +35,5 @@ public final class BodyDecoders {
 
     public static Optional<BodyDecoder> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
-    }
-
-    /** The decoder name for a lower-case media type (as {@link MimePayload#contentType()} gives it), if any. */
-    public static Optional<String> forContentType(String contentType) {
-        String name = switch (contentType) {
-            case "text/plain" -> "text";
-            case "text/x-msmsgscontrol" -> "typing";
-            case "text/x-msnmsgr-datacast" -> "datacast";
-            case "text/x-mms-emoticon", "text/x-mms-animemoticon" -> "emoticons";
-            case "text/x-msmsgsinvite" -> "invite";
-            case "application/x-msnmsgrp2p" -> "p2p";
-            default -> FIELD_TYPES.contains(contentType) ? "fields" : null;
-        };
-        return Optional.ofNullable(name);
     }
 }

@@ -2,7 +2,7 @@ package msnscope.dissect.payload;
 
 /**
  * A whole {@code MSG} payload: the MIME block by {@link MimePayload}, then the body by the decoder its
- * content type selects ({@link BodyDecoders}).
+ * content type selects (declared in {@code dissectors/payloads.yaml}, looked up by the caller).
  *
  * <p>Fields: those of {@link MimePayload#toDecoded()} ({@code content-type}, {@code charset},
  * {@code headers}, {@code body-length}, {@code line-endings}), then {@code decoder} (the body decoder's
@@ -11,11 +11,6 @@ package msnscope.dissect.payload;
 public final class MsgPayload {
 
     private MsgPayload() {
-    }
-
-    public static Decoded decode(byte[] payload) {
-        MimePayload mime = MimePayload.decode(payload);
-        return decode(mime, BodyDecoders.forContentType(mime.contentType()).orElse(null));
     }
 
     /** Decodes with the named body decoder ({@code null} or an unknown name: MIME fields only). */

@@ -10,7 +10,7 @@
  * first odd byte is useless on real traffic; what is wrong is reported instead. Sizes and counts are
  * bounded (see each class), so a hostile payload cannot make a result large.
  *
- * <p>Entry points: {@link msnscope.dissect.payload.MsgPayload#decode(byte[])} for a whole {@code MSG}
+ * <p>Entry points: {@link msnscope.dissect.payload.MsgPayload#decode(MimePayload, String)} for a whole {@code MSG}
  * payload, {@link msnscope.dissect.payload.XmlPayload#decode(byte[], String)} for XML payloads,
  * {@link msnscope.dissect.payload.MimePayload#replaceHeader(byte[], String, String)} for rewriting one
  * header byte-exactly.
