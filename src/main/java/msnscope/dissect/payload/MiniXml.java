@@ -188,7 +188,7 @@ final class MiniXml {
      * {@code null} when it names one this JDK does not have. A malformed declaration is left to the parser.
      */
     private static Charset declaredCharset(byte[] b, int off) {
-        if (!startsWith(b, off, "<?xml")) {
+        if (!startsWith(b, off, "<?xml") || b.length <= off + 5 || !isSpace((char) b[off + 5])) {
             return StandardCharsets.UTF_8;
         }
         int end = Math.min(b.length, off + 256);
@@ -343,7 +343,7 @@ final class MiniXml {
             String[] expected = {"version", "encoding", "standalone"};
             int next = 0;
             while (true) {
-                boolean spaced = skipSpace();
+                skipSpace();
                 if (s.startsWith("?>", pos)) {
                     pos += 2;
                     break;
@@ -357,7 +357,8 @@ final class MiniXml {
                 while (k < expected.length && !expected[k].equals(name)) {
                     k++;
                 }
-                if (!spaced || k == expected.length || next == 0 && k != 0) {
+                // Like the JDK parser, tolerate a missing space between two pseudo-attributes (not after "<?xml").
+                if (k == expected.length || next == 0 && k != 0) {
                     throw new Malformed(nameStart, next == 0 ? "XML declaration must start with version"
                             : "unexpected \"" + Text.clip(name) + "\" in the XML declaration");
                 }
@@ -368,7 +369,7 @@ final class MiniXml {
                 int valueAt = pos;
                 String value = quoted(false);
                 boolean valid = switch (name) {
-                    case "version" -> value.startsWith("1.") && value.length() > 2 && allDigits(value, 2);
+                    case "version" -> value.equals("1.0") || value.equals("1.1");
                     case "encoding" -> !value.isEmpty() && isAsciiLetter(value.charAt(0));
                     default -> value.equals("yes") || value.equals("no");
                 };
