@@ -95,9 +95,50 @@ public final class Redactor {
         return d.stream() + "-" + d.seq();
     }
 
-    /** Redacts and re-dissects with a fresh {@link SessionAssembler}, connection by connection in order. */
+    /**
+     * Redacts and dissects the result again with a fresh {@link SessionAssembler}. A session whose frames
+     * all have times and clean framing (a pcap import) is fed in capture-time order across connections,
+     * as it was first dissected; anything else connection by connection, as a transcript is read.
+     */
     public Result redact(List<ConnectionLog> connections, Dissector dissector, String sessionId, FramerLimits limits) {
         List<List<Frame>> frames = redactFrames(connections);
+        if (timedAndClean(connections, frames)) {
+            SessionAssembler interleaved = new SessionAssembler(dissector, sessionId, limits);
+            record Item(long time, int connection, int seq) {
+            }
+            List<Item> items = new ArrayList<>();
+            List<ConnectionLog> logs = new ArrayList<>();
+            for (int i = 0; i < connections.size(); i++) {
+                for (Dissection d : connections.get(i).frames()) {
+                    items.add(new Item(d.timeMicros(), i, d.seq()));
+                }
+            }
+            items.sort(Comparator.comparingLong(Item::time).thenComparingInt(Item::connection).thenComparingInt(Item::seq));
+            java.util.Map<Integer, ConnectionLog> opened = new HashMap<>();
+            for (Item it : items) {
+                ConnectionLog c = connections.get(it.connection);
+                ConnectionLog log = opened.computeIfAbsent(it.connection, k -> {
+                    ConnectionLog l = interleaved.openConnection(c.server(), c.client());
+                    logs.add(l);
+                    return l;
+                });
+                Dissection d = c.frames().get(it.seq);
+                interleaved.bytes(log, d.direction(), frames.get(it.connection).get(it.seq).copyBytes(), d.timeMicros());
+            }
+            for (ConnectionLog l : logs) {
+                interleaved.closeConnection(l);
+            }
+            // connections are numbered in order of their first frame; keep the original order and ids
+            List<ConnectionLog> inOrder = new ArrayList<>();
+            for (int i = 0; i < connections.size(); i++) {
+                if (opened.containsKey(i)) {
+                    inOrder.add(opened.get(i));
+                }
+            }
+            if (sameShape(connections, inOrder)) {
+                return result(inOrder);
+            }
+        }
         SessionAssembler again = new SessionAssembler(dissector, sessionId, limits);
         for (int i = 0; i < connections.size(); i++) {
             ConnectionLog c = connections.get(i);
@@ -108,8 +149,41 @@ public final class Redactor {
             }
             again.close();
         }
+        return result(again.connections());
+    }
+
+    private Result result(List<ConnectionLog> connections) {
         Map<String, Integer> counts = new LinkedHashMap<>(new java.util.TreeMap<>(counters));
-        return new Result(mode, again.connections(), Map.copyOf(notes), counts);
+        return new Result(mode, List.copyOf(connections), Map.copyOf(notes), counts);
+    }
+
+    /** Every frame timed, framed without trouble, and its payload complete: re-framing its bytes gives it back. */
+    private static boolean timedAndClean(List<ConnectionLog> connections, List<List<Frame>> frames) {
+        boolean any = false;
+        for (int i = 0; i < connections.size(); i++) {
+            for (Dissection d : connections.get(i).frames()) {
+                Frame f = frames.get(i).get(d.seq());
+                if (d.timeMicros() == null || f.flags() != 0 || f.terminatorLength() != 2
+                        || (f.hasPayload() && f.payloadLength() != f.declaredLength())) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** Same ids, servers and frame counts: the interleaved re-dissection matches the original layout. */
+    private static boolean sameShape(List<ConnectionLog> a, List<ConnectionLog> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).id().equals(b.get(i).id()) || a.get(i).frames().size() != b.get(i).frames().size()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The redacted frames, one list per connection, in the same order as the dissections. */
@@ -355,7 +429,7 @@ public final class Redactor {
             return false;
         }
         if (d.form() != null && d.form().payload() != null) {
-            return d.form().payload().equals("mime");
+            return d.form().payload().equals("mime") || d.form().payload().equals("routing");
         }
         byte[] p = f.payload();
         String head = latin1(p.length > 64 ? java.util.Arrays.copyOf(p, 64) : p).toLowerCase(Locale.ROOT);

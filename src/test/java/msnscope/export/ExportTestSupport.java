@@ -44,6 +44,36 @@ final class ExportTestSupport {
         return s;
     }
 
+    /** A pcap dissected as {@code msnscope dissect} does (capture-time order across connections). */
+    static SessionAssembler dissectPcap(java.nio.file.Path file) {
+        try {
+            msnscope.pcap.PcapResult capture = msnscope.pcap.PcapReader.read(file);
+            SessionAssembler session = new SessionAssembler(DISSECTOR, file.getFileName().toString().replace(".pcap", ""), FramerLimits.DEFAULT);
+            record Chunk(msnscope.pcap.TcpConnection connection, msnscope.pcap.TcpChunk chunk) {
+            }
+            List<Chunk> chunks = new ArrayList<>();
+            for (msnscope.pcap.TcpConnection c : capture.connections()) {
+                if (msnscope.pcap.MsnpDetector.looksLikeMsnp(c)) {
+                    for (msnscope.pcap.TcpChunk ch : c.chunks()) {
+                        chunks.add(new Chunk(c, ch));
+                    }
+                }
+            }
+            chunks.sort(java.util.Comparator.comparingLong(ch -> ch.chunk().timeMicros()));
+            java.util.Map<msnscope.pcap.TcpConnection, ConnectionLog> logs = new java.util.LinkedHashMap<>();
+            for (Chunk ch : chunks) {
+                ConnectionLog log = logs.computeIfAbsent(ch.connection(), c -> session.openConnection(
+                        c.server().getAddress().getHostAddress() + ":" + c.server().getPort(),
+                        c.client().getAddress().getHostAddress() + ":" + c.client().getPort()));
+                session.bytes(log, ch.chunk().dir(), ch.chunk().data(), ch.chunk().timeMicros());
+            }
+            logs.values().forEach(session::closeConnection);
+            return session;
+        } catch (msnscope.pcap.PcapFormatException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static String export(List<ConnectionLog> connections, String id, String format, RedactMode mode) {
         StringWriter w = new StringWriter();
         try {

@@ -45,6 +45,53 @@ class RedactorTest {
         return d.warnings().stream().map(Warning::code).toList();
     }
 
+    static Stream<Path> pcaps() {
+        return Stream.of(2, 8, 12).map(v -> Path.of("captures", "escargot-msnp" + v + ".pcap"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pcaps")
+    void redactedPcapSessionKeepsItsDissection(Path capture) {
+        List<ConnectionLog> original = ExportTestSupport.dissectPcap(capture).connections();
+        Set<String> secrets = secrets(original);
+        assertTrue(secrets.size() >= 3, "a login secret and cookies: " + secrets);
+        for (RedactMode mode : List.of(RedactMode.SECRETS, RedactMode.MESSAGES)) {
+            Redactor.Result r = new Redactor(SPEC, mode).redact(original, DISSECTOR, "p", FramerLimits.DEFAULT);
+            sameDissection(original, r.connections(), mode);
+            for (String format : List.of("transcript", "jsonl", "html")) {
+                String out = export(original, "p", format, mode);
+                for (String secret : secrets) {
+                    if (secret.length() >= 6) {
+                        assertFalse(out.contains(secret), format + " (" + mode + ") still holds the secret " + secret);
+                    }
+                }
+            }
+            // and the redacted transcript reads back to the same dissection
+            sameDissection(original, dissect("p", export(original, "p", "transcript", mode)).connections(), mode);
+        }
+    }
+
+    private static void sameDissection(List<ConnectionLog> original, List<ConnectionLog> again, RedactMode mode) {
+        assertEquals(original.size(), again.size(), "connections");
+        for (int c = 0; c < original.size(); c++) {
+            List<Dissection> a = original.get(c).frames();
+            List<Dissection> b = again.get(c).frames();
+            assertEquals(a.size(), b.size(), "frames of " + original.get(c).id());
+            for (int i = 0; i < a.size(); i++) {
+                Dissection x = a.get(i);
+                Dissection y = b.get(i);
+                assertEquals(x.command(), y.command(), "command of " + Redactor.key(x));
+                assertEquals(x.role(), y.role(), "role of " + Redactor.key(x));
+                assertEquals(x.version(), y.version(), "version of " + Redactor.key(x));
+                assertEquals(x.replyTo(), y.replyTo(), "reply pairing of " + Redactor.key(x));
+                assertFalse(codes(y).contains(Warning.PAYLOAD_LENGTH_MISMATCH), "length mismatch at " + Redactor.key(y) + ": " + y.frame());
+                if (!codes(x).contains(Warning.PAYLOAD_LENGTH_MISMATCH)) {
+                    assertEquals(codes(x), codes(y), "warnings of " + Redactor.key(x) + " changed by " + mode);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void redactedTranscriptRereadsCleanlyAndHoldsNoSecret(Path capture) {
