@@ -245,7 +245,7 @@ public final class HtmlExport {
         void diagram() {
             List<Lifeline> lanes = new ArrayList<>();
             Map<String, Lifeline> laneOf = new HashMap<>();
-            int gap = 230;
+            int gap = 250;
             int x = 110;
             lanes.add(new Lifeline("client", "Client", accountsLabel(), "client", x));
             Lifeline proxy = null;
@@ -347,29 +347,33 @@ public final class HtmlExport {
                         SessionMeta.Endpoints e = meta.endpoints(ev.c);
                         String href = ev.d == null ? null : "#" + Redactor.key(ev.d);
                         if (proxy != null) {
-                            arrow(client.x + 6, proxy.x - 6, y, "open " + k, "connect " + or(e.proxy(), "to msnscope"), href, gap);
-                            arrow(proxy.x + 6, sx - 1, y, "open " + k, label, href, gap * Math.max(1, (server.x - proxy.x) / gap));
+                            arrow(client.x + 6, proxy.x - 6, y, "open " + k, ev.c.id() + " · connect to " + or(e.proxy(), "msnscope"), null, href, gap);
+                            arrow(proxy.x + 6, sx - 1, y, "open " + k, label, null, href, server.x - proxy.x);
                         } else {
-                            arrow(client.x + 6, sx - 1, y, "open " + k, label, href, server.x - client.x);
+                            arrow(client.x + 6, sx - 1, y, "open " + k, label, null, href, server.x - client.x);
                         }
                     }
                     case Event.REFERRAL -> {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> ref = (Map<String, Object>) ev.d.fields().get("referral");
                         StringBuilder label = new StringBuilder();
-                        label.append(ev.d.command()).append(' ').append(ref.get("kind")).append(" → ").append(ref.get("address"));
+                        label.append(ev.d.command()).append(ev.d.trid() == null || ev.d.trid() == 0 ? "" : " " + ev.d.trid()).append(' ')
+                                .append(ref.get("kind"));
                         if (ref.get("cookie") != null) {
                             label.append(" · ").append(ref.get("cookie"));
                         }
                         if (ev.target != null) {
                             label.append(" ⇒ ").append(ev.target.id());
                         }
+                        String to = "to " + ref.get("address");
                         String href = "#" + Redactor.key(ev.d);
                         if (proxy != null) {
-                            arrow(sx - 1, proxy.x + 6, y, "ref " + k, label.toString(), href, gap);
-                            arrow(proxy.x - 6, client.x + 6, y, "ref " + k, "rewritten to msnscope", href, gap);
+                            arrow(sx - 1, proxy.x + 6, y, "ref " + k, label.toString(), to, href, gap);
+                            String via = ev.target == null ? null : meta.endpoints(ev.target).proxy();
+                            arrow(proxy.x - 6, client.x + 6, y, "ref " + k, via == null ? "rewritten to msnscope" : "rewritten to " + via,
+                                    null, href, gap);
                         } else {
-                            arrow(sx - 1, client.x + 6, y, "ref " + k, label.toString(), href, server.x - client.x);
+                            arrow(sx - 1, client.x + 6, y, "ref " + k, label.toString(), to, href, server.x - client.x);
                         }
                     }
                     default -> {
@@ -384,17 +388,21 @@ public final class HtmlExport {
             h.append("</svg>\n</div>\n</section>\n");
         }
 
-        void arrow(int x1, int x2, int y, String cls, String label, String href, int span) {
+        void arrow(int x1, int x2, int y, String cls, String label, String sub, String href, int span) {
             int maxChars = Math.max(12, Math.abs(span) / 7 - 4);
             h.append("<g class=\"arrow ").append(cls).append("\">");
             if (href != null) {
                 h.append("<a href=\"").append(esc(href)).append("\">");
             }
-            h.append("<title>").append(esc(label)).append("</title>");
+            h.append("<title>").append(esc(sub == null ? label : label + " " + sub)).append("</title>");
             h.append("<line x1=\"").append(x1).append("\" y1=\"").append(y).append("\" x2=\"").append(x2).append("\" y2=\"").append(y)
                     .append("\" marker-end=\"url(#ah)\"/>");
             h.append("<text x=\"").append((x1 + x2) / 2).append("\" y=\"").append(y - 6).append("\">").append(esc(shorten(label, maxChars)))
                     .append("</text>");
+            if (sub != null) {
+                h.append("<text class=\"sub\" x=\"").append((x1 + x2) / 2).append("\" y=\"").append(y + 13).append("\">")
+                        .append(esc(shorten(sub, maxChars + 4))).append("</text>");
+            }
             if (href != null) {
                 h.append("</a>");
             }
@@ -583,7 +591,7 @@ public final class HtmlExport {
                     h.append("<div class=\"redacted\"><span class=\"code\">redacted</span> ").append(esc(String.join("; ", notes))).append("</div>");
                 }
             }
-            payload(f);
+            payload(f, d.fields().get("payload"));
             h.append("</td></tr>\n");
         }
 
@@ -599,18 +607,63 @@ public final class HtmlExport {
         }
 
         void fields(Dissection d) {
-            if (d.fields().isEmpty()) {
-                return;
-            }
-            h.append("<dl class=\"fields\">");
+            boolean any = false;
             for (Map.Entry<String, Object> e : d.fields().entrySet()) {
+                if (e.getKey().equals("payload") && e.getValue() instanceof Map<?, ?>) {
+                    continue;
+                }
+                if (!any) {
+                    h.append("<dl class=\"fields\">");
+                    any = true;
+                }
                 h.append("<div><dt>").append(esc(e.getKey())).append("</dt><dd>").append(esc(shorten(TextFormat.render(e.getValue()), 400)))
                         .append("</dd></div>");
             }
-            h.append("</dl>");
+            if (any) {
+                h.append("</dl>");
+            }
         }
 
-        void payload(Frame f) {
+        /** The decoded payload as a nested list: maps become indented keys, short lists one line. */
+        void tree(Object value, int depth) {
+            if (value instanceof Map<?, ?> m) {
+                h.append("<dl class=\"tree\">");
+                int n = 0;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (++n > 200) {
+                        h.append("<div class=\"more\">… ").append(m.size() - 200).append(" more</div>");
+                        break;
+                    }
+                    boolean nested = depth < 6 && (e.getValue() instanceof Map<?, ?> mm && !mm.isEmpty()
+                            || e.getValue() instanceof List<?> l && l.stream().anyMatch(x -> x instanceof Map<?, ?>));
+                    h.append("<div").append(nested ? " class=\"nest\"" : "").append("><dt>").append(esc(String.valueOf(e.getKey()))).append("</dt><dd>");
+                    if (nested) {
+                        tree(e.getValue(), depth + 1);
+                    } else {
+                        h.append(esc(shorten(TextFormat.render(e.getValue()), 2000)));
+                    }
+                    h.append("</dd></div>");
+                }
+                h.append("</dl>");
+            } else if (value instanceof List<?> list) {
+                h.append("<ol class=\"tree\">");
+                int n = 0;
+                for (Object o : list) {
+                    if (++n > 200) {
+                        h.append("<li class=\"more\">… ").append(list.size() - 200).append(" more</li>");
+                        break;
+                    }
+                    h.append("<li>");
+                    tree(o, depth + 1);
+                    h.append("</li>");
+                }
+                h.append("</ol>");
+            } else {
+                h.append(esc(shorten(TextFormat.render(value), 2000)));
+            }
+        }
+
+        void payload(Frame f, Object decoded) {
             if (!f.hasPayload()) {
                 return;
             }
@@ -625,6 +678,12 @@ public final class HtmlExport {
                 h.append(" · ").append(esc(type));
             }
             h.append(text ? "" : " · binary").append("</summary>");
+            if (decoded instanceof Map<?, ?> m && !m.isEmpty()) {
+                h.append("<div class=\"decoded\"><div class=\"label\">decoded</div>");
+                tree(decoded, 0);
+                h.append("</div>");
+            }
+            int head = text ? -1 : mimeHead(p);
             if (p.length == 0) {
                 h.append("<pre class=\"empty\">(empty)</pre>");
             } else if (text) {
@@ -640,9 +699,15 @@ public final class HtmlExport {
                             .append(" more characters (full bytes in jsonl and transcripts)</span>");
                 }
                 h.append("</pre>");
+            } else if (head > 0) {
+                h.append("<pre>");
+                textPayload(new String(p, 0, head, StandardCharsets.US_ASCII));
+                h.append("</pre><pre class=\"hex\">");
+                hex(p, head);
+                h.append("</pre>");
             } else {
                 h.append("<pre class=\"hex\">");
-                hex(p);
+                hex(p, 0);
                 h.append("</pre>");
             }
             h.append("</details>");
@@ -662,9 +727,23 @@ public final class HtmlExport {
             }
         }
 
-        void hex(byte[] p) {
-            int n = Math.min(p.length, MAX_HEX_BYTES);
-            for (int off = 0; off < n; off += 16) {
+        /** Length of a leading ASCII MIME header block (through its blank line) before binary data, or -1. */
+        int mimeHead(byte[] p) {
+            int max = Math.min(p.length - 3, 4096);
+            for (int i = 0; i < max; i++) {
+                if (p[i] < 0x09 || p[i] > 0x7e) {
+                    return -1;
+                }
+                if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' && p[i + 3] == '\n') {
+                    return i + 4;
+                }
+            }
+            return -1;
+        }
+
+        void hex(byte[] p, int from) {
+            int n = Math.min(p.length, from + MAX_HEX_BYTES);
+            for (int off = from; off < n; off += 16) {
                 StringBuilder hex = new StringBuilder();
                 StringBuilder ascii = new StringBuilder();
                 for (int i = off; i < off + 16; i++) {
@@ -841,7 +920,7 @@ public final class HtmlExport {
             .bar{fill:var(--k);opacity:.22;stroke:var(--k);stroke-width:1}
             .arrow line{stroke:var(--k);stroke-width:1.6}.arrow.ref line{stroke-dasharray:6 4}
             .arrow text{font-size:11.5px;text-anchor:middle;fill:var(--ink);font-family:var(--mono)}
-            .arrow a:hover text{fill:var(--accent);text-decoration:underline}
+            .arrow a:hover text{fill:var(--accent);text-decoration:underline}.arrow text.sub{font-size:10.5px;fill:var(--muted)}
             .head{fill:var(--muted)}
             .close path{stroke:var(--k);stroke-width:2}.close text{font-size:11px;fill:var(--muted)}
             .filters{position:sticky;top:0;z-index:5;display:flex;gap:8px;align-items:center;flex-wrap:wrap;background:var(--bg);padding:8px 0}
@@ -877,6 +956,12 @@ public final class HtmlExport {
             .eol,.ctl{color:var(--muted);opacity:.55}.ctl{opacity:.9;color:var(--warn)}
             .hex .off{color:var(--muted)}.hex .asc{color:var(--muted)}
             .more{color:var(--muted);font-style:italic}
+            .decoded{margin:6px 0 0;padding:6px 10px;border:1px solid var(--line);border-radius:6px;background:var(--panel);font-size:12px}
+            .decoded .label{color:var(--muted);font-size:11px;text-transform:uppercase;letter-spacing:.05em;margin-bottom:2px}
+            dl.tree{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:1px 12px}
+            dl.tree>div{display:contents}dl.tree dt{color:var(--muted)}dl.tree dd{margin:0;font-family:var(--mono);font-size:11.5px;word-break:break-word}
+            dl.tree>div.nest>dd{border-left:2px solid var(--line);padding-left:8px}
+            ol.tree{margin:0;padding-left:18px}
             .none{color:var(--muted);padding:12px}
             footer{margin-top:28px;color:var(--muted);font-size:12px}
             """;
