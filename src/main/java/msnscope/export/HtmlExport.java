@@ -430,8 +430,9 @@ public final class HtmlExport {
                 n++;
             }
             if (timed) {
+                // stable: events at the same microsecond keep the order the connections list them in
                 List<Event> sorted = new ArrayList<>(out);
-                sorted.sort(Comparator.comparingLong(Event::order).thenComparingInt(e -> out.indexOf(e)));
+                sorted.sort(Comparator.comparingLong(Event::order));
                 return sorted;
             }
             return out;
@@ -910,6 +911,8 @@ public final class HtmlExport {
             .chip{display:inline-block;font-family:var(--mono);font-size:11.5px;font-weight:600;color:#fff;border-radius:4px;padding:0 6px;line-height:18px}
             .k0{--k:var(--k0)}.k1{--k:var(--k1)}.k2{--k:var(--k2)}.k3{--k:var(--k3)}.k4{--k:var(--k4)}.k5{--k:var(--k5)}.k6{--k:var(--k6)}.k7{--k:var(--k7)}
             .chip{background:var(--k)}
+            @media (prefers-color-scheme:dark){.chip{color:#111}}
+            @media print{.filters,details.payload:not([open]){display:none}body{max-width:none}}
             .hint{color:var(--muted);margin:-4px 0 8px}
             .svgwrap{background:var(--panel);border:1px solid var(--line);border-radius:10px;overflow-x:auto;padding:6px 0}
             svg.seq{display:block;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
