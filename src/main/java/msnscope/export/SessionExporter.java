@@ -62,7 +62,11 @@ public final class SessionExporter {
             case "jsonl" -> {
                 for (ConnectionLog c : view) {
                     for (Dissection d : c.frames()) {
-                        out.write(FrameJson.toLine(FrameJson.toMap(d)));
+                        java.util.Map<String, Object> json = FrameJson.toMap(d);
+                        if (redacted != null && !redacted.notes(d).isEmpty()) {
+                            json.put("redacted", redacted.notes(d));   // an extra after the contract's keys
+                        }
+                        out.write(FrameJson.toLine(json));
                         out.write('\n');
                     }
                 }

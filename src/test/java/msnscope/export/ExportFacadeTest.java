@@ -110,6 +110,8 @@ class ExportFacadeTest {
         assertTrue(r.changedFrames() > 0);
         assertThrows(IllegalArgumentException.class,
                 () -> new SessionExporter(DISSECTOR).export(s, null, "pdf", RedactMode.NONE, new StringWriter()));
+        String jsonl = export(s, "x", "jsonl", RedactMode.SECRETS);
+        assertTrue(jsonl.contains(",\"redacted\":[\"ticket → t=ticket-1&p=ticket-p-1\"]}"), "notes as an extra key");
         assertEquals(RedactMode.MESSAGES, RedactMode.parse("messages"));
         assertNull(RedactMode.parse("all"));
     }
