@@ -219,4 +219,37 @@ class DissectorTest {
         assertEquals(1, out.size());
         assertEquals(3, out.get(0).frame().payloadLength());
     }
+
+    @Test
+    void correctMsnp11ChallengeAnswerIsAccepted() {
+        Conversation c = new Conversation();
+        c.client("VER 1 MSNP11 CVR0");
+        c.server("VER 1 MSNP11");
+        c.server("CHL 0 22210219642164014968");
+        Dissection qry = c.client("QRY 9 PROD0090YUAUV{2B 32", "85ecb0db8f32113df79ce0892b9a102c");
+        assertTrue(qry.warnings().isEmpty(), qry.warnings().toString());
+        assertTrue(String.valueOf(qry.fields().get("answer-check")).startsWith("correct"), qry.fields().toString());
+        assertEquals(3, c.server("QRY 9").replyTo());
+    }
+
+    @Test
+    void wrongChallengeAnswerIsFlagged() {
+        Conversation c = new Conversation();
+        c.client("VER 1 MSNP11 CVR0");
+        c.server("VER 1 MSNP11");
+        c.server("CHL 0 22210219642164014968");
+        Dissection qry = c.client("QRY 9 PROD0090YUAUV{2B 32", "00000000000000000000000000000000");
+        assertTrue(warns(qry, Warning.CHALLENGE_WRONG), qry.warnings().toString());
+        assertTrue(qry.warnings().get(0).message().contains("85ecb0db8f32113df79ce0892b9a102c"));
+    }
+
+    @Test
+    void msnp8ChallengeUsesTheMd5Form() {
+        Conversation c = new Conversation();
+        c.client("VER 1 MSNP8 CVR0");
+        c.server("VER 1 MSNP8");
+        c.server("CHL 0 22299241447072743325");
+        Dissection qry = c.client("QRY 9 msmsgs@msnmsgr.com 32", "20dba7e6e9817826b9cd5240cc8add99");
+        assertTrue(qry.warnings().isEmpty(), qry.warnings().toString());
+    }
 }
