@@ -310,8 +310,7 @@ public final class StreamDissector {
             w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "declared payload length is above the limit; payload not taken, "
                     + "framing resumes at the next line"));
         }
-        byte[] line = frame.lineBytes();
-        if (!Text.isAscii(line, 0, line.length) && !Text.isUtf8(line, 0, line.length)) {
+        if (!frame.lineIsUtf8()) {
             w.add(new Warning(Warning.INVALID_UTF8, "line is not valid UTF-8"));
         }
     }
@@ -659,7 +658,7 @@ public final class StreamDissector {
     }
 
     private static boolean isDigits(String s) {
-        return !s.isEmpty() && s.length() <= 10 && s.chars().allMatch(c -> c >= '0' && c <= '9');
+        return ParamDecoder.isDigits(s, 10);
     }
 
     private static Long parseTrid(String s) {
