@@ -246,7 +246,7 @@ public final class HtmlExport {
             List<Lifeline> lanes = new ArrayList<>();
             Map<String, Lifeline> laneOf = new HashMap<>();
             int gap = 250;
-            int x = 110;
+            int x = 8 + boxWidth("Client", accountsLabel(), gap) / 2;
             lanes.add(new Lifeline("client", "Client", accountsLabel(), "client", x));
             Lifeline proxy = null;
             if (meta.proxied()) {
@@ -278,7 +278,7 @@ public final class HtmlExport {
 
             List<Event> events = events();
             int top = 70;
-            int row = 34;
+            int row = 38;
             int height = top + row * (events.size() + 1) + 30;
             h.append("<section id=\"diagram\">\n<h2>Sequence</h2>\n<p class=\"hint\">Connections and the referrals (")
                     .append("<code>XFR NS</code>, <code>XFR SB</code>, <code>RNG</code>) that led to them")
@@ -292,7 +292,7 @@ public final class HtmlExport {
                 h.append("<g class=\"lifeline ").append(l.cls).append("\" data-key=\"").append(esc(l.key)).append("\">");
                 h.append("<line x1=\"").append(l.x).append("\" y1=\"").append(top - 14).append("\" x2=\"").append(l.x).append("\" y2=\"")
                         .append(height - 10).append("\"/>");
-                int w = Math.max(120, Math.min(gap - 16, 8 * Math.max(l.title.length(), l.subtitle.length()) + 20));
+                int w = boxWidth(l.title, l.subtitle, gap);
                 h.append("<rect x=\"").append(l.x - w / 2).append("\" y=\"8\" width=\"").append(w).append("\" height=\"44\" rx=\"6\"/>");
                 h.append("<text x=\"").append(l.x).append("\" y=\"27\" class=\"title\">").append(esc(shorten(l.title, 28))).append("</text>");
                 h.append("<text x=\"").append(l.x).append("\" y=\"44\" class=\"sub\">").append(esc(shorten(l.subtitle, 30))).append("</text>");
@@ -386,6 +386,10 @@ public final class HtmlExport {
                 }
             }
             h.append("</svg>\n</div>\n</section>\n");
+        }
+
+        int boxWidth(String title, String subtitle, int gap) {
+            return Math.max(120, Math.min(gap - 16, 8 * Math.max(Math.min(title.length(), 28), Math.min(subtitle.length(), 30)) + 20));
         }
 
         void arrow(int x1, int x2, int y, String cls, String label, String sub, String href, int span) {
