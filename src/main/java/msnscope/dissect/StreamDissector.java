@@ -189,6 +189,9 @@ public final class StreamDissector {
                 fields.put("latency-us", timeMicros - answered.request.timeMicros());
             }
             answered.answered = true;
+            if (isError && ("USR".equals(answered.request.command()) || "ANS".equals(answered.request.command()))) {
+                authStage = "failed (" + cmd + ")";
+            }
             display.put("answers", answered.request.command() + (answered.request.trid() == null ? "" : " " + answered.request.trid()));
         }
         if (payloadSummary != null) {
@@ -502,7 +505,7 @@ public final class StreamDissector {
                     authStage = t[2] + " response";
                 } else if (dir == Direction.S2C && t.length >= 4 && t[2].equals("OK")) {
                     setAccount(t[3]);
-                    authStage = "logged in";
+                    authStage = role == Role.SB ? "joined switchboard" : "logged in";
                 } else if (dir == Direction.S2C && t.length >= 4 && t[3].equals("S")) {
                     authStage = t[2] + " challenge";
                 } else if (dir == Direction.C2S && role == Role.SB && t.length >= 4) {
@@ -512,7 +515,9 @@ public final class StreamDissector {
                 }
             }
             case "ANS" -> {
-                if (dir == Direction.C2S && t.length >= 4) {
+                if (dir == Direction.S2C && t.length >= 3 && t[2].equals("OK")) {
+                    authStage = "joined switchboard";
+                } else if (dir == Direction.C2S && t.length >= 4) {
                     setAccount(t[2]);
                     inherit(t[3]);
                     authStage = "switchboard cookie";
