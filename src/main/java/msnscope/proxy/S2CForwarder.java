@@ -1,0 +1,154 @@
+package msnscope.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+import msnscope.wire.Framer;
+import msnscope.wire.FramerLimits;
+import msnscope.wire.PayloadOracle;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The server-to-client direction of one connection: frames the bytes (the proxy must see whole referral
+ * lines to rewrite them) and forwards them in order, each frame's original bytes or its rewrite.
+ *
+ * <p><b>What is held back.</b> Only an incomplete line that could still become one the proxy may rewrite:
+ * one starting with a hold prefix ({@code XFR }, {@code RNG } — the commands that have referral forms in
+ * {@code dissectors/} — and {@code MSG } on notification connections with {@code --fix-client-ip}). Any
+ * other incomplete line and any partial payload is forwarded as soon as it arrives, so a server that
+ * writes text without LF and waits is never stalled, and a 64 KiB payload streams through. A held line is
+ * bounded by the framer limits (an over-long line is cut and forwarded as a flagged piece). The proxy
+ * never adds a timer: a server that stops in the middle of an {@code XFR} line stalls only that line.
+ *
+ * <p>Sans-I/O apart from buffers: output goes to a {@link Sink}. Not thread-safe (one event loop).
+ */
+final class S2CForwarder {
+
+    /** Where frames go: the forwarding write, the dissector, the rewrite decision. */
+    interface Sink {
+        /** Writes bytes to the client (takes ownership). */
+        void forward(ByteBuf bytes);
+
+        /** A complete frame; {@code rewritable} is false when some of it was already forwarded. Returns replacement bytes or null. */
+        byte[] frame(Frame frame, boolean rewritable);
+    }
+
+    /** An emptied buffer larger than this (after a big payload) is given back rather than kept. */
+    private static final int SHRINK_ABOVE = 64 * 1024;
+
+    private final ByteBufAllocator alloc;
+    private final Framer framer;
+    private final Sink sink;
+    private final byte[][] holdPrefixes;
+    private ByteBuf acc;
+    /** Bytes of the incomplete frame at acc's reader index already forwarded. */
+    private int forwarded;
+
+    S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, List<String> holdCommands, Sink sink) {
+        this.alloc = alloc;
+        this.framer = new Framer(Direction.S2C, oracle, limits);
+        this.sink = sink;
+        this.holdPrefixes = new byte[holdCommands.size()][];
+        for (int i = 0; i < holdCommands.size(); i++) {
+            holdPrefixes[i] = (holdCommands.get(i) + " ").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** New bytes from the server (takes ownership of {@code in}). */
+    void feed(ByteBuf in) {
+        try {
+            if (acc == null) {
+                acc = alloc.buffer(Math.max(256, in.readableBytes()));
+            }
+            acc.writeBytes(in);
+        } finally {
+            in.release();
+        }
+        drain(false);
+    }
+
+    /** The server closed its side: everything left is forwarded and framed as truncated. Idempotent. */
+    void finish() {
+        if (acc != null) {
+            drain(true);
+            release();
+        }
+    }
+
+    void release() {
+        if (acc != null) {
+            acc.release();
+            acc = null;
+        }
+    }
+
+    /** Bytes held (received, not yet forwarded); for tests and the memory bound. */
+    int held() {
+        return acc == null ? 0 : acc.readableBytes() - forwarded;
+    }
+
+    private void drain(boolean last) {
+        for (;;) {
+            int start = acc.readerIndex();
+            Frame f = framer.decode(acc);
+            if (f == null && last) {
+                f = framer.decodeLast(acc);
+            }
+            if (f == null) {
+                break;
+            }
+            complete(f, start);
+        }
+        int pending = acc.readableBytes();
+        if (pending > forwarded && !mustHold()) {
+            ByteBuf out = alloc.buffer(pending - forwarded);
+            out.writeBytes(acc, acc.readerIndex() + forwarded, pending - forwarded);
+            sink.forward(out);
+            forwarded = pending;
+        }
+        if (!acc.isReadable()) {
+            if (acc.capacity() > SHRINK_ABOVE) {
+                acc.release();
+                acc = null;
+            } else {
+                acc.clear();
+            }
+        } else {
+            acc.discardSomeReadBytes();
+        }
+    }
+
+    private void complete(Frame f, int start) {
+        byte[] replacement = sink.frame(f, forwarded == 0);
+        if (replacement != null && forwarded == 0) {
+            sink.forward(Unpooled.wrappedBuffer(replacement));
+        } else if (f.size() > forwarded) {
+            ByteBuf out = alloc.buffer(f.size() - forwarded);
+            out.writeBytes(acc, start + forwarded, f.size() - forwarded);
+            sink.forward(out);
+        }
+        forwarded = 0;
+    }
+
+    private boolean mustHold() {
+        int r = acc.readerIndex();
+        int n = Math.min(4, acc.readableBytes());
+        for (byte[] p : holdPrefixes) {
+            boolean match = true;
+            for (int i = 0; i < n; i++) {
+                if (acc.getByte(r + i) != p[i]) {
+                    match = false;
+                    break;
+                }
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
