@@ -458,7 +458,8 @@ final class Relay {
         }
         String reason = firstEvent == null ? "closed" : secondEvent == null ? firstEvent : firstEvent + ", then " + secondEvent;
         String account = stream == null ? null : stream.account();
-        log.info("{} {}{} {} -> {} closed: {} ({} bytes C->S, {} bytes S->C, {} frames)", conn.id(), conn.role(),
+        FormSpec.Role role = stream != null && stream.role() != null ? stream.role() : conn.role();
+        log.info("{} {}{} {} -> {} closed: {} ({} bytes C->S, {} bytes S->C, {} frames)", conn.id(), role,
                 account == null ? "" : " " + account, HostPortText.of(conn.client()), conn.upstreamName(), reason, c2sBytes, s2cBytes,
                 frames);
         server.listeners().connectionClosed(conn, reason);
