@@ -91,6 +91,10 @@ final class Relay {
         return upstream;
     }
 
+    long bytesFromServer() {
+        return s2cBytes;
+    }
+
     int heldS2C() {
         return s2c == null ? 0 : s2c.held();
     }

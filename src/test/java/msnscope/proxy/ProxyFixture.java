@@ -23,7 +23,8 @@ final class ProxyFixture implements AutoCloseable {
     static final class Events implements ProxyListener {
         final List<ProxyConnection> opened = new CopyOnWriteArrayList<>();
         final List<Referral> referrals = new CopyOnWriteArrayList<>();
-        final List<Dissection> frames = new CopyOnWriteArrayList<>();
+        /** The first frames (bounded: a flood test must not keep them all). */
+        final List<Dissection> frames = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         final Map<String, byte[]> rewrites = new ConcurrentHashMap<>();
         final Map<String, String> closed = new ConcurrentHashMap<>();
         private volatile CountDownLatch closeLatch = new CountDownLatch(0);
@@ -35,7 +36,7 @@ final class ProxyFixture implements AutoCloseable {
 
         @Override
         public void frame(ProxyConnection c, Dissection d, byte[] forwarded) {
-            if (frames.size() < 200_000) {
+            if (frames.size() < 20_000) {
                 frames.add(d);
             }
             if (forwarded != null) {
