@@ -39,7 +39,7 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
-        for (Command c : List.<Command>of(new DissectCommand(), new BenchCommand(), new ProxyCommand())) {
+        for (Command c : List.<Command>of(new DissectCommand(), new BenchCommand(), new ProxyCommand(), new ProxyBenchCommand())) {
             commands.put(c.name(), c);
         }
         return commands;
