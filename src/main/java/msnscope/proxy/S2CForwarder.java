@@ -44,9 +44,14 @@ final class S2CForwarder {
     private final Framer framer;
     private final Sink sink;
     private final byte[][] holdPrefixes;
+    /** The framer's input (it consumes as it frames, in its own way). */
     private ByteBuf acc;
-    /** Bytes of the incomplete frame at acc's reader index already forwarded. */
-    private int forwarded;
+    /** Received bytes not yet forwarded; its reader index is stream offset {@link #forwardedTotal}. */
+    private ByteBuf raw;
+    /** Stream offsets: bytes received, bytes forwarded, and the end of the last complete frame. */
+    private long receivedTotal;
+    private long forwardedTotal;
+    private long framedTotal;
 
     S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, List<String> holdCommands, Sink sink) {
         this.alloc = alloc;
@@ -61,10 +66,16 @@ final class S2CForwarder {
     /** New bytes from the server (takes ownership of {@code in}). */
     void feed(ByteBuf in) {
         try {
+            int n = in.readableBytes();
             if (acc == null) {
-                acc = alloc.buffer(Math.max(256, in.readableBytes()));
+                acc = alloc.buffer(Math.max(256, n));
             }
-            acc.writeBytes(in);
+            if (raw == null) {
+                raw = alloc.buffer(Math.max(256, n));
+            }
+            acc.writeBytes(in, in.readerIndex(), n);
+            raw.writeBytes(in, in.readerIndex(), n);
+            receivedTotal += n;
         } finally {
             in.release();
         }
@@ -75,8 +86,11 @@ final class S2CForwarder {
     void finish() {
         if (acc != null) {
             drain(true);
-            release();
+            if (raw != null && raw.isReadable()) {
+                forwardUpTo(receivedTotal);
+            }
         }
+        release();
     }
 
     void release() {
@@ -84,16 +98,19 @@ final class S2CForwarder {
             acc.release();
             acc = null;
         }
+        if (raw != null) {
+            raw.release();
+            raw = null;
+        }
     }
 
     /** Bytes held (received, not yet forwarded); for tests and the memory bound. */
     int held() {
-        return acc == null ? 0 : acc.readableBytes() - forwarded;
+        return (int) (receivedTotal - forwardedTotal);
     }
 
     private void drain(boolean last) {
         for (;;) {
-            int start = acc.readerIndex();
             Frame f = framer.decode(acc);
             if (f == null && last) {
                 f = framer.decodeLast(acc);
@@ -101,46 +118,60 @@ final class S2CForwarder {
             if (f == null) {
                 break;
             }
-            complete(f, start);
+            complete(f);
         }
-        int pending = acc.readableBytes();
-        if (pending > forwarded && !mustHold()) {
-            ByteBuf out = alloc.buffer(pending - forwarded);
-            out.writeBytes(acc, acc.readerIndex() + forwarded, pending - forwarded);
-            sink.forward(out);
-            forwarded = pending;
+        if (receivedTotal > forwardedTotal && (forwardedTotal > framedTotal || !mustHold())) {
+            forwardUpTo(receivedTotal);
         }
-        if (!acc.isReadable()) {
-            if (acc.capacity() > SHRINK_ABOVE) {
-                acc.release();
-                acc = null;
-            } else {
-                acc.clear();
+        compact(acc);
+        compact(raw);
+    }
+
+    private void complete(Frame f) {
+        long start = framedTotal;
+        framedTotal += f.size();
+        byte[] replacement = sink.frame(f, forwardedTotal <= start);
+        if (replacement != null && forwardedTotal <= start) {
+            forwardUpTo(start);
+            raw.skipBytes((int) (framedTotal - start));
+            forwardedTotal = framedTotal;
+            sink.forward(Unpooled.wrappedBuffer(replacement));
+        } else {
+            forwardUpTo(framedTotal);
+        }
+    }
+
+    /** Forwards the received bytes up to stream offset {@code end}, as they arrived. */
+    private void forwardUpTo(long end) {
+        int n = (int) (Math.min(end, receivedTotal) - forwardedTotal);
+        if (n > 0) {
+            sink.forward(raw.readBytes(n));
+            forwardedTotal += n;
+        }
+    }
+
+    private static void compact(ByteBuf b) {
+        if (b == null) {
+            return;
+        }
+        if (!b.isReadable()) {
+            b.clear();
+            if (b.capacity() > SHRINK_ABOVE) {
+                b.capacity(SHRINK_ABOVE);
             }
         } else {
-            acc.discardSomeReadBytes();
+            b.discardSomeReadBytes();
         }
     }
 
-    private void complete(Frame f, int start) {
-        byte[] replacement = sink.frame(f, forwarded == 0);
-        if (replacement != null && forwarded == 0) {
-            sink.forward(Unpooled.wrappedBuffer(replacement));
-        } else if (f.size() > forwarded) {
-            ByteBuf out = alloc.buffer(f.size() - forwarded);
-            out.writeBytes(acc, start + forwarded, f.size() - forwarded);
-            sink.forward(out);
-        }
-        forwarded = 0;
-    }
-
+    /** The incomplete frame (nothing of it forwarded yet) could still become a line the proxy rewrites. */
     private boolean mustHold() {
-        int r = acc.readerIndex();
-        int n = Math.min(4, acc.readableBytes());
+        int r = raw.readerIndex() + (int) (framedTotal - forwardedTotal);
+        int n = (int) Math.min(4, receivedTotal - framedTotal);
         for (byte[] p : holdPrefixes) {
             boolean match = true;
             for (int i = 0; i < n; i++) {
-                if (acc.getByte(r + i) != p[i]) {
+                if (raw.getByte(r + i) != p[i]) {
                     match = false;
                     break;
                 }
