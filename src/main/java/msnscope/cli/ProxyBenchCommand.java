@@ -92,8 +92,8 @@ final class ProxyBenchCommand implements Command {
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             HostPort echoAddr = new HostPort("127.0.0.1", ((InetSocketAddress) echo.localAddress()).getPort());
             HostPort listen = new HostPort("127.0.0.1", 0);
-            relay = new ProxyServer(ProxyConfig.of(listen, echoAddr).withDissect(false), spec, 1);
-            scope = new ProxyServer(ProxyConfig.of(listen, echoAddr), spec, 1);
+            relay = new ProxyServer(ProxyConfig.of(listen, echoAddr).withDissect(false), spec);
+            scope = new ProxyServer(ProxyConfig.of(listen, echoAddr), spec);
             int relayPort = relay.start().getPort();
             int scopePort = scope.start().getPort();
             out.printf("bench-proxy: %d s per measurement, %d connections x %d commands in flight; %d cores%n", seconds, connections,

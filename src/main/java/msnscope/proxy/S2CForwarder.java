@@ -10,6 +10,7 @@ import msnscope.wire.FramerLimits;
 import msnscope.wire.PayloadOracle;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -33,7 +34,10 @@ final class S2CForwarder {
         /** Writes bytes to the client (takes ownership). */
         void forward(ByteBuf bytes);
 
-        /** A complete frame; {@code rewritable} is false when some of it was already forwarded. Returns replacement bytes or null. */
+        /**
+         * A complete frame, in stream order. {@code rewritable}: it has not been forwarded yet and the returned
+         * bytes (or null: unchanged) are forwarded instead; otherwise it has already gone out and the result is ignored.
+         */
         byte[] frame(Frame frame, boolean rewritable);
     }
 
@@ -52,6 +56,8 @@ final class S2CForwarder {
     private long receivedTotal;
     private long forwardedTotal;
     private long framedTotal;
+    /** Complete frames forwarded but not yet handed to the dissector. */
+    private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
 
     S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, List<String> holdCommands, Sink sink) {
         this.alloc = alloc;
@@ -109,6 +115,12 @@ final class S2CForwarder {
         return (int) (receivedTotal - forwardedTotal);
     }
 
+    /**
+     * Frames what arrived. A frame that may be rewritten (it starts with a hold prefix and nothing of it
+     * was forwarded) is decided on at once, after everything before it went out and was dissected; all
+     * other bytes are forwarded in one write per read, and only then dissected, so dissection never
+     * delays them.
+     */
     private void drain(boolean last) {
         for (;;) {
             Frame f = framer.decode(acc);
@@ -118,27 +130,50 @@ final class S2CForwarder {
             if (f == null) {
                 break;
             }
-            complete(f);
+            long start = framedTotal;
+            framedTotal += f.size();
+            if (forwardedTotal <= start && holdable(f)) {
+                forwardUpTo(start);
+                observeWaiting();
+                byte[] replacement = sink.frame(f, true);
+                if (replacement != null) {
+                    raw.skipBytes((int) (framedTotal - start));
+                    forwardedTotal = framedTotal;
+                    sink.forward(Unpooled.wrappedBuffer(replacement));
+                } else {
+                    forwardUpTo(framedTotal);
+                }
+            } else {
+                waiting.add(f);
+            }
         }
         if (receivedTotal > forwardedTotal && (forwardedTotal > framedTotal || !mustHold())) {
             forwardUpTo(receivedTotal);
+        } else {
+            forwardUpTo(framedTotal);
         }
+        observeWaiting();
         compact(acc);
         compact(raw);
     }
 
-    private void complete(Frame f) {
-        long start = framedTotal;
-        framedTotal += f.size();
-        byte[] replacement = sink.frame(f, forwardedTotal <= start);
-        if (replacement != null && forwardedTotal <= start) {
-            forwardUpTo(start);
-            raw.skipBytes((int) (framedTotal - start));
-            forwardedTotal = framedTotal;
-            sink.forward(Unpooled.wrappedBuffer(replacement));
-        } else {
-            forwardUpTo(framedTotal);
+    /** Frames already forwarded, handed to the dissector in order. */
+    private void observeWaiting() {
+        for (Frame f; (f = waiting.poll()) != null; ) {
+            sink.frame(f, false);
         }
+    }
+
+    private boolean holdable(Frame f) {
+        if (f.size() < 4) {
+            return false;
+        }
+        for (byte[] p : holdPrefixes) {
+            if (f.byteAt(0) == p[0] && f.byteAt(1) == p[1] && f.byteAt(2) == p[2] && f.byteAt(3) == p[3]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Forwards the received bytes up to stream offset {@code end}, as they arrived. */
