@@ -14,7 +14,6 @@ import org.apache.commons.cli.Options;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -93,6 +92,10 @@ final class ProxyCommand implements Command {
         } catch (Exception e) {
             server.close();
             throw new UsageException("cannot listen on " + config.listen() + ": " + e.getMessage());
+        }
+        if (!bound.getAddress().isLoopbackAddress()) {
+            err.println("msnscope proxy: warning: listening on " + bound.getAddress().getHostAddress()
+                    + ", reachable from other machines; it relays only to " + config.upstream() + " and the servers it refers to");
         }
         err.println("msnscope proxy: listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
                 + ", upstream " + config.upstream() + "; point the client here (Ctrl-C to stop)");

@@ -30,7 +30,7 @@ final class Listeners implements ProxyListener {
 
     private void failed(ProxyListener l, RuntimeException e) {
         if (failed.add(l)) {
-            log.warn("listener {} failed ({}); the relay goes on", l.getClass().getSimpleName(), e.toString());
+            log.warn("listener {} failed ({}); the relay goes on", l.getClass().getName(), e.toString());
         }
     }
 

@@ -107,7 +107,7 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER, HIGH_WATER));
     }
 
-    /** Attaches a listener (console, recorder); call before {@link #start}. */
+    /** Attaches a listener (console, recorder); best before {@link #start}, so it sees every connection. */
     public ProxyServer addListener(ProxyListener l) {
         listeners.add(l);
         return this;

@@ -113,6 +113,13 @@ public final class RouteTable {
         if (r != null) {
             return r;
         }
+        for (Route mine : routes.values()) {
+            InetSocketAddress a = mine.listenAddress();
+            if (a.getPort() == upstream.port() && (upstream.host().equalsIgnoreCase("localhost")
+                    || a.getAddress() != null && upstream.host().equals(a.getAddress().getHostAddress()))) {
+                throw new RefusedException("the referral names msnscope's own listener " + upstream + " (a loop)");
+            }
+        }
         if (extraListeners >= maxListeners) {
             throw new RefusedException("listener limit reached (" + maxListeners + " extra listeners, --max-listeners)");
         }

@@ -219,10 +219,14 @@ final class MsnWorld implements AutoCloseable {
                 if (!c.role.equals("SB")) {
                     c.send("OUT");
                 } else if (c.sessionId != null) {
-                    for (Conn o : members(c.sessionId)) {
-                        if (o != c) {
-                            o.send("BYE " + c.handle);
-                        }
+                    List<Conn> members = members(c.sessionId);
+                    List<Conn> others;
+                    synchronized (members) {
+                        members.remove(c);
+                        others = new ArrayList<>(members);
+                    }
+                    for (Conn o : others) {
+                        o.send("BYE " + c.handle);
                     }
                 }
                 return false;
@@ -278,7 +282,12 @@ final class MsnWorld implements AutoCloseable {
             }
             case "MSG" -> {
                 byte[] payload = c.read(Integer.parseInt(t[t.length - 1]));
-                for (Conn o : members(c.sessionId)) {
+                List<Conn> members = members(c.sessionId);
+                List<Conn> others;
+                synchronized (members) {
+                    others = new ArrayList<>(members);
+                }
+                for (Conn o : others) {
                     if (o != c) {
                         o.sendPayload("MSG " + c.handle + " " + nick(c.handle), payload);
                     }
@@ -292,6 +301,7 @@ final class MsnWorld implements AutoCloseable {
         return true;
     }
 
+    /** The members of a switchboard session; synchronise on the list to use it. */
     private List<Conn> members(String sid) {
         return sessions.computeIfAbsent(sid, k -> new ArrayList<>());
     }
@@ -328,7 +338,10 @@ final class MsnWorld implements AutoCloseable {
         }
         c.handle = t[2];
         c.sessionId = "" + ids.incrementAndGet();
-        members(c.sessionId).add(c);
+        List<Conn> members = members(c.sessionId);
+        synchronized (members) {
+            members.add(c);
+        }
         c.key("SB:" + c.handle + ":" + t[3]);
         c.send("USR " + t[1] + " OK " + c.handle + " " + nick(c.handle));
         return true;

@@ -151,6 +151,13 @@ class ProxyRewriteTest {
     }
 
     @Test
+    void aReferralToTheProxyItselfIsRefused() {
+        routes.addMain(HostPort.parse("10.0.0.1:1863"), new InetSocketAddress("127.0.0.1", 1863));
+        ReferralRewriter.Result r = rewrite(11, "XFR 5 NS 127.0.0.1:1863 0 10.0.0.1:1863");
+        assertTrue(r.refusal().contains("own listener"), r.refusal());
+    }
+
+    @Test
     void cookiesExpire() throws InterruptedException {
         RouteTable quick = new RouteTable(0, 0, 4, 8, Duration.ofMillis(50));
         RouteTable.Route route = new RouteTable.Route(HostPort.parse("10.0.0.7:1864"), new InetSocketAddress(1), false, FormSpec.Role.SB);

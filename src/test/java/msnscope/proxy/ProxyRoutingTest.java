@@ -168,6 +168,31 @@ class ProxyRoutingTest {
     }
 
     @Test
+    void aListenerThatThrowsNeverBreaksTheRelay() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture()) {
+            fx.proxy.addListener(new ProxyListener() {
+                @Override
+                public void frame(ProxyConnection connection, msnscope.dissect.Dissection dissection, byte[] forwarded) {
+                    throw new IllegalStateException("listener bug");
+                }
+
+                @Override
+                public void referral(ProxyConnection connection, Referral referral) {
+                    throw new IllegalStateException("listener bug");
+                }
+            });
+            Conversation talk = new Conversation(fx);
+            Conversation.User alice = talk.login("alice@example.com", 11);
+            Conversation.User bob = talk.login("bob@example.com", 11);
+            talk.chat(alice, bob, false);
+            talk.logout(alice);
+            talk.logout(bob);
+            fx.events.awaitClosed(talk.clients.size(), 5000);
+            talk.assertByteExact();
+        }
+    }
+
+    @Test
     void theCommandLine() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
