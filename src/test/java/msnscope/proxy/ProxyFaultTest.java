@@ -1,6 +1,5 @@
 package msnscope.proxy;
 
-import msnscope.dissect.Dissection;
 import msnscope.dissect.spec.SpecLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -288,10 +287,5 @@ class ProxyFaultTest {
         byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
-    }
-
-    @SuppressWarnings("unused")
-    private static boolean isReferralFrame(Dissection d) {
-        return ReferralRewriter.isReferral(d);
     }
 }
