@@ -211,6 +211,51 @@ class ProxyFaultTest {
     }
 
     @Test
+    void aServerThatNeverReadsPausesTheClient() throws Exception {
+        AtomicLong sent = new AtomicLong();
+        byte[] line = ascii("MSG 1 U 4000\r\n" + "x".repeat(4000));
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (FakeServer server = new FakeServer((s, rec) -> done.await(20, java.util.concurrent.TimeUnit.SECONDS));
+             ScriptClient c = through(server.address())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    for (;;) {
+                        c.socket.getOutputStream().write(line);
+                        sent.addAndGet(line.length);
+                    }
+                } catch (IOException e) {
+                    // closed at the end
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            long before = -1;
+            long after = sent.get();
+            int still = 0;
+            long deadline = System.currentTimeMillis() + 7_000;
+            while (still < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(300);
+                before = after;
+                after = sent.get();
+                still = after == before && after > 0 ? still + 1 : 0;
+            }
+            assertEquals(before, after, "the client is paused once buffers are full");
+            assertTrue(after < 64L * 1024 * 1024, "bounded: " + after);
+            Relay r = proxy.relays().iterator().next();
+            boolean sawPaused = false;
+            for (int i = 0; i < 60 && !sawPaused; i++) {
+                assertTrue(r.upstreamChannel().unsafe().outboundBuffer().totalPendingWriteBytes() <= ProxyServer.HIGH_WATER + 128 * 1024);
+                sawPaused |= !r.clientChannel().config().isAutoRead();
+                Thread.sleep(20);
+            }
+            assertTrue(sawPaused, "reading from the client was paused");
+            c.close();
+            done.countDown();
+        }
+        reason();
+    }
+
+    @Test
     void anIdleConnectionIsNotTimedOut() throws Exception {
         try (FakeServer server = new FakeServer((s, rec) -> {
             String l = new String(FakeServer.read(s, 5, rec), StandardCharsets.US_ASCII);
