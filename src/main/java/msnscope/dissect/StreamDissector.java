@@ -229,6 +229,7 @@ public final class StreamDissector {
     public List<Dissection> close() {
         if (!closed) {
             closed = true;
+            closeNotes.clear();
             for (Pending p : pending.values()) {
                 if (!p.answered) {
                     reportUnanswered(p, "no reply before the connection closed");
@@ -252,7 +253,11 @@ public final class StreamDissector {
     private void reportUnanswered(Pending p, String why) {
         p.request.addWarning(new Warning(Warning.UNANSWERED,
                 p.request.command() + (p.request.trid() == null ? "" : " " + p.request.trid()) + " was not answered: " + why));
-        closeNotes.add(p.request);
+        // Only what close() finds is returned; requests dropped earlier by the bound are marked but not kept,
+        // so a peer that never answers cannot grow this list.
+        if (closed) {
+            closeNotes.add(p.request);
+        }
     }
 
     private void trimPending() {
