@@ -53,7 +53,8 @@ public final class Dissection {
         this.fields = Collections.unmodifiableMap(fields);
         this.replyTo = replyTo;
         this.form = form;
-        this.warnings = new ArrayList<>(warnings);
+        // A fresh ArrayList is the caller's own per-frame list, handed over; anything else is copied.
+        this.warnings = warnings.getClass() == ArrayList.class ? (ArrayList<Warning>) warnings : new ArrayList<>(warnings);
     }
 
     public String session() {

@@ -429,15 +429,25 @@ public final class StreamDissector {
         return sb.append(" (").append(f.versions()).append(')').toString();
     }
 
+    /** The best-scoring form (the first of equals), bound; only the winner is bound. */
     private static FormSpec.Binding best(List<FormSpec> forms, String[] tokens) {
-        FormSpec.Binding best = null;
-        for (FormSpec f : forms) {
-            FormSpec.Binding b = f.bind(tokens, 1);
-            if (best == null || b.score() > best.score()) {
-                best = b;
+        int n = forms.size();
+        if (n == 0) {
+            return null;
+        }
+        FormSpec best = forms.get(0);
+        if (n > 1) {
+            int bestScore = best.score(tokens, 1);
+            for (int i = 1; i < n; i++) {
+                FormSpec f = forms.get(i);
+                int score = f.score(tokens, 1);
+                if (score > bestScore) {
+                    best = f;
+                    bestScore = score;
+                }
             }
         }
-        return best;
+        return best.bind(tokens, 1);
     }
 
     private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, Map<String, String> display, List<Warning> warnings) {

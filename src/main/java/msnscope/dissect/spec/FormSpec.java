@@ -78,12 +78,36 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
      */
     public Binding bind(String[] tokens, int from) {
         int n = params.size();
-        int[] suffixMin = new int[n + 1];
-        for (int i = n - 1; i >= 0; i--) {
-            suffixMin[i] = suffixMin[i + 1] + params.get(i).arity().minimum();
-        }
         int[] start = new int[n];
         int[] count = new int[n];
+        int[] totals = new int[3];
+        int fit = fit(tokens, from, start, count, totals);
+        return new Binding(this, tokens, start, count, (fit & ARITY_OK) != 0, totals[0], totals[1], totals[2]);
+    }
+
+    /**
+     * {@link Binding#score()} of {@link #bind}{@code (tokens, from)}, without building the binding: used to
+     * choose among candidate forms, after which only the winner is bound.
+     */
+    public int score(String[] tokens, int from) {
+        int fit = fit(tokens, from, null, null, null);
+        return Binding.score((fit & ARITY_OK) != 0, (fit >>> 1) & 0x3FF, (fit >>> 11) & 0x3FF, fit >>> 21);
+    }
+
+    private static final int ARITY_OK = 1;
+
+    /**
+     * The assignment of {@link #bind}; fills {@code start} and {@code count} when given. Returns the fit
+     * packed: bit 0 arity ok, bits 1–10 literal mismatches, 11–20 literal matches, 21+ misfits (each
+     * count saturated at 1023; scores only look up to 99); {@code totals} gets the exact counts when given.
+     */
+    private int fit(String[] tokens, int from, int[] start, int[] count, int[] totals) {
+        List<ParamSpec> params = this.params;
+        int n = params.size();
+        int suffix = 0;
+        for (int i = 0; i < n; i++) {
+            suffix += params.get(i).arity().minimum();
+        }
         int cursor = from;
         boolean arityOk = true;
         int mismatches = 0;
@@ -91,17 +115,22 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         int misfits = 0;
         for (int i = 0; i < n; i++) {
             ParamSpec p = params.get(i);
+            ParamSpec.Arity arity = p.arity();
+            int min = arity.minimum();
+            suffix -= min;
             int remaining = tokens.length - cursor;
-            int take = switch (p.arity()) {
+            int take = switch (arity) {
                 case ONE -> Math.min(1, remaining);
-                case OPTIONAL -> remaining > suffixMin[i + 1] ? 1 : 0;
-                case ZERO_OR_MORE, ONE_OR_MORE -> Math.max(0, remaining - suffixMin[i + 1]);
+                case OPTIONAL -> remaining > suffix ? 1 : 0;
+                case ZERO_OR_MORE, ONE_OR_MORE -> Math.max(0, remaining - suffix);
             };
-            if (take < p.arity().minimum()) {
+            if (take < min) {
                 arityOk = false;
             }
-            start[i] = cursor;
-            count[i] = take;
+            if (start != null) {
+                start[i] = cursor;
+                count[i] = take;
+            }
             for (int k = 0; k < take; k++) {
                 if (!p.fits(tokens[cursor + k])) {
                     misfits++;
@@ -119,7 +148,13 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         if (cursor < tokens.length) {
             arityOk = false;
         }
-        return new Binding(this, tokens, start, count, arityOk, mismatches, matchedLiterals, misfits);
+        if (totals != null) {
+            totals[0] = mismatches;
+            totals[1] = matchedLiterals;
+            totals[2] = misfits;
+        }
+        return (arityOk ? ARITY_OK : 0) | Math.min(mismatches, 0x3FF) << 1 | Math.min(matchedLiterals, 0x3FF) << 11
+                | Math.min(misfits, 0x3FF) << 21;
     }
 
     /** The result of {@link #bind}: which tokens each parameter took, and how well the form fits. */
@@ -131,8 +166,17 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
          * specific the form is.
          */
         public int score() {
+            return score(arityOk, literalMismatches, literalMatches, misfits);
+        }
+
+        static int score(boolean arityOk, int literalMismatches, int literalMatches, int misfits) {
             return (literalMismatches == 0 ? 100_000 : 0) + (arityOk ? 10_000 : 0) - Math.min(misfits, 99) * 100
                     + Math.min(literalMatches, 99);
+        }
+
+        /** Whether a {@link #score()} is that of an {@link #exact()} binding. */
+        public static boolean exactScore(int score) {
+            return score >= 100_100;
         }
 
         /** Literals and arity fit; a token of the wrong shape is reported as a bad parameter, not a mismatch. */
