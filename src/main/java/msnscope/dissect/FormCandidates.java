@@ -6,7 +6,6 @@ import msnscope.wire.Direction;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -20,17 +19,32 @@ import java.util.function.Predicate;
 record FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<FormSpec> byVersion,
                       boolean wrongDirection, boolean wrongServer) {
 
-    /** Thread-safe memo of candidates; bounded by the number of declared commands × 2 × 4 × versions. */
+    /**
+     * Thread-safe memo of candidates; bounded by the number of declared commands × 2 × 4 × versions. An
+     * array per command key, indexed by direction, role and version: a lookup is two array reads. Races
+     * are benign: entries are immutable, and one lost to a concurrent write is just computed again.
+     */
     static final class Cache {
-        private final ConcurrentHashMap<Long, FormCandidates> memo = new ConcurrentHashMap<>();
+        private static final int SLOTS = 2 * 4 * 128;
+        private final FormCandidates[][] memo = new FormCandidates[CommandKeys.SIZE][];
 
         FormCandidates of(String cmd, List<FormSpec> forms, Direction dir, FormSpec.Role role, int version) {
             int key = CommandKeys.of(cmd);
-            if (key < 0 || version > 127) {
+            if (key < 0 || version < 0 || version > 127 || dir.ordinal() > 1) {
                 return compute(forms, dir, role, version);
             }
-            long k = ((long) key << 16) | ((long) dir.ordinal() << 10) | ((long) (role == null ? 0 : role.ordinal() + 1) << 7) | version;
-            return memo.computeIfAbsent(k, x -> compute(forms, dir, role, version));
+            FormCandidates[] slots = memo[key];
+            if (slots == null) {
+                slots = new FormCandidates[SLOTS];
+                memo[key] = slots;
+            }
+            int slot = (dir.ordinal() << 9) | ((role == null ? 0 : role.ordinal() + 1) << 7) | version;
+            FormCandidates c = slots[slot];
+            if (c == null) {
+                c = compute(forms, dir, role, version);
+                slots[slot] = c;
+            }
+            return c;
         }
     }
 

@@ -16,10 +16,14 @@ public final class SummaryTemplate {
 
     private final String source;
     private final List<Piece> pieces;
+    private final Set<String> names;
 
     private SummaryTemplate(String source, List<Piece> pieces) {
         this.source = source;
         this.pieces = pieces;
+        Set<String> n = new java.util.LinkedHashSet<>();
+        collect(pieces, n);
+        this.names = java.util.Collections.unmodifiableSet(n);
     }
 
     public static SummaryTemplate parse(String text) {
@@ -70,9 +74,12 @@ public final class SummaryTemplate {
 
     /** The parameter names the template uses. */
     public Set<String> names() {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        collect(pieces, names);
         return names;
+    }
+
+    /** Whether the template uses parameter {@code name}. */
+    public boolean uses(String name) {
+        return names.contains(name);
     }
 
     private static void collect(List<Piece> pieces, Set<String> names) {
@@ -103,9 +110,9 @@ public final class SummaryTemplate {
                 }
                 sb.append(v);
             } else {
-                StringBuilder inner = new StringBuilder();
-                if (render(p.optional, values, inner)) {
-                    sb.append(inner);
+                int mark = sb.length();
+                if (!render(p.optional, values, sb)) {
+                    sb.setLength(mark);
                 }
             }
         }
