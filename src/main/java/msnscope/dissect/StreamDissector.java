@@ -134,7 +134,7 @@ public final class StreamDissector {
             }
             return record(frame, dir, timeMicros, null, null, List.of(), summary, fields, null, null, warnings);
         }
-        String[] tokens = line.split(" ", -1);
+        String[] tokens = splitSpaces(line);
         boolean isError = frame.isError();
         CommandSpec command = isError ? null : spec.command(cmd);
         if (!isError && command == null) {
@@ -667,6 +667,32 @@ public final class StreamDissector {
             early.add(d);
         }
         return d;
+    }
+
+    /** {@code line.split(" ", -1)}, without the intermediate list. */
+    static String[] splitSpaces(String line) {
+        int n = 1;
+        int len = line.length();
+        for (int i = 0; i < len; i++) {
+            if (line.charAt(i) == ' ') {
+                n++;
+            }
+        }
+        String[] out = new String[n];
+        if (n == 1) {
+            out[0] = line;
+            return out;
+        }
+        int from = 0;
+        int k = 0;
+        for (int i = 0; i < len; i++) {
+            if (line.charAt(i) == ' ') {
+                out[k++] = line.substring(from, i);
+                from = i + 1;
+            }
+        }
+        out[k] = line.substring(from);
+        return out;
     }
 
     private static String roleName(Role r) {

@@ -87,11 +87,21 @@ public final class Decoded {
 
     /** Collects fields and problems; {@link #build()} freezes a deep copy, so a builder may be reused. */
     public static final class Builder {
-        private final LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
+        private LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
         private final List<String> problems = new ArrayList<>();
         private int droppedProblems;
+        /** {@link #build()} handed out {@link #fields} itself (frozen): the next change works on a copy. */
+        private boolean shared;
 
         private Builder() {
+        }
+
+        private LinkedHashMap<String, Object> writable() {
+            if (shared) {
+                fields = new LinkedHashMap<>(fields);
+                shared = false;
+            }
+            return fields;
         }
 
         /**
@@ -100,7 +110,7 @@ public final class Decoded {
          */
         public Builder put(String name, Object value) {
             if (value != null) {
-                fields.put(name, value);
+                writable().put(name, value);
             }
             return this;
         }
@@ -109,7 +119,7 @@ public final class Decoded {
         public Builder nest(String name, Decoded nested) {
             if (nested != null) {
                 if (!nested.fields.isEmpty()) {
-                    fields.put(name, nested.fields);
+                    writable().put(name, nested.fields);
                 }
                 problems(nested.problems);
             }
@@ -119,7 +129,9 @@ public final class Decoded {
         /** Copies another result's fields to the top level (later wins) and appends its problems. */
         public Builder merge(Decoded other) {
             if (other != null) {
-                fields.putAll(other.fields);
+                if (!other.fields.isEmpty()) {
+                    writable().putAll(other.fields);
+                }
                 problems(other.problems);
             }
             return this;
@@ -158,9 +170,47 @@ public final class Decoded {
                 }
                 p = Collections.unmodifiableList(p);
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> frozen = fields.isEmpty() ? EMPTY_FIELDS : (Map<String, Object>) freezeMap(fields);
+            Map<String, Object> frozen;
+            if (fields.isEmpty()) {
+                frozen = EMPTY_FIELDS;
+            } else {
+                // The builder's own map, its values frozen in place (keys are Strings and values never null:
+                // put, nest and merge see to that), instead of a copy; later changes to the builder copy first.
+                for (Map.Entry<String, Object> e : fields.entrySet()) {
+                    Object v = e.getValue();
+                    Object f = freeze(v);
+                    if (f != v) {
+                        e.setValue(f);
+                    }
+                }
+                frozen = new FrozenMap(fields);
+                shared = true;
+            }
             return new Decoded(frozen, p);
+        }
+
+        /**
+         * A map nobody else holds a reference to, frozen in place: its values are frozen (null ones dropped) and
+         * the map itself is wrapped, not copied. The caller must not touch {@code map} afterwards.
+         */
+        static Map<String, Object> freezeOwned(LinkedHashMap<String, Object> map) {
+            if (map.isEmpty()) {
+                return EMPTY_FIELDS;
+            }
+            java.util.Iterator<Map.Entry<String, Object>> it = map.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Object> e = it.next();
+                Object v = e.getValue();
+                if (v == null) {
+                    it.remove();
+                    continue;
+                }
+                Object f = freeze(v);
+                if (f != v) {
+                    e.setValue(f);
+                }
+            }
+            return new FrozenMap(map);
         }
 
         private static Object freeze(Object value) {

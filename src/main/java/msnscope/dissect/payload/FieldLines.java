@@ -69,7 +69,7 @@ final class FieldLines {
      * nothing the peer sent is hidden) and is reported, since peers may disagree on which one counts.
      */
     static Map<String, Object> toMap(List<MimeHeader> lines, String what, List<String> problems) {
-        Map<String, Object> map = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> map = new LinkedHashMap<>();
         for (MimeHeader h : lines) {
             Object old = map.get(h.name());
             if (old == null) {
@@ -86,7 +86,8 @@ final class FieldLines {
                 values.add(h.value());
             }
         }
-        return map;
+        // Frozen here, in place: the builders it goes to would otherwise copy it.
+        return Decoded.Builder.freezeOwned(map);
     }
 
     /** First value of {@code name}, matched without regard to case, or {@code null}. */

@@ -34,6 +34,8 @@ public final class ProtocolSpec {
 
     /** Per command key: every form's framing rule, or null when no form of it carries a payload. */
     private final FramingRule[][] framing;
+    /** Commands by key, so the per-line lookup is an array index (names that are not keys: the map). */
+    private final CommandSpec[] byKey = new CommandSpec[CommandKeys.SIZE];
 
     ProtocolSpec(Map<String, CommandSpec> commands, List<FormSpec> errorForms, Map<Integer, ErrorSpec> errors,
                  TypeTables tables, Map<String, ContentTypeSpec> contentTypes, ChallengeSpec challenge, String source) {
@@ -47,6 +49,12 @@ public final class ProtocolSpec {
         this.framing = new FramingRule[CommandKeys.SIZE][];
         for (CommandSpec c : commands.values()) {
             index(CommandKeys.of(c.name()), c.forms());
+        }
+        for (Map.Entry<String, CommandSpec> e : commands.entrySet()) {
+            int key = CommandKeys.of(e.getKey());
+            if (key >= 0 && key != CommandKeys.ERROR) {
+                byKey[key] = e.getValue();
+            }
         }
         index(CommandKeys.ERROR, errorForms);
     }
@@ -67,6 +75,10 @@ public final class ProtocolSpec {
     }
 
     public CommandSpec command(String name) {
+        int key = CommandKeys.of(name);
+        if (key >= 0 && key != CommandKeys.ERROR) {
+            return byKey[key];
+        }
         return commands.get(name);
     }
 
