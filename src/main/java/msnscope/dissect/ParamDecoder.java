@@ -129,24 +129,50 @@ final class ParamDecoder {
         if (value == null) {
             return new Value(token, token, "'" + token + "' is not a capability number");
         }
+        String table = p.table() == null ? "caps" : p.table();
+        CapsInfo info = capsInfo(table, value);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("value", value);
-        json.put("hex", hex8(value));
-        String table = p.table() == null ? "caps" : p.table();
-        List<String> flags = flagNames(table, value & 0x0FFFFFFFL);
-        int nibble = (int) (value >>> 28);
-        Map<Integer, String> versions = tables.nibbleNames().get(table);
-        String client = versions == null ? null : versions.get(nibble);
-        if (client != null) {
-            json.put("client", client);
+        json.put("hex", info.hex());
+        if (info.client() != null) {
+            json.put("client", info.client());
         }
-        json.put("flags", flags);
+        json.put("flags", info.flags());
         if (ext != null) {
             Long e = parseUnsigned(ext);
             json.put("ext", e == null ? ext : e);
         }
-        String display = hex8(value) + (client != null ? " (" + client + ")" : "");
-        return Value.of(json, display);
+        return Value.of(json, info.display());
+    }
+
+    /** What a caps number decodes to: a pure function of (table, number), so kept in a bounded memo. */
+    private record CapsInfo(String hex, String client, List<String> flags, String display) {
+    }
+
+    /** Most caps numbers remembered per table; clients send a handful, so this is never reached in practice. */
+    private static final int CAPS_MEMO = 1024;
+
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<Long, CapsInfo>> capsMemo =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private CapsInfo capsInfo(String table, long value) {
+        java.util.concurrent.ConcurrentHashMap<Long, CapsInfo> memo = capsMemo.get(table);
+        if (memo == null) {
+            memo = capsMemo.computeIfAbsent(table, t -> new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        CapsInfo info = memo.get(value);
+        if (info == null) {
+            String hex = hex8(value);
+            List<String> flags = List.copyOf(flagNames(table, value & 0x0FFFFFFFL));
+            int nibble = (int) (value >>> 28);
+            Map<Integer, String> versions = tables.nibbleNames().get(table);
+            String client = versions == null ? null : versions.get(nibble);
+            info = new CapsInfo(hex, client, flags, hex + (client != null ? " (" + client + ")" : ""));
+            if (memo.size() < CAPS_MEMO) {
+                memo.put(value, info);
+            }
+        }
+        return info;
     }
 
     private static String hex8(long v) {

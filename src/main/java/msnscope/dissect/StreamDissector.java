@@ -150,7 +150,8 @@ public final class StreamDissector {
             guessRole(command, form, cmd, warnings);
         }
 
-        Map<String, String> display = new HashMap<>();
+        // Display values of the parameters, by index in the form (what the summary shows).
+        String[] display = binding == null ? null : new String[binding.form().params().size()];
         Long trid = null;
         if (binding != null) {
             trid = decodeParams(binding, fields, display, warnings);
@@ -182,6 +183,7 @@ public final class StreamDissector {
         }
 
         Integer replyTo = null;
+        String answers = null;
         Pending answered = dir == Direction.S2C ? matchRequest(cmd, trid, isError, form) : null;
         if (answered != null) {
             replyTo = answered.request.seq();
@@ -192,18 +194,13 @@ public final class StreamDissector {
             if (isError && ("USR".equals(answered.request.command()) || "ANS".equals(answered.request.command()))) {
                 authStage = "failed (" + cmd + ")";
             }
-            display.put("answers", answered.request.command() + (answered.request.trid() == null ? "" : " " + answered.request.trid()));
-        }
-        if (payloadSummary != null) {
-            display.put("payload", payloadSummary);
-        }
-        if (errorText != null) {
-            display.put("error", errorText);
+            answers = answered.request.command() + (answered.request.trid() == null ? "" : " " + answered.request.trid());
         }
 
         updateState(cmd, tokens, dir, form, binding, frame, fields, warnings);
 
-        String summary = summarize(cmd, command, form, fields, display, isError, errorText, payloadSummary, tokens);
+        String summary = summarize(cmd, command, form, fields, new Display(binding, display, answers, payloadSummary, errorText, fields),
+                isError, errorText, payloadSummary, tokens);
         List<String> paramList = tokens.length > 1 ? List.of(tokens).subList(1, tokens.length) : List.of();
         Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);
 
@@ -450,7 +447,7 @@ public final class StreamDissector {
         return best.bind(tokens, 1);
     }
 
-    private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, Map<String, String> display, List<Warning> warnings) {
+    private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, String[] display, List<Warning> warnings) {
         Long trid = null;
         List<ParamSpec> ps = b.form().params();
         for (int i = 0; i < ps.size(); i++) {
@@ -471,7 +468,7 @@ public final class StreamDissector {
                 if (p.type() != ParamType.PREFIXED) {
                     fields.put(p.name(), values);
                 }
-                display.put(p.name(), shown.toString());
+                display[i] = shown.toString();
             } else {
                 String token = b.tokens()[b.start()[i]];
                 ParamDecoder.Value v = params.decode(p, token, fields);
@@ -479,7 +476,7 @@ public final class StreamDissector {
                 if (p.type() != ParamType.PREFIXED) {
                     fields.put(p.name(), v.json());
                 }
-                display.put(p.name(), v.display());
+                display[i] = v.display();
                 if (p.type() == ParamType.TRID && trid == null && v.json() instanceof Long l) {
                     trid = l;
                 }
@@ -621,18 +618,44 @@ public final class StreamDissector {
         return 0;
     }
 
-    private String summarize(String cmd, CommandSpec command, FormSpec form, Map<String, Object> fields, Map<String, String> display,
+    /**
+     * What a summary template's {@code {name}} shows: {@code error}, {@code payload} and {@code answers} when
+     * set, else the display value of the (last bound) parameter of that name, else the field's value.
+     */
+    private record Display(FormSpec.Binding binding, String[] values, String answers, String payload, String error,
+                           Map<String, Object> fields) implements java.util.function.Function<String, String> {
+        @Override
+        public String apply(String name) {
+            String v = null;
+            if (error != null && name.equals("error")) {
+                v = error;
+            } else if (payload != null && name.equals("payload")) {
+                v = payload;
+            } else if (answers != null && name.equals("answers")) {
+                v = answers;
+            } else if (binding != null) {
+                List<ParamSpec> ps = binding.form().params();
+                int[] count = binding.count();
+                for (int i = ps.size() - 1; i >= 0; i--) {
+                    if (count[i] > 0 && ps.get(i).name().equals(name)) {
+                        v = values[i];
+                        break;
+                    }
+                }
+            }
+            if (v == null) {
+                Object f = fields.get(name);
+                v = f == null ? null : String.valueOf(f);
+            }
+            return v;
+        }
+    }
+
+    private String summarize(String cmd, CommandSpec command, FormSpec form, Map<String, Object> fields, Display display,
                              boolean isError, String errorText, String payloadSummary, String[] tokens) {
         String s;
         if (form != null && form.summary() != null) {
-            s = form.summary().render(name -> {
-                String v = display.get(name);
-                if (v == null) {
-                    Object f = fields.get(name);
-                    v = f == null ? null : String.valueOf(f);
-                }
-                return v;
-            });
+            s = form.summary().render(display);
         } else if (isError) {
             s = "Error " + errorText;
         } else {
@@ -650,7 +673,7 @@ public final class StreamDissector {
         if (isError && form != null && form.summary() != null && !s.contains(errorText)) {
             s = "Error " + errorText + (s.isEmpty() ? "" : " — " + s);
         }
-        if (payloadSummary != null && (form == null || form.summary() == null || !form.summary().names().contains("payload"))) {
+        if (payloadSummary != null && (form == null || form.summary() == null || !form.summary().uses("payload"))) {
             s = s + " — " + payloadSummary;
         }
         return s;
