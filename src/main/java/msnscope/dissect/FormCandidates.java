@@ -17,7 +17,22 @@ import java.util.function.Predicate;
  * @param byVersion      of those, forms in the negotiated version (empty when the version is unknown)
  */
 record FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<FormSpec> byVersion,
-                      boolean wrongDirection, boolean wrongServer) {
+                      boolean wrongDirection, boolean wrongServer,
+                      FormSpec.Scorer[] directionScorers, FormSpec.Scorer[] roleScorers, FormSpec.Scorer[] versionScorers) {
+
+    FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<FormSpec> byVersion,
+                   boolean wrongDirection, boolean wrongServer) {
+        this(byDirection, byRole, byVersion, wrongDirection, wrongServer,
+                scorers(byDirection), scorers(byRole), scorers(byVersion));
+    }
+
+    private static FormSpec.Scorer[] scorers(List<FormSpec> forms) {
+        FormSpec.Scorer[] out = new FormSpec.Scorer[forms.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new FormSpec.Scorer(forms.get(i));
+        }
+        return out;
+    }
 
     /**
      * Thread-safe memo of candidates; bounded by the number of declared commands × 2 × 4 × versions. An

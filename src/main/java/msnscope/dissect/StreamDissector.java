@@ -359,14 +359,13 @@ public final class StreamDissector {
         if (c.wrongServer()) {
             warnings.add(new Warning(Warning.WRONG_SERVER, cmd + " is not expected on a " + roleName(role) + " connection"));
         }
-        List<FormSpec> byDir = c.byDirection();
         List<FormSpec> byRole = c.byRole();
         FormSpec.Binding best = null;
         if (version > 0) {
             List<FormSpec> byVersion = c.byVersion();
-            best = best(byVersion, tokens);
+            best = best(c.versionScorers(), tokens);
             if (best == null || !best.exact()) {
-                FormSpec.Binding other = best(byRole, tokens);
+                FormSpec.Binding other = best(c.roleScorers(), tokens);
                 if (other != null && other.exact()) {
                     warnings.add(new Warning(Warning.VERSION_MISMATCH, (byVersion.isEmpty() ? cmd + " is" : "this form of " + cmd + " is")
                             + " not in MSNP" + version + " (declared for " + other.form().versions() + ")"));
@@ -378,10 +377,10 @@ public final class StreamDissector {
                 }
             }
         } else {
-            best = best(byRole, tokens);
+            best = best(c.roleScorers(), tokens);
         }
         if (best != null && !best.exact()) {
-            FormSpec.Binding any = best(byDir, tokens);
+            FormSpec.Binding any = best(c.directionScorers(), tokens);
             if (any != null && any.exact()) {
                 best = any;
             } else {
@@ -427,16 +426,16 @@ public final class StreamDissector {
     }
 
     /** The best-scoring form (the first of equals), bound; only the winner is bound. */
-    private static FormSpec.Binding best(List<FormSpec> forms, String[] tokens) {
-        int n = forms.size();
+    private static FormSpec.Binding best(FormSpec.Scorer[] forms, String[] tokens) {
+        int n = forms.length;
         if (n == 0) {
             return null;
         }
-        FormSpec best = forms.get(0);
+        FormSpec.Scorer best = forms[0];
         if (n > 1) {
             int bestScore = best.score(tokens, 1);
             for (int i = 1; i < n; i++) {
-                FormSpec f = forms.get(i);
+                FormSpec.Scorer f = forms[i];
                 int score = f.score(tokens, 1);
                 if (score > bestScore) {
                     best = f;
@@ -444,7 +443,7 @@ public final class StreamDissector {
                 }
             }
         }
-        return best.bind(tokens, 1);
+        return best.form().bind(tokens, 1);
     }
 
     private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, String[] display, List<Warning> warnings) {

@@ -94,6 +94,100 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         return Binding.score((fit & ARITY_OK) != 0, (fit >>> 1) & 0x3FF, (fit >>> 11) & 0x3FF, fit >>> 21);
     }
 
+    /**
+     * {@link #score} with what it reads of the form flattened into arrays once: for callers that score the
+     * same forms line after line (the dissector keeps one per candidate form).
+     */
+    public static final class Scorer {
+        private final FormSpec form;
+        private final ParamSpec[] params;
+        private final ParamSpec.Arity[] arity;
+        private final int[] suffixMin;
+        /** Accepted literals per parameter, or null when any token is accepted. */
+        private final String[][] literals;
+        /** Whether {@link ParamSpec#fits} can say no for the parameter's type. */
+        private final boolean[] shaped;
+
+        public Scorer(FormSpec form) {
+            this.form = form;
+            int n = form.params().size();
+            params = form.params().toArray(new ParamSpec[0]);
+            arity = new ParamSpec.Arity[n];
+            suffixMin = new int[n + 1];
+            literals = new String[n][];
+            shaped = new boolean[n];
+            for (int i = n - 1; i >= 0; i--) {
+                suffixMin[i] = suffixMin[i + 1] + params[i].arity().minimum();
+            }
+            for (int i = 0; i < n; i++) {
+                arity[i] = params[i].arity();
+                literals[i] = params[i].literals().isEmpty() ? null : params[i].literals().toArray(new String[0]);
+                shaped[i] = switch (params[i].type()) {
+                    case TRID, INT, LENGTH, UNIXTIME, LISTBITS, CAPS, GUID, PREFIXED, HOSTPORT -> true;
+                    default -> false;
+                };
+            }
+        }
+
+        public FormSpec form() {
+            return form;
+        }
+
+        /** Same as {@code form().score(tokens, from)}. */
+        public int score(String[] tokens, int from) {
+            int n = params.length;
+            int cursor = from;
+            boolean arityOk = true;
+            int mismatches = 0;
+            int matchedLiterals = 0;
+            int misfits = 0;
+            for (int i = 0; i < n; i++) {
+                int remaining = tokens.length - cursor;
+                ParamSpec.Arity a = arity[i];
+                int take = switch (a) {
+                    case ONE -> Math.min(1, remaining);
+                    case OPTIONAL -> remaining > suffixMin[i + 1] ? 1 : 0;
+                    case ZERO_OR_MORE, ONE_OR_MORE -> Math.max(0, remaining - suffixMin[i + 1]);
+                };
+                if (take < a.minimum()) {
+                    arityOk = false;
+                }
+                String[] lits = literals[i];
+                boolean shape = shaped[i];
+                if (lits != null || shape) {
+                    ParamSpec p = params[i];
+                    for (int k = 0; k < take; k++) {
+                        String t = tokens[cursor + k];
+                        if (shape && !p.fits(t)) {
+                            misfits++;
+                        }
+                        if (lits != null) {
+                            if (contains(lits, t)) {
+                                matchedLiterals++;
+                            } else {
+                                mismatches++;
+                            }
+                        }
+                    }
+                }
+                cursor += take;
+            }
+            if (cursor < tokens.length) {
+                arityOk = false;
+            }
+            return Binding.score(arityOk, mismatches, matchedLiterals, misfits);
+        }
+
+        private static boolean contains(String[] lits, String t) {
+            for (String l : lits) {
+                if (l.equals(t)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static final int ARITY_OK = 1;
 
     /**
