@@ -201,7 +201,8 @@ public final class StreamDissector {
 
         String summary = summarize(cmd, command, form, fields, new Display(binding, display, answers, payloadSummary, errorText, fields),
                 isError, errorText, payloadSummary, tokens);
-        List<String> paramList = tokens.length > 1 ? List.of(tokens).subList(1, tokens.length) : List.of();
+        // Immutable already, so the Dissection keeps it as it is.
+        List<String> paramList = tokens.length > 1 ? List.of(java.util.Arrays.copyOfRange(tokens, 1, tokens.length)) : List.of();
         Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);
 
         if (dir == Direction.C2S && form != null && trid != null && form.expectsReply()) {

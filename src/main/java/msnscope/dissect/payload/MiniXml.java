@@ -472,7 +472,11 @@ final class MiniXml {
                     }
                 }
                 skipSpace();
-                expect('=', "'=' after attribute " + Text.clip(attrName));
+                if (pos < n && s.charAt(pos) == '=') {
+                    pos++;
+                } else {
+                    expect('=', "'=' after attribute " + Text.clip(attrName));
+                }
                 skipSpace();
                 String value = quoted(true);
                 if (count == attributes.length) {
@@ -505,7 +509,11 @@ final class MiniXml {
             pos += 2;
             String name = name("end tag name");
             skipSpace();
-            expect('>', "'>' to close end tag </" + Text.clip(name) + ">");
+            if (pos < n && s.charAt(pos) == '>') {
+                pos++;
+            } else {
+                expect('>', "'>' to close end tag </" + Text.clip(name) + ">");
+            }
             Open open = stack.remove(stack.size() - 1);
             if (!open.name.equals(name)) {
                 throw new Malformed(start, "end tag </" + Text.clip(name) + "> does not match <" + Text.clip(open.name) + ">");

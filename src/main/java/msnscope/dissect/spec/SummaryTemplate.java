@@ -94,7 +94,7 @@ public final class SummaryTemplate {
 
     /** Renders with the display values of the parameters present. */
     public String render(java.util.function.Function<String, String> values) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(source.length() + 64);
         render(pieces, values, sb);
         return sb.toString().trim();
     }
