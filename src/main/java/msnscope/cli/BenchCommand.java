@@ -1,12 +1,43 @@
 package msnscope.cli;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import msnscope.dissect.ConnectionLog;
+import msnscope.dissect.Dissection;
+import msnscope.dissect.Dissector;
+import msnscope.dissect.SessionAssembler;
+import msnscope.dissect.SessionContext;
+import msnscope.dissect.StreamDissector;
+import msnscope.dissect.spec.ProtocolSpec;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+import msnscope.wire.Framer;
+import msnscope.wire.FramerLimits;
+import msnscope.wire.PayloadOracle;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
-/** {@code msnscope bench}: framing and dissection throughput against a baseline measured in the same run. */
+/**
+ * {@code msnscope bench}: frames per second on one thread for framing alone and for framing plus full
+ * dissection, over the sessions in {@code captures/}, each against a baseline measured in the same run
+ * (a plain LF line splitter that copies each line, the cheapest thing that could be called framing).
+ */
 final class BenchCommand implements Command {
+
+    /** One direction of one connection, with the payload rule of its negotiated version. */
+    private record Workload(byte[] bytes, Direction dir, int version, int frames) {
+    }
+
     @Override
     public String name() {
         return "bench";
@@ -14,21 +45,143 @@ final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--seconds N]";
+        return "[FILE...] [--seconds N]";
     }
 
     @Override
     public String description() {
-        return "Measure frames/s for framing alone and for full dissection on one core, with ratios to a baseline.";
+        return "Measure framing and dissection throughput (frames/s, one thread) over sample sessions\n"
+                + "(default: the transcripts in ./captures), with ratios to a line-splitting baseline run alongside.";
     }
 
     @Override
     public Options options() {
-        return new Options();
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("seconds").hasArg().argName("N").desc("measuring time per figure (default 3)").build());
+        Inputs.addSpecOptions(o);
+        return o;
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
-        throw new UsageException("not built yet");
+        int seconds = Inputs.intOption(line, "seconds", 3);
+        if (seconds < 1) {
+            throw new UsageException("--seconds must be at least 1");
+        }
+        List<String> files = line.getArgList().isEmpty() ? defaultFiles() : line.getArgList();
+        ProtocolSpec spec = Inputs.spec(line);
+        Dissector dissector = new Dissector(spec);
+        FramerLimits limits = Inputs.limits(line);
+        List<Workload> work = new ArrayList<>();
+        long bytes = 0;
+        for (String f : files) {
+            SessionAssembler s = Inputs.dissectFile(f, dissector, limits);
+            for (ConnectionLog c : s.connections()) {
+                for (Direction d : Direction.values()) {
+                    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                    int n = 0;
+                    for (Dissection x : c.frames()) {
+                        if (x.direction() == d) {
+                            buf.writeBytes(x.frame().copyBytes());
+                            n++;
+                        }
+                    }
+                    if (n > 0) {
+                        work.add(new Workload(buf.toByteArray(), d, c.version(), n));
+                        bytes += buf.size();
+                    }
+                }
+            }
+        }
+        int framesPerPass = work.stream().mapToInt(Workload::frames).sum();
+        out.printf("workload: %d files, %d frames, %d bytes per pass (avg %d bytes/frame), %d s per figure, 1 thread%n",
+                files.size(), framesPerPass, bytes, bytes / Math.max(1, framesPerPass), seconds);
+
+        double baseline = measure(seconds, () -> baselinePass(work));
+        double framing = measure(seconds, () -> framingPass(work, spec, limits));
+        double full = measure(seconds, () -> dissectionPass(work, dissector, limits));
+        out.printf("%-34s %,14.0f frames/s%n", "baseline (LF line split + copy)", baseline);
+        out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >= 1,000,000%n", "framing (msnscope Framer)", framing, framing / baseline);
+        out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >=   300,000%n", "framing + full dissection", full, full / baseline);
+        return Main.OK;
+    }
+
+    private static List<String> defaultFiles() throws UsageException {
+        Path dir = Path.of("captures");
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("no FILE given and no ./captures folder (run from the repository, or name transcripts)");
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(Path::toString).filter(n -> n.endsWith(".txt") && !n.endsWith(".timeline.txt")).sorted().toList();
+        } catch (IOException e) {
+            throw new UsageException("cannot list captures/: " + e.getMessage());
+        }
+    }
+
+    /** Frames per second of a pass, after a warm-up of the same length (JIT). */
+    private static double measure(int seconds, java.util.function.IntSupplier pass) {
+        long warmupEnd = System.nanoTime() + seconds * 1_000_000_000L / 2;
+        long sink = 0;
+        while (System.nanoTime() < warmupEnd) {
+            sink += pass.getAsInt();
+        }
+        long frames = 0;
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long now;
+        do {
+            frames += pass.getAsInt();
+            now = System.nanoTime();
+        } while (now < end);
+        if (sink == 42) {
+            System.out.print("");
+        }
+        return frames * 1e9 / (now - start);
+    }
+
+    private static int baselinePass(List<Workload> work) {
+        int n = 0;
+        for (Workload w : work) {
+            byte[] b = w.bytes();
+            int from = 0;
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] == '\n') {
+                    byte[] line = new byte[i + 1 - from];
+                    System.arraycopy(b, from, line, 0, line.length);
+                    from = i + 1;
+                    n += line.length > 0 ? 1 : 0;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static int framingPass(List<Workload> work, ProtocolSpec spec, FramerLimits limits) {
+        int n = 0;
+        for (Workload w : work) {
+            int version = w.version();
+            PayloadOracle oracle = (key, dir, tokens) -> spec.expectsPayload(key, dir, tokens, version);
+            Framer framer = new Framer(w.dir(), oracle, limits);
+            ByteBuf in = Unpooled.wrappedBuffer(w.bytes());
+            while (framer.decode(in) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static int dissectionPass(List<Workload> work, Dissector dissector, FramerLimits limits) {
+        int n = 0;
+        for (Workload w : work) {
+            StreamDissector stream = dissector.stream(new SessionContext("bench"), "c1", null);
+            Framer framer = new Framer(w.dir(), stream.oracle(), limits);
+            ByteBuf in = Unpooled.wrappedBuffer(w.bytes());
+            for (Frame f; (f = framer.decode(in)) != null; ) {
+                stream.dissect(f, w.dir(), null);
+                n++;
+            }
+            stream.close();
+        }
+        return n;
     }
 }

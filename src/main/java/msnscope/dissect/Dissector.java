@@ -3,6 +3,9 @@ package msnscope.dissect;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.dissect.spec.ProtocolSpec;
 
+import msnscope.dissect.challenge.ChallengeAnswer;
+import msnscope.dissect.payload.MsnObject;
+
 import java.util.Map;
 
 /**
@@ -18,9 +21,11 @@ public final class Dissector {
 
     public Dissector(ProtocolSpec spec) {
         this.spec = spec;
-        this.params = new ParamDecoder(spec.tables(), xml -> Map.of("xml", xml));
+        this.params = new ParamDecoder(spec.tables(), xml -> MsnObject.decode(xml).fields());
         this.payloads = new PayloadAnnotator(spec);
-        this.challenges = new ChallengeVerifier(spec.challenge(), Map.of());
+        this.challenges = new ChallengeVerifier(spec.challenge(), Map.of(
+                "md5", (challenge, id, key) -> ChallengeAnswer.md5(challenge, key),
+                "msnp11", ChallengeAnswer::msnp11));
     }
 
     public StreamDissector stream(SessionContext session, String streamId, FormSpec.Role initialRole) {

@@ -3,6 +3,8 @@ package msnscope.dissect;
 import msnscope.dissect.spec.ParamSpec;
 import msnscope.dissect.spec.TypeTables;
 
+import msnscope.dissect.payload.UrlCodec;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,6 @@ final class ParamDecoder {
         }
     }
 
-    private static final Pattern GUID = Pattern.compile("\\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}?");
     private static final Pattern HEX = Pattern.compile("(0x)?[0-9a-fA-F]+");
 
     private final TypeTables tables;
@@ -41,13 +42,13 @@ final class ParamDecoder {
             case HOSTPORT -> hostPort(token);
             case HANDLE -> handle(p.name(), token, extra);
             case NICK, URLENC -> {
-                String d = Text.urlDecode(token);
+                String d = UrlCodec.decode(token).text();
                 yield Value.of(d, d);
             }
             case STATUS, LIST, NETWORK, ENUM -> enumValue(p, token);
             case CAPS -> caps(p, token);
             case LISTBITS -> bits(p, token);
-            case GUID -> GUID.matcher(token).matches() ? Value.of(token, token)
+            case GUID -> ParamSpec.isGuid(token) ? Value.of(token, token)
                     : new Value(token, token, "'" + token + "' is not a GUID");
             case UNIXTIME -> unixTime(token);
             case LOCALE -> HEX.matcher(token).matches() ? Value.of(token, token)
@@ -130,7 +131,7 @@ final class ParamDecoder {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("value", value);
-        json.put("hex", String.format("0x%08X", value));
+        json.put("hex", hex8(value));
         String table = p.table() == null ? "caps" : p.table();
         List<String> flags = flagNames(table, value & 0x0FFFFFFFL);
         int nibble = (int) (value >>> 28);
@@ -144,8 +145,13 @@ final class ParamDecoder {
             Long e = parseUnsigned(ext);
             json.put("ext", e == null ? ext : e);
         }
-        String display = String.format("0x%08X", value) + (client != null ? " (" + client + ")" : "");
+        String display = hex8(value) + (client != null ? " (" + client + ")" : "");
         return Value.of(json, display);
+    }
+
+    private static String hex8(long v) {
+        String h = Long.toHexString(v).toUpperCase();
+        return "0x" + "00000000".substring(Math.min(8, h.length())) + h;
     }
 
     private Value bits(ParamSpec p, String token) {
@@ -176,7 +182,7 @@ final class ParamDecoder {
         for (int i = 0; i < 64 && rest != 0; i++) {
             long bit = 1L << i;
             if ((rest & bit) != 0) {
-                names.add(String.format("0x%X", bit));
+                names.add("0x" + Long.toHexString(bit).toUpperCase());
                 rest &= ~bit;
             }
         }
@@ -199,7 +205,7 @@ final class ParamDecoder {
     }
 
     private Value msnObject(String token) {
-        String xml = Text.urlDecode(token);
+        String xml = UrlCodec.decode(token).text();
         Map<String, Object> decoded = msnObjects.decode(xml);
         Object creator = decoded.get("creator");
         Object type = decoded.get("type-name");
@@ -226,7 +232,7 @@ final class ParamDecoder {
             String v = token.substring(2);
             switch (token.charAt(0)) {
                 case 'N' -> extra.put("handle", v);
-                case 'F' -> extra.put("nick", Text.urlDecode(v));
+                case 'F' -> extra.put("nick", UrlCodec.decode(v).text());
                 case 'C' -> extra.put("contact", v);
                 default -> extra.put(token.substring(0, 1), v);
             }

@@ -198,7 +198,7 @@ public final class StreamDissector {
 
         updateState(cmd, tokens, dir, form, binding, frame, fields, warnings);
 
-        String summary = summarize(cmd, command, form, binding, display, isError, errorText, payloadSummary, tokens);
+        String summary = summarize(cmd, command, form, fields, display, isError, errorText, payloadSummary, tokens);
         List<String> paramList = tokens.length > 1 ? List.of(tokens).subList(1, tokens.length) : List.of();
         Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);
 
@@ -477,9 +477,6 @@ public final class StreamDissector {
                 }
             }
         }
-        for (Map.Entry<String, Object> e : fields.entrySet()) {
-            display.putIfAbsent(e.getKey(), String.valueOf(e.getValue()));
-        }
         return trid;
     }
 
@@ -614,11 +611,18 @@ public final class StreamDissector {
         return 0;
     }
 
-    private String summarize(String cmd, CommandSpec command, FormSpec form, FormSpec.Binding binding, Map<String, String> display,
+    private String summarize(String cmd, CommandSpec command, FormSpec form, Map<String, Object> fields, Map<String, String> display,
                              boolean isError, String errorText, String payloadSummary, String[] tokens) {
         String s;
         if (form != null && form.summary() != null) {
-            s = form.summary().render(display);
+            s = form.summary().render(name -> {
+                String v = display.get(name);
+                if (v == null) {
+                    Object f = fields.get(name);
+                    v = f == null ? null : String.valueOf(f);
+                }
+                return v;
+            });
         } else if (isError) {
             s = "Error " + errorText;
         } else {

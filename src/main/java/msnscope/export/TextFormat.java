@@ -22,6 +22,9 @@ public final class TextFormat {
     private static final int MAX_PAYLOAD_LINES = 60;
     private static final int MAX_HEX_BYTES = 512;
 
+    private static final java.time.format.DateTimeFormatter CLOCK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC);
+
     private final boolean colour;
 
     public TextFormat(boolean colour) {
@@ -52,13 +55,17 @@ public final class TextFormat {
         Frame f = d.frame();
         String arrow = d.direction() == Direction.C2S ? "C->S" : "S->C";
         sb.append(String.format("%4d ", d.seq()));
+        if (d.timeMicros() != null) {
+            sb.append(paint(CLOCK.format(java.time.Instant.ofEpochSecond(d.timeMicros() / 1_000_000L, d.timeMicros() % 1_000_000L * 1_000L)), "2"))
+                    .append(' ');
+        }
         sb.append(paint(arrow, d.direction() == Direction.C2S ? "32" : "34")).append("  ");
         sb.append(paint(f.line(), "1"));
         if (d.replyTo() != null) {
             sb.append(paint("   <- #" + d.replyTo(), "2"));
         }
         sb.append('\n');
-        String indent = "           ";
+        String indent = d.timeMicros() == null ? "           " : "                           ";
         sb.append(indent).append(d.summary()).append('\n');
         for (Map.Entry<String, Object> e : d.fields().entrySet()) {
             if (e.getKey().equals("payload")) {

@@ -27,6 +27,24 @@ public final class CommandKeys {
         return NONE;
     }
 
+    private static final String[] NAMES = new String[SIZE];
+
+    /**
+     * The command's name for a key, from a cache so the framer does not allocate a String per frame.
+     * Error codes are not cached (one key stands for all of them).
+     */
+    public static String name(int key, byte[] line) {
+        if (key == ERROR) {
+            return new String(line, 0, 3, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        String n = NAMES[key];
+        if (n == null) {
+            n = new String(line, 0, 3, java.nio.charset.StandardCharsets.US_ASCII);
+            NAMES[key] = n;
+        }
+        return n;
+    }
+
     public static int of(String command) {
         if (command == null || command.length() != 3) {
             return NONE;

@@ -31,8 +31,8 @@ public final class Framer {
     /** Inside a line longer than the limit: the next LF ends it, and what is before it is not a command. */
     private boolean discarding;
 
-    /** While waiting for a payload: the line's length with terminator, else -1. */
-    private int pendingHead = -1;
+    /** While waiting for a payload: the line with its terminator, else null. */
+    private byte[] pendingLine;
     private int pendingLineLength;
     private int pendingDeclared;
     private int pendingFlags;
@@ -65,7 +65,7 @@ public final class Framer {
 
     /** Returns the next complete frame from {@code in}, consuming its bytes, or null if more are needed. */
     public Frame decode(ByteBuf in) {
-        if (pendingHead >= 0) {
+        if (pendingLine != null) {
             return completePayload(in);
         }
         int start = in.readerIndex();
@@ -80,34 +80,32 @@ public final class Framer {
             return null;
         }
         scanned = 0;
-        boolean bareLf = lf == start || in.getByte(lf - 1) != '\r';
-        int lineLength = (bareLf ? lf : lf - 1) - start;
+        int head = lf + 1 - start;
+        boolean bareLf = head == 1 || in.getByte(lf - 1) != '\r';
+        int lineLength = bareLf ? head - 1 : head - 2;
         if (lineLength > limits.maxLineLength()) {
             return overLongPiece(in);
         }
-        int head = lf + 1 - start;
+        // One bulk copy of the line; everything else reads the array, not the buffer.
+        byte[] line = read(in, head);
         int flags = bareLf ? Frame.BARE_LF : 0;
         if (discarding) {
             discarding = false;
-            return new Frame(read(in, head), lineLength, head, -1, flags | Frame.LINE_TOO_LONG | Frame.NOT_A_COMMAND, null);
+            return new Frame(line, lineLength, head, -1, flags | Frame.LINE_TOO_LONG | Frame.NOT_A_COMMAND, null);
         }
-        String command = null;
-        int key = CommandKeys.NONE;
-        if (lineLength >= 3 && (lineLength == 3 || in.getByte(start + 3) == ' ')) {
-            key = CommandKeys.of(in.getByte(start), in.getByte(start + 1), in.getByte(start + 2));
-        }
+        int key = lineLength >= 3 && (lineLength == 3 || line[3] == ' ') ? CommandKeys.of(line[0], line[1], line[2]) : CommandKeys.NONE;
         if (key == CommandKeys.NONE) {
-            return new Frame(read(in, head), lineLength, head, -1, flags | Frame.NOT_A_COMMAND, null);
+            return new Frame(line, lineLength, head, -1, flags | Frame.NOT_A_COMMAND, null);
         }
-        command = in.toString(start, 3, java.nio.charset.StandardCharsets.US_ASCII);
-        long declared = payloadLength(in, start, lineLength, key);
+        String command = CommandKeys.name(key, line);
+        long declared = payloadLength(line, lineLength, key);
         if (declared < 0) {
-            return new Frame(read(in, head), lineLength, head, -1, flags, command);
+            return new Frame(line, lineLength, head, -1, flags, command);
         }
         if (declared > limits.maxPayloadLength()) {
-            return new Frame(read(in, head), lineLength, head, -1, flags | Frame.PAYLOAD_TOO_LARGE, command);
+            return new Frame(line, lineLength, head, -1, flags | Frame.PAYLOAD_TOO_LARGE, command);
         }
-        pendingHead = head;
+        pendingLine = line;
         pendingLineLength = lineLength;
         pendingDeclared = (int) declared;
         pendingFlags = flags;
@@ -121,69 +119,77 @@ public final class Framer {
      */
     public Frame decodeLast(ByteBuf in) {
         int readable = in.readableBytes();
-        if (pendingHead >= 0) {
-            Frame f = new Frame(read(in, readable), pendingLineLength, pendingHead, pendingDeclared,
+        if (pendingLine != null) {
+            byte[] all = new byte[pendingLine.length + readable];
+            System.arraycopy(pendingLine, 0, all, 0, pendingLine.length);
+            in.readBytes(all, pendingLine.length, readable);
+            Frame f = new Frame(all, pendingLineLength, pendingLine.length, pendingDeclared,
                     pendingFlags | Frame.PAYLOAD_TRUNCATED, pendingCommand);
-            pendingHead = -1;
+            pendingLine = null;
             return f;
         }
         if (readable == 0) {
             return null;
         }
-        int start = in.readerIndex();
+        byte[] rest = read(in, readable);
         int flags = Frame.LINE_TRUNCATED;
         String command = null;
         if (discarding) {
             flags |= Frame.LINE_TOO_LONG | Frame.NOT_A_COMMAND;
             discarding = false;
-        } else if (readable >= 3 && (readable == 3 || in.getByte(start + 3) == ' ')
-                && CommandKeys.of(in.getByte(start), in.getByte(start + 1), in.getByte(start + 2)) != CommandKeys.NONE) {
-            command = in.toString(start, 3, java.nio.charset.StandardCharsets.US_ASCII);
         } else {
-            flags |= Frame.NOT_A_COMMAND;
+            int key = readable >= 3 && (readable == 3 || rest[3] == ' ') ? CommandKeys.of(rest[0], rest[1], rest[2]) : CommandKeys.NONE;
+            if (key == CommandKeys.NONE) {
+                flags |= Frame.NOT_A_COMMAND;
+            } else {
+                command = CommandKeys.name(key, rest);
+            }
         }
-        int lineLength = readable > 0 && in.getByte(start + readable - 1) == '\r' ? readable - 1 : readable;
+        int lineLength = rest[readable - 1] == '\r' ? readable - 1 : readable;
         scanned = 0;
-        return new Frame(read(in, readable), lineLength, readable, -1, flags, command);
+        return new Frame(rest, lineLength, readable, -1, flags, command);
     }
 
     private Frame completePayload(ByteBuf in) {
-        int total = pendingHead + pendingDeclared;
-        if (in.readableBytes() < total) {
+        if (in.readableBytes() < pendingDeclared) {
             return null;
         }
-        Frame f = new Frame(read(in, total), pendingLineLength, pendingHead, pendingDeclared, pendingFlags, pendingCommand);
-        pendingHead = -1;
+        int head = pendingLine.length;
+        byte[] all = new byte[head + pendingDeclared];
+        System.arraycopy(pendingLine, 0, all, 0, head);
+        in.readBytes(all, head, pendingDeclared);
+        Frame f = new Frame(all, pendingLineLength, head, pendingDeclared, pendingFlags, pendingCommand);
+        pendingLine = null;
         pendingCommand = null;
         return f;
     }
 
     private Frame overLongPiece(ByteBuf in) {
         int n = limits.maxLineLength();
+        byte[] piece = read(in, n);
         int flags = Frame.LINE_TOO_LONG | Frame.NOT_A_COMMAND;
         String command = null;
-        if (!discarding) {
-            int s = in.readerIndex();
-            if (in.getByte(s + 3) == ' ' && CommandKeys.of(in.getByte(s), in.getByte(s + 1), in.getByte(s + 2)) != CommandKeys.NONE) {
-                command = in.toString(s, 3, java.nio.charset.StandardCharsets.US_ASCII);
+        if (!discarding && piece[3] == ' ') {
+            int key = CommandKeys.of(piece[0], piece[1], piece[2]);
+            if (key != CommandKeys.NONE) {
+                command = CommandKeys.name(key, piece);
                 flags &= ~Frame.NOT_A_COMMAND;
             }
         }
         discarding = true;
         scanned = 0;
-        return new Frame(read(in, n), n, n, -1, flags, command);
+        return new Frame(piece, n, n, -1, flags, command);
     }
 
     /**
      * The payload length this line declares, or -1 when it has none: only lines whose declared form has a
      * length parameter, and only when the last token is all digits ({@code ADL 8 OK} is an ack, not a payload).
      */
-    private long payloadLength(ByteBuf in, int start, int lineLength, int key) {
+    private long payloadLength(byte[] line, int lineLength, int key) {
         int tokens = 1;
         int lastSpace = -1;
-        int end = start + lineLength;
-        for (int i = start + 3; i < end; i++) {
-            if (in.getByte(i) == ' ') {
+        for (int i = 3; i < lineLength; i++) {
+            if (line[i] == ' ') {
                 tokens++;
                 lastSpace = i;
             }
@@ -191,29 +197,20 @@ public final class Framer {
         if (lastSpace < 0 || !oracle.expectsPayload(key, direction, tokens)) {
             return -1;
         }
-        int digits = end - lastSpace - 1;
-        if (digits < 1 || digits > 10) {
-            return digits > 10 && allDigits(in, lastSpace + 1, end) ? Long.MAX_VALUE : -1;
+        int digits = lineLength - lastSpace - 1;
+        if (digits < 1) {
+            return -1;
         }
         long value = 0;
-        for (int i = lastSpace + 1; i < end; i++) {
-            byte b = in.getByte(i);
+        for (int i = lastSpace + 1; i < lineLength; i++) {
+            byte b = line[i];
             if (b < '0' || b > '9') {
                 return -1;
             }
-            value = value * 10 + (b - '0');
+            // Saturate: any length this long is refused as too large anyway.
+            value = value > Integer.MAX_VALUE ? value : value * 10 + (b - '0');
         }
         return value;
-    }
-
-    private static boolean allDigits(ByteBuf in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte b = in.getByte(i);
-            if (b < '0' || b > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static byte[] read(ByteBuf in, int n) {

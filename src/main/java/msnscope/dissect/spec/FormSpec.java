@@ -13,9 +13,10 @@ import java.util.Set;
  * @param replies commands answering this request with its TrID; empty = no reply expected; null = any
  * @param fifo    answered in order without a TrID ({@code PNG} → {@code QNG})
  * @param payload payload content kind when the form has a {@code length} parameter
+ * @param payloadRoot the XML root element an {@code xml} payload should have, or null
  */
 public record FormSpec(String command, Set<Direction> directions, Set<Role> servers, VersionRange versions,
-                       List<ParamSpec> params, List<String> replies, boolean fifo, String payload,
+                       List<ParamSpec> params, List<String> replies, boolean fifo, String payload, String payloadRoot,
                        ReferralSpec referral, SummaryTemplate summary, String meaning, String origin) {
 
     /** Server roles. DS = dispatch, NS = notification, SB = switchboard. */

@@ -64,10 +64,6 @@ public record ParamSpec(String name, ParamType type, String table, List<String> 
         return literals.isEmpty() || literals.contains(token);
     }
 
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,20}");
-    private static final Pattern CAPS = Pattern.compile("\\d{1,20}(:\\d{1,20})?");
-    private static final Pattern GUID = Pattern.compile("\\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}?");
-    private static final Pattern PREFIXED = Pattern.compile("[A-Z]=.*");
 
     /**
      * Whether the token has the shape of this parameter's type; only types with an unmistakable shape
@@ -76,12 +72,46 @@ public record ParamSpec(String name, ParamType type, String table, List<String> 
      */
     public boolean fits(String token) {
         return switch (type) {
-            case TRID, INT, LENGTH, UNIXTIME, LISTBITS -> DIGITS.matcher(token).matches();
-            case CAPS -> CAPS.matcher(token).matches();
-            case GUID -> GUID.matcher(token).matches();
-            case PREFIXED -> PREFIXED.matcher(token).matches();
+            case TRID, INT, LENGTH, UNIXTIME, LISTBITS -> digits(token, 0, token.length());
+            case CAPS -> {
+                int colon = token.indexOf(':');
+                yield colon < 0 ? digits(token, 0, token.length())
+                        : digits(token, 0, colon) && digits(token, colon + 1, token.length());
+            }
+            case GUID -> isGuid(token);
+            case PREFIXED -> token.length() >= 2 && token.charAt(0) >= 'A' && token.charAt(0) <= 'Z' && token.charAt(1) == '=';
             case HOSTPORT -> token.equals("0") || token.lastIndexOf(':') > 0;
             default -> true;
         };
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (to <= from || to - from > 20) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 8-4-4-4-12 hex digits, optionally in braces. */
+    public static boolean isGuid(String s) {
+        int from = s.startsWith("{") ? 1 : 0;
+        int to = s.endsWith("}") ? s.length() - 1 : s.length();
+        if (to - from != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(from + i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : Character.digit(c, 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -22,8 +22,18 @@ public final class ProtocolSpec {
     private final Map<String, ContentTypeSpec> contentTypes;
     private final ChallengeSpec challenge;
     private final String source;
-    /** Per command key: the payload forms, or null when the command never carries a payload. */
-    private final FormSpec[][] payloadForms;
+    /**
+     * What the framer needs of a form, flattened so the per-line decision touches no lists.
+     * Directions as a bit mask (1 = C2S, 2 = S2C); tokens counted after the command.
+     */
+    private record FramingRule(int directions, int low, int high, int minTokens, int maxTokens, boolean payload) {
+        boolean has(Direction d) {
+            return (directions & (1 << d.ordinal())) != 0;
+        }
+    }
+
+    /** Per command key: every form's framing rule, or null when no form of it carries a payload. */
+    private final FramingRule[][] framing;
 
     ProtocolSpec(Map<String, CommandSpec> commands, List<FormSpec> errorForms, Map<Integer, ErrorSpec> errors,
                  TypeTables tables, Map<String, ContentTypeSpec> contentTypes, ChallengeSpec challenge, String source) {
@@ -34,7 +44,7 @@ public final class ProtocolSpec {
         this.contentTypes = Collections.unmodifiableMap(contentTypes);
         this.challenge = challenge;
         this.source = source;
-        this.payloadForms = new FormSpec[CommandKeys.SIZE][];
+        this.framing = new FramingRule[CommandKeys.SIZE][];
         for (CommandSpec c : commands.values()) {
             index(CommandKeys.of(c.name()), c.forms());
         }
@@ -42,15 +52,18 @@ public final class ProtocolSpec {
     }
 
     private void index(int key, List<FormSpec> forms) {
-        List<FormSpec> withPayload = new ArrayList<>();
+        if (key < 0 || forms.stream().noneMatch(FormSpec::hasPayload)) {
+            return;
+        }
+        List<FramingRule> rules = new ArrayList<>();
         for (FormSpec f : forms) {
-            if (f.hasPayload()) {
-                withPayload.add(f);
+            int dirs = 0;
+            for (Direction d : f.directions()) {
+                dirs |= 1 << d.ordinal();
             }
+            rules.add(new FramingRule(dirs, f.versions().low(), f.versions().high(), f.minTokens(), f.maxTokens(), f.hasPayload()));
         }
-        if (key >= 0 && !withPayload.isEmpty()) {
-            payloadForms[key] = withPayload.toArray(new FormSpec[0]);
-        }
+        framing[key] = rules.toArray(new FramingRule[0]);
     }
 
     public CommandSpec command(String name) {
@@ -105,58 +118,29 @@ public final class ProtocolSpec {
         if (commandKey < 0) {
             return false;
         }
-        FormSpec[] forms = payloadForms[commandKey];
-        if (forms == null) {
+        FramingRule[] rules = framing[commandKey];
+        if (rules == null) {
             return false;
         }
         int params = tokenCount - 1;
-        boolean directionKnownInVersion = false;
-        for (FormSpec f : forms) {
-            if (f.directions().contains(direction) && (version == 0 || f.versions().contains(version))) {
-                directionKnownInVersion = true;
-                if (params >= f.minTokens() && params <= f.maxTokens()) {
+        boolean formInVersion = false;
+        for (FramingRule r : rules) {
+            if (r.has(direction) && (version == 0 || (version >= r.low() && version <= r.high()))) {
+                formInVersion = true;
+                if (r.payload() && params >= r.minTokens() && params <= r.maxTokens()) {
                     return true;
                 }
             }
         }
-        if (directionKnownInVersion || version == 0) {
+        if (formInVersion || version == 0) {
             return false;
         }
-        if (hasAnyFormInVersion(commandKey, direction, version)) {
-            return false;
-        }
-        for (FormSpec f : forms) {
-            if (f.directions().contains(direction) && params >= f.minTokens() && params <= f.maxTokens()) {
+        for (FramingRule r : rules) {
+            if (r.has(direction) && r.payload() && params >= r.minTokens() && params <= r.maxTokens()) {
                 return true;
             }
         }
         return false;
     }
 
-    /** True when the command has a form (with or without payload) in this direction and version. */
-    private boolean hasAnyFormInVersion(int commandKey, Direction direction, int version) {
-        List<FormSpec> forms;
-        if (commandKey == CommandKeys.ERROR) {
-            forms = errorForms;
-        } else {
-            CommandSpec c = commands.get(nameOf(commandKey));
-            if (c == null) {
-                return false;
-            }
-            forms = c.forms();
-        }
-        for (FormSpec f : forms) {
-            if (f.directions().contains(direction) && f.versions().contains(version)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String nameOf(int key) {
-        char a = (char) ('A' + key / 676);
-        char b = (char) ('A' + (key / 26) % 26);
-        char c = (char) ('A' + key % 26);
-        return new String(new char[]{a, b, c});
-    }
 }

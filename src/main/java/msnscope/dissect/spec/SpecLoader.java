@@ -189,9 +189,13 @@ public final class SpecLoader {
             }
             boolean fifo = "fifo".equals(f.path("pairing").asText("trid"));
             String payload = f.path("payload").asText(null);
-            FormSpec probe = new FormSpec(cmd, dirs, servers, versions, params, replies, fifo, payload, null, null, null, where);
+            String payloadRoot = f.path("payload-root").asText(null);
+            FormSpec probe = new FormSpec(cmd, dirs, servers, versions, params, replies, fifo, payload, payloadRoot, null, null, null, where);
             if (payload != null && !probe.hasPayload()) {
                 throw new SpecException(where + ": 'payload' given but no parameter of type length");
+            }
+            if (payload != null && !PAYLOAD_KINDS.contains(payload)) {
+                throw new SpecException(where + ": payload must be one of " + PAYLOAD_KINDS + ", not '" + payload + "'");
             }
             ReferralSpec referral = null;
             if (f.has("referral")) {
@@ -215,11 +219,14 @@ public final class SpecLoader {
                 }
             }
             return new FormSpec(cmd, dirs, servers, versions, List.copyOf(params), replies == null ? null : List.copyOf(replies),
-                    fifo, payload, referral, summary, f.path("meaning").asText(null), where);
+                    fifo, payload, payloadRoot, referral, summary, f.path("meaning").asText(null), where);
         } catch (IllegalArgumentException e) {
             throw new SpecException(where + ": " + e.getMessage(), e);
         }
     }
+
+    /** Payload kinds a form may declare. */
+    public static final Set<String> PAYLOAD_KINDS = Set.of("mime", "routing", "xml", "text", "qry-answer", "binary");
 
     /** Names a summary may use besides parameters: filled in by the dissector. */
     public static final Set<String> DERIVED_SUMMARY_NAMES = Set.of("payload", "answers", "error");
@@ -313,7 +320,12 @@ public final class SpecLoader {
             c.path("secret-headers").forEach(s -> secrets.add(s.asText()));
             Map<String, String> addresses = new LinkedHashMap<>();
             c.path("address-headers").fields().forEachRemaining(a -> addresses.put(a.getKey(), a.getValue().asText()));
-            types.put(type, new ContentTypeSpec(type, c.path("meaning").asText(""), c.path("decode").asText("headers"),
+            String decode = c.path("decode").asText("fields");
+            if (!msnscope.dissect.payload.BodyDecoders.names().contains(decode)) {
+                throw new SpecException(file.getFileName() + ": " + type + ": decode must be one of "
+                        + msnscope.dissect.payload.BodyDecoders.names() + ", not '" + decode + "'");
+            }
+            types.put(type, new ContentTypeSpec(type, c.path("meaning").asText(""), decode,
                     List.copyOf(secrets), Map.copyOf(addresses)));
         }
         return types;

@@ -86,18 +86,18 @@ public final class SummaryTemplate {
     }
 
     /** Renders with the display values of the parameters present. */
-    public String render(Map<String, String> values) {
+    public String render(java.util.function.Function<String, String> values) {
         StringBuilder sb = new StringBuilder();
         render(pieces, values, sb);
         return sb.toString().trim();
     }
 
-    private static boolean render(List<Piece> pieces, Map<String, String> values, StringBuilder sb) {
+    private static boolean render(List<Piece> pieces, java.util.function.Function<String, String> values, StringBuilder sb) {
         for (Piece p : pieces) {
             if (p.literal != null) {
                 sb.append(p.literal);
             } else if (p.param != null) {
-                String v = values.get(p.param);
+                String v = values.apply(p.param);
                 if (v == null || v.isEmpty()) {
                     return false;
                 }

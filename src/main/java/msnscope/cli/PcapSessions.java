@@ -1,0 +1,55 @@
+package msnscope.cli;
+
+import msnscope.dissect.ConnectionLog;
+import msnscope.dissect.SessionAssembler;
+import msnscope.pcap.MsnpDetector;
+import msnscope.pcap.PcapResult;
+import msnscope.pcap.TcpChunk;
+import msnscope.pcap.TcpConnection;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Feeds the MSNP connections of a capture to a {@link SessionAssembler} in capture-time order across
+ * connections, so a switchboard is dissected after the notification server line that referred it
+ * (it inherits that session's version). Non-MSNP connections (the HTTP login) are left out.
+ */
+final class PcapSessions {
+
+    private record Chunk(TcpConnection connection, TcpChunk chunk) {
+    }
+
+    private PcapSessions() {
+    }
+
+    static void dissect(PcapResult capture, SessionAssembler session) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (TcpConnection c : capture.connections()) {
+            if (MsnpDetector.looksLikeMsnp(c)) {
+                for (TcpChunk ch : c.chunks()) {
+                    chunks.add(new Chunk(c, ch));
+                }
+            }
+        }
+        chunks.sort(Comparator.comparingLong(ch -> ch.chunk().timeMicros()));
+        Map<TcpConnection, ConnectionLog> logs = new HashMap<>();
+        for (Chunk ch : chunks) {
+            ConnectionLog log = logs.computeIfAbsent(ch.connection(),
+                    c -> session.openConnection(text(c.server()), text(c.client())));
+            session.bytes(log, ch.chunk().dir(), ch.chunk().data(), ch.chunk().timeMicros());
+        }
+        for (ConnectionLog log : logs.values()) {
+            session.closeConnection(log);
+        }
+    }
+
+    static String text(InetSocketAddress a) {
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,184 @@
+package msnscope.dissect.payload;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The result of one payload decoder: ordered fields plus the problems found while decoding.
+ *
+ * <p>Field names are lower-case with dashes ({@code content-type}, {@code session-id}). Values are only
+ * {@link String}, {@link Integer}, {@link Long}, {@link Boolean}, {@link List} or nested {@link Map} (with
+ * the same value rules), so the fields serialise to JSON as they are. A {@code null} value is never stored:
+ * an absent field means "not present in the payload". Everything is deeply immutable.
+ *
+ * <p>Problems are human sentences ("MIME header block has no blank line"). Decoders never throw; whatever is
+ * wrong with the input ends up here instead. The list is capped at {@value #MAX_PROBLEMS} entries plus one
+ * summary sentence, because garbage input can produce one complaint per byte and the result must stay small.
+ */
+public final class Decoded {
+
+    /** Most problems kept; the rest are counted in one final sentence. */
+    public static final int MAX_PROBLEMS = 20;
+
+    private static final Decoded EMPTY = new Builder().build();
+
+    private final Map<String, Object> fields;
+    private final List<String> problems;
+
+    private Decoded(Map<String, Object> fields, List<String> problems) {
+        this.fields = fields;
+        this.problems = problems;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** No fields, no problems. */
+    public static Decoded empty() {
+        return EMPTY;
+    }
+
+    /** The fields in decoding order; read-only. */
+    public Map<String, Object> fields() {
+        return fields;
+    }
+
+    /** Human sentences, in the order they were found; read-only, possibly empty. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** One field's value, or {@code null} when the payload did not have it. */
+    public Object get(String name) {
+        return fields.get(name);
+    }
+
+    public boolean hasProblems() {
+        return !problems.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Decoded d && fields.equals(d.fields) && problems.equals(d.problems);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(fields, problems);
+    }
+
+    @Override
+    public String toString() {
+        return problems.isEmpty() ? fields.toString() : fields + " problems=" + problems;
+    }
+
+    /** Collects fields and problems; {@link #build()} freezes a deep copy, so a builder may be reused. */
+    public static final class Builder {
+        private final LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
+        private final List<String> problems = new ArrayList<>();
+        private int droppedProblems;
+
+        private Builder() {
+        }
+
+        /**
+         * Stores a field; a {@code null} value is ignored so that absent stays absent. Values outside the
+         * JSON-safe set are stored as their {@code toString()} rather than rejected: a decoder must not throw.
+         */
+        public Builder put(String name, Object value) {
+            if (value != null) {
+                fields.put(name, value);
+            }
+            return this;
+        }
+
+        /** Stores another result's fields under {@code name} and appends its problems. */
+        public Builder nest(String name, Decoded nested) {
+            if (nested != null) {
+                if (!nested.fields.isEmpty()) {
+                    fields.put(name, nested.fields);
+                }
+                problems(nested.problems);
+            }
+            return this;
+        }
+
+        /** Copies another result's fields to the top level (later wins) and appends its problems. */
+        public Builder merge(Decoded other) {
+            if (other != null) {
+                fields.putAll(other.fields);
+                problems(other.problems);
+            }
+            return this;
+        }
+
+        public Builder problem(String sentence) {
+            if (problems.size() < MAX_PROBLEMS) {
+                problems.add(sentence);
+            } else {
+                droppedProblems++;
+            }
+            return this;
+        }
+
+        public Builder problems(Collection<String> sentences) {
+            for (String s : sentences) {
+                problem(s);
+            }
+            return this;
+        }
+
+        /** Whether a field has been stored already. */
+        public boolean has(String name) {
+            return fields.containsKey(name);
+        }
+
+        public Decoded build() {
+            List<String> p = new ArrayList<>(problems);
+            if (droppedProblems > 0) {
+                p.add("… and " + droppedProblems + " more problem" + (droppedProblems == 1 ? "" : "s") + " not listed");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> frozen = (Map<String, Object>) freeze(fields);
+            return new Decoded(frozen, Collections.unmodifiableList(p));
+        }
+
+        private static Object freeze(Object value) {
+            if (value instanceof Map<?, ?> map) {
+                LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    if (e.getValue() != null) {
+                        copy.put(String.valueOf(e.getKey()), freeze(e.getValue()));
+                    }
+                }
+                return Collections.unmodifiableMap(copy);
+            }
+            if (value instanceof Collection<?> list) {
+                List<Object> copy = new ArrayList<>(list.size());
+                for (Object o : list) {
+                    if (o != null) {
+                        copy.add(freeze(o));
+                    }
+                }
+                return Collections.unmodifiableList(copy);
+            }
+            if (value instanceof Decoded d) {
+                return d.fields;
+            }
+            if (value instanceof String || value instanceof Integer || value instanceof Long
+                    || value instanceof Boolean) {
+                return value;
+            }
+            if (value instanceof Short || value instanceof Byte) {
+                return ((Number) value).intValue();
+            }
+            return String.valueOf(value);
+        }
+    }
+}
