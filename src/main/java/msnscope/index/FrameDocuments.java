@@ -32,6 +32,7 @@ public final class FrameDocuments {
     private static final Pattern TAGS = Pattern.compile("<[^>]*>");
     /** Payload text indexed per frame; the rest of a huge payload is still in the capture. */
     private static final int MAX_TEXT = 32 * 1024;
+    private static final Set<String> SKIP = Set.of("format", "headers", "content-type", "charset", "line-endings", "decoder");
 
     private FrameDocuments() {
     }
@@ -121,30 +122,29 @@ public final class FrameDocuments {
      */
     public static String text(Map<String, Object> json) {
         StringBuilder sb = new StringBuilder();
-        Object payload = json.get("payload");
-        if (payload instanceof String p) {
+        String raw = String.valueOf(json.get("raw"));
+        Object fields = json.get("fields");
+        Map<?, ?> decoded = fields instanceof Map<?, ?> m && m.get("payload") instanceof Map<?, ?> p ? p : null;
+        if (decoded != null) {
+            // The payload decoder's output: the content (message text, typing user, PSM…), not the MIME plumbing.
+            Object content = decoded.get("content");
+            if (content != null) {
+                strings(List.of(content), raw, sb);
+            }
+        } else if (json.get("payload") instanceof String p) {
             int blank = p.indexOf("\r\n\r\n");
             boolean mime = blank > 0 && p.regionMatches(true, 0, "MIME-Version", 0, 12);
-            String body = mime ? p.substring(blank + 4) : p;
-            String headerText = mime ? p.substring(0, blank) : "";
-            sb.append(TAGS.matcher(body).replaceAll(" ").trim());
-            if (mime) {
-                // Header values people search for: TypingUser, nick and subject headers, not the MIME plumbing.
-                for (String h : headerText.split("\r\n")) {
-                    int colon = h.indexOf(':');
-                    if (colon > 0 && !h.regionMatches(true, 0, "MIME-Version", 0, 12) && !h.regionMatches(true, 0, "Content-Type", 0, 12)
-                            && !h.regionMatches(true, 0, "X-MMS-IM-Format", 0, 15)) {
-                        sb.append('\n').append(h.substring(colon + 1).trim());
-                    }
+            sb.append(TAGS.matcher(mime ? p.substring(blank + 4) : p).replaceAll(" ").trim());
+        }
+        if (fields instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!"payload".equals(e.getKey())) {
+                    strings(List.of(e.getValue()), raw, sb);
                 }
             }
         }
-        String raw = String.valueOf(json.get("raw"));
-        Object fields = json.get("fields");
-        if (fields instanceof Map<?, ?> m) {
-            strings(m.values(), raw, sb);
-        }
-        return sb.length() > MAX_TEXT ? sb.substring(0, MAX_TEXT) : sb.toString();
+        String t = sb.toString().strip();
+        return t.length() > MAX_TEXT ? t.substring(0, MAX_TEXT) : t;
     }
 
     private static void strings(Collection<?> values, String raw, StringBuilder sb) {
@@ -154,7 +154,12 @@ public final class FrameDocuments {
                     sb.append('\n').append(TAGS.matcher(s).replaceAll(" "));
                 }
             } else if (v instanceof Map<?, ?> m) {
-                strings(m.values(), raw, sb);
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    // Presentation details (font, colour) and raw headers are not what people search for.
+                    if (!SKIP.contains(String.valueOf(e.getKey()))) {
+                        strings(List.of(e.getValue()), raw, sb);
+                    }
+                }
             } else if (v instanceof List<?> l) {
                 strings(l, raw, sb);
             }

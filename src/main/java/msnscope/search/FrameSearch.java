@@ -24,6 +24,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHitCountCollectorManager;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.search.uhighlight.WholeBreakIterator;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -95,21 +96,27 @@ public final class FrameSearch {
         Sort sort = sort(o.sort());
         TopDocs top = searcher.search(q, Math.max(1, o.limit()), sort, false);
         List<Hit> hits = new ArrayList<>();
-        UnifiedHighlighter hl = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
+        // Lines and summaries are short: highlight them whole. Payload text may be long: best sentences.
+        UnifiedHighlighter whole = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
+                .withFormatter(new DefaultPassageFormatter(o.markStart(), o.markEnd(), " … ", false))
+                .withBreakIterator(WholeBreakIterator::new)
+                .withMaxLength(64 * 1024)
+                .build();
+        UnifiedHighlighter sentences = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
                 .withFormatter(new DefaultPassageFormatter(o.markStart(), o.markEnd(), " … ", false))
                 .withMaxLength(64 * 1024)
                 .build();
         for (ScoreDoc sd : top.scoreDocs) {
             Document doc = searcher.storedFields().document(sd.doc);
             Map<String, Object> frame = FrameJson.MAPPER.readValue(doc.get(IndexFields.JSON), new TypeReference<LinkedHashMap<String, Object>>() { });
-            hits.add(new Hit(frame, highlight(hl, userQuery, frame)));
+            hits.add(new Hit(frame, highlight(whole, sentences, userQuery, frame)));
         }
         long total = top.totalHits.value;
         return new Result(total, hits, Map.of());
     }
 
     /** Snippets of the text fields the query matched, rebuilt from the stored JSON as they were indexed. */
-    static Map<String, String> highlight(UnifiedHighlighter hl, Query q, Map<String, Object> frame) throws IOException {
+    static Map<String, String> highlight(UnifiedHighlighter whole, UnifiedHighlighter sentences, Query q, Map<String, Object> frame) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, String> texts = new LinkedHashMap<>();
         texts.put(IndexFields.LINE, String.valueOf(frame.get("raw")));
@@ -119,6 +126,7 @@ public final class FrameSearch {
             if (e.getValue().isEmpty()) {
                 continue;
             }
+            UnifiedHighlighter hl = e.getKey().equals(IndexFields.TEXT) ? sentences : whole;
             Object h = hl.highlightWithoutSearcher(e.getKey(), q, e.getValue(), 2);
             if (h != null && !h.toString().isEmpty()) {
                 out.put(e.getKey(), h.toString().replace("\r\n", " ⏎ ").replace('\n', ' ').strip());

@@ -68,6 +68,9 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
     }
 
     private static String explain(ParseException e) {
+        if (e.currentToken == null && e.getCause() instanceof ParseException inner) {
+            return explain(inner);
+        }
         if (e.currentToken != null && e.currentToken.next != null) {
             var t = e.currentToken.next;
             String image = t.kind == 0 ? "end of query" : "'" + t.image + "'";
