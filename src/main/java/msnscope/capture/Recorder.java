@@ -53,6 +53,7 @@ public final class Recorder implements ProxyListener, Closeable {
     private final BiConsumer<String, Long> onWritten;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedFrames = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private volatile boolean closing;
     private volatile IOException failure;
@@ -138,6 +139,9 @@ public final class Recorder implements ProxyListener, Closeable {
 
     private void offer(Object event) {
         if (!queue.offer(event)) {
+            if (event instanceof FrameEvent) {
+                droppedFrames.incrementAndGet();
+            }
             if (dropped.incrementAndGet() % 10_000 == 1) {
                 LOG.warn("recorder queue full ({} events): {} events dropped so far; the disk cannot keep up", queue.size(), dropped.get());
             }
@@ -157,6 +161,11 @@ public final class Recorder implements ProxyListener, Closeable {
     /** Events lost because the queue was full. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Frames lost because the queue was full ({@code received = acknowledged + droppedFrames + backlog}). */
+    public long droppedFrames() {
+        return droppedFrames.get();
     }
 
     /** Events waiting to be written. */
