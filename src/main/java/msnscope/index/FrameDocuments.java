@@ -92,7 +92,9 @@ public final class FrameDocuments {
             doc.add(new TextField(TEXT, text, Field.Store.NO));
         }
         // The JSON Lines object, stored (LZ4-compressed by the codec): what search prints.
-        doc.add(new StoredField(JSON, FrameJson.toLine(json)));
+        Map<String, Object> stored = new java.util.LinkedHashMap<>(json);
+        stored.put("account", d.account()); // an extra after the contract's keys: the login the frame belongs to
+        doc.add(new StoredField(JSON, FrameJson.toLine(stored)));
         return doc;
     }
 
