@@ -30,23 +30,21 @@ public final class CaptureReader implements Closeable {
     private CaptureReader(Path file, long from) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         this.size = ch.size();
-        long start = Math.max(from, CaptureFormat.MAGIC.length);
-        if (size < CaptureFormat.MAGIC.length) {
-            ch.close();
-            throw new IOException(file + " is not a capture file: too short");
-        }
-        byte[] magic = new byte[CaptureFormat.MAGIC.length];
-        java.nio.ByteBuffer mb = java.nio.ByteBuffer.wrap(magic);
+        int n = (int) Math.min(size, CaptureFormat.MAGIC.length);
+        java.nio.ByteBuffer mb = java.nio.ByteBuffer.allocate(n);
         while (mb.hasRemaining() && ch.read(mb, mb.position()) > 0) {
-            // read the whole magic
+            // read the whole magic (or what a crash left of it)
         }
-        if (!Arrays.equals(magic, CaptureFormat.MAGIC)) {
+        if (!Arrays.equals(Arrays.copyOf(mb.array(), n), Arrays.copyOf(CaptureFormat.MAGIC, n))) {
             ch.close();
             throw new IOException(file + " is not a capture file (bad magic)");
         }
-        ch.position(start);
+        // A file cut inside its magic (killed right after it was created) is an empty capture.
+        this.torn = size < CaptureFormat.MAGIC.length;
+        long start = Math.max(from, CaptureFormat.MAGIC.length);
+        ch.position(Math.min(start, size));
         this.in = new BufferedInputStream(Channels.newInputStream(ch), 1 << 16);
-        this.offset = start;
+        this.offset = torn ? 0 : start;
     }
 
     /** Opens {@code file} and positions after the magic, or at {@code from} when it is past it. */

@@ -94,6 +94,7 @@ public final class CaptureStore {
             try {
                 CaptureWriter w = CaptureWriter.create(file(id), fsync);
                 w.append(new CaptureRecord.SessionStarted(id, createdMicros, source));
+                w.flush();
                 return w;
             } catch (FileAlreadyExistsException e) {
                 n++;

@@ -54,7 +54,13 @@ public final class CaptureWriter implements Closeable {
             ch.truncate(good);
         }
         ch.position(good);
-        return new CaptureWriter(file, ch, good, fsync);
+        CaptureWriter w = new CaptureWriter(file, ch, good, fsync);
+        if (good == 0) {
+            // Killed before its magic reached the disk: start the file again.
+            w.buffer.put(CaptureFormat.MAGIC);
+            w.length = CaptureFormat.MAGIC.length;
+        }
+        return w;
     }
 
     /** Opens {@code file} for appending, creating it when it does not exist. */

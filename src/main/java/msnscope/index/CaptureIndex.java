@@ -38,9 +38,9 @@ import java.util.Set;
  * files still hold everything. The commit's user data records how far each session file was indexed;
  * opening the index catches up with files that grew (or were deleted) while no indexer ran.
  *
- * <p>Near-real-time: with {@code live}, a thread indexes what was written and refreshes the searcher and
- * commits every {@value #REFRESH_MILLIS} ms, so searches in this process and in other processes (which
- * open the last commit) see frames within about a second.
+ * <p>Near-real-time: with {@code live}, a thread indexes what was written, refreshes the searcher every
+ * {@value #REFRESH_MILLIS} ms and commits every {@value #COMMIT_MILLIS} ms, so searches in this process
+ * and in other processes (which open the last commit) see frames within about a second.
  *
  * <p>Only one process can write an index (Lucene's write lock): a second one (a {@code search} while the
  * proxy runs) opens it read-only and sees the last commit.
@@ -48,7 +48,8 @@ import java.util.Set;
 public final class CaptureIndex implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureIndex.class);
-    static final long REFRESH_MILLIS = 500;
+    static final long REFRESH_MILLIS = 200;
+    static final long COMMIT_MILLIS = 800;
     private static final String OFFSETS = "msnscope.offsets";
     /** Sessions whose replay state is kept while they may still grow. */
     private static final int MAX_LIVE = 256;
@@ -123,6 +124,7 @@ public final class CaptureIndex implements Closeable {
 
     private void loop() {
         long lastRefresh = System.currentTimeMillis();
+        long lastCommit = lastRefresh;
         while (!closing) {
             try {
                 synchronized (signal) {
@@ -131,9 +133,16 @@ public final class CaptureIndex implements Closeable {
                     }
                 }
                 indexWritten();
-                if (System.currentTimeMillis() - lastRefresh >= REFRESH_MILLIS) {
+                long now = System.currentTimeMillis();
+                if (now - lastRefresh >= REFRESH_MILLIS) {
+                    // Reopening the NRT searcher is cheap (no fsync): searches in this process see new frames.
+                    manager.maybeRefresh();
+                    lastRefresh = now;
+                }
+                if (now - lastCommit >= COMMIT_MILLIS) {
+                    // A commit makes them visible to other processes (a search while the proxy runs).
                     refreshAndCommit();
-                    lastRefresh = System.currentTimeMillis();
+                    lastCommit = now;
                 }
             } catch (InterruptedException e) {
                 return;

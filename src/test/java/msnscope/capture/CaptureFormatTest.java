@@ -120,6 +120,17 @@ class CaptureFormatTest {
     }
 
     @Test
+    void aFileKilledInsideItsMagicIsAnEmptyCaptureThatAppendingRestarts() throws IOException {
+        Path f = dir.resolve("s1.msncap");
+        Files.write(f, java.util.Arrays.copyOf(CaptureFormat.MAGIC, 3));
+        assertEquals(List.of(), CaptureReader.readAll(f));
+        try (CaptureWriter w = CaptureWriter.append(f, false)) {
+            w.append(new CaptureRecord.SessionStarted("s1", 1L, "again"));
+        }
+        assertEquals(List.of(new CaptureRecord.SessionStarted("s1", 1L, "again")), CaptureReader.readAll(f));
+    }
+
+    @Test
     void aFileWithoutTheMagicIsRefused() throws IOException {
         Path f = dir.resolve("x.msncap");
         Files.writeString(f, "hello world, not a capture");
