@@ -49,13 +49,21 @@ public final class Importer {
     public record Chunk(Direction dir, Long timeMicros, byte[] data) {
     }
 
-    /** A transcript is one login story: all its connections become one session. Returns the session ids. */
+    /**
+     * A transcript is one login story: all its connections become one session (frames in time order when
+     * every frame has a time). Returns the session ids.
+     */
     public List<String> transcript(String text, String source) throws IOException {
         SessionAssembler assembler = new SessionAssembler(dissector, "import", limits);
         new TranscriptReader(limits).read(text, assembler);
         List<Dissection> order = new ArrayList<>();
         for (ConnectionLog c : assembler.connections()) {
             order.addAll(c.frames());
+        }
+        // A transcript lists connections one after the other; with times (an msnscope export) the frames go
+        // back into the order they happened across connections.
+        if (order.stream().allMatch(d -> d.timeMicros() != null)) {
+            order.sort(java.util.Comparator.comparingLong(Dissection::timeMicros));
         }
         Map<ConnectionLog, ConnectionInfo> infos = new LinkedHashMap<>();
         for (ConnectionLog c : assembler.connections()) {
