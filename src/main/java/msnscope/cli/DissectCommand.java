@@ -1,18 +1,24 @@
 package msnscope.cli;
 
-import msnscope.dissect.ConnectionLog;
-import msnscope.dissect.Dissection;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.SessionAssembler;
-import msnscope.export.FrameJson;
-import msnscope.export.TextFormat;
-import msnscope.transcript.TranscriptWriter;
+import msnscope.export.RedactMode;
+import msnscope.export.SessionExporter;
+import msnscope.export.SessionMeta;
 import msnscope.wire.FramerLimits;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code msnscope dissect FILE...}: every command of a session, annotated. */
 final class DissectCommand implements Command {
@@ -24,7 +30,7 @@ final class DissectCommand implements Command {
 
     @Override
     public String usage() {
-        return "FILE... [--format text|jsonl|transcript]";
+        return "FILE... [--format text|jsonl|transcript|html] [--redact[=messages]] [-o OUT]";
     }
 
     @Override
@@ -37,7 +43,13 @@ final class DissectCommand implements Command {
     public Options options() {
         Options o = new Options();
         o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
-                .desc("text (default), jsonl (one JSON object per frame) or transcript (the wiki format, re-readable)").build());
+                .desc("text (default), jsonl (one JSON object per frame), transcript (the wiki format, re-readable) "
+                        + "or html (one self-contained page: sequence diagram, filterable timeline)").build());
+        o.addOption(Option.builder().longOpt("redact").hasArg().optionalArg(true).argName("WHAT")
+                .desc("hide secrets before writing: passwords, MD5 responses, tickets, switchboard cookies, MSPAuth "
+                        + "(consistent placeholders such as cookie-1); --redact=messages also hides chat text, P2P data and offered file names").build());
+        o.addOption(Option.builder("o").longOpt("output").hasArg().argName("OUT")
+                .desc("write to OUT (UTF-8) instead of standard output").build());
         o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN")
                 .desc("colour the text view: auto (default: on a terminal), always, never").build());
         Inputs.addSpecOptions(o);
@@ -46,50 +58,55 @@ final class DissectCommand implements Command {
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
-        if (line.getArgList().isEmpty()) {
+        List<String> files = new ArrayList<>(line.getArgList());
+        RedactMode mode = RedactMode.NONE;
+        if (line.hasOption("redact")) {
+            String v = line.getOptionValue("redact");
+            mode = v == null ? RedactMode.SECRETS : RedactMode.parse(v);
+            if (mode == null && Files.isRegularFile(Path.of(v))) {
+                files.add(0, v);                        // `--redact FILE`: the file is not the option's value
+                mode = RedactMode.SECRETS;
+            } else if (mode == null || mode == RedactMode.NONE) {
+                throw new UsageException("--redact takes secrets (the default) or messages, not '" + v + "'");
+            }
+        }
+        if (files.isEmpty()) {
             throw new UsageException("no FILE given (see msnscope dissect --help)");
         }
         String format = line.getOptionValue("format", "text");
-        if (!format.equals("text") && !format.equals("jsonl") && !format.equals("transcript")) {
-            throw new UsageException("--format must be text, jsonl or transcript, not '" + format + "'");
+        if (!SessionExporter.FORMATS.contains(format)) {
+            throw new UsageException("--format must be text, jsonl, transcript or html, not '" + format + "'");
         }
-        boolean colour = colour(line.getOptionValue("color", "auto"));
+        if (format.equals("html") && files.size() > 1) {
+            throw new UsageException("--format html writes one page per session: give one FILE at a time");
+        }
+        String output = line.getOptionValue("output");
+        boolean colour = output == null && colour(line.getOptionValue("color", "auto"));
         FramerLimits limits = Inputs.limits(line);
-        for (String file : line.getArgList()) {
+        for (String file : files) {
             Inputs.readFile(file);
         }
         Dissector dissector = new Dissector(Inputs.spec(line));
-        for (String file : line.getArgList()) {
+        SessionExporter exporter = new SessionExporter(dissector, limits, colour);
+        StringWriter all = new StringWriter();
+        for (String file : files) {
             SessionAssembler session = Inputs.dissectFile(file, dissector, limits);
-            switch (format) {
-                case "jsonl" -> {
-                    for (ConnectionLog c : session.connections()) {
-                        for (Dissection d : c.frames()) {
-                            out.println(FrameJson.toLine(FrameJson.toMap(d)));
-                        }
-                    }
-                }
-                case "transcript" -> {
-                    StringBuilder sb = new StringBuilder();
-                    TranscriptWriter w = new TranscriptWriter(sb);
-                    for (ConnectionLog c : session.connections()) {
-                        w.connection(c.server());
-                        for (Dissection d : c.frames()) {
-                            w.frame(d.direction(), d.frame(), d.timeMicros());
-                        }
-                    }
-                    out.print(sb);
-                }
-                default -> {
-                    TextFormat text = new TextFormat(colour);
-                    out.println(file);
-                    for (ConnectionLog c : session.connections()) {
-                        out.println(text.connectionHeader(c));
-                        for (Dissection d : c.frames()) {
-                            out.print(text.frame(d));
-                        }
-                    }
-                }
+            StringWriter sw = new StringWriter();
+            if (format.equals("text")) {
+                sw.write(file + System.lineSeparator());
+            }
+            exporter.export(session.connections(), SessionMeta.of(session.sessionId(), false, session.connections()), format, mode, sw);
+            if (output == null) {
+                out.print(sw);
+            } else {
+                all.write(sw.toString());
+            }
+        }
+        if (output != null) {
+            try (Writer w = Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
+                w.write(all.toString());
+            } catch (IOException e) {
+                throw new UsageException("cannot write " + output + ": " + e.getMessage());
             }
         }
         return Main.OK;

@@ -18,6 +18,7 @@ public final class Dissector {
     private final ParamDecoder params;
     private final PayloadAnnotator payloads;
     private final ChallengeVerifier challenges;
+    private final FormCandidates.Cache candidates = new FormCandidates.Cache();
 
     public Dissector(ProtocolSpec spec) {
         this.spec = spec;
@@ -42,6 +43,10 @@ public final class Dissector {
 
     PayloadAnnotator payloads() {
         return payloads;
+    }
+
+    FormCandidates.Cache candidates() {
+        return candidates;
     }
 
     ChallengeVerifier challenges() {

@@ -64,7 +64,7 @@ final class ParamDecoder {
     }
 
     private static Value number(String token, long max) {
-        if (!token.isEmpty() && token.length() <= 19 && token.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (isDigits(token, 19)) {
             long v = Long.parseLong(token);
             if (v <= max) {
                 return Value.of(v, token);
@@ -80,7 +80,7 @@ final class ParamDecoder {
         int colon = token.lastIndexOf(':');
         if (colon > 0) {
             String port = token.substring(colon + 1);
-            if (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(Character::isDigit) && Integer.parseInt(port) <= 65535) {
+            if (isDigits(port, 5) && Integer.parseInt(port) <= 65535) {
                 return Value.of(token, token);
             }
         }
@@ -96,7 +96,7 @@ final class ParamDecoder {
             handle = handle.substring(0, semi);
         }
         int colon = handle.indexOf(':');
-        if (colon > 0 && colon < handle.indexOf('@') && handle.substring(0, colon).chars().allMatch(Character::isDigit)) {
+        if (colon > 0 && colon < handle.indexOf('@') && isDigits(handle.substring(0, colon), 9)) {
             String net = handle.substring(0, colon);
             String meaning = tables.meaning("network", net);
             extra.put(name + "-network", meaning == null ? net : meaning);
@@ -189,8 +189,23 @@ final class ParamDecoder {
         return names;
     }
 
+    /** 1 to {@code max} ASCII digits. */
+    static boolean isDigits(String s, int max) {
+        int n = s.length();
+        if (n == 0 || n > max) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Long parseUnsigned(String s) {
-        if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(Character::isDigit)) {
+        if (!isDigits(s, 19)) {
             return null;
         }
         return Long.parseLong(s);

@@ -41,6 +41,7 @@ public final class StreamDissector {
     private final ParamDecoder params;
     private final PayloadAnnotator payloads;
     private final ChallengeVerifier challenges;
+    private final FormCandidates.Cache candidates;
 
     private int seq;
     private Role role;
@@ -80,6 +81,7 @@ public final class StreamDissector {
         this.params = dissector.params();
         this.payloads = dissector.payloads();
         this.challenges = dissector.challenges();
+        this.candidates = dissector.candidates();
         this.role = initialRole;
         this.roleStated = initialRole != null;
     }
@@ -308,8 +310,7 @@ public final class StreamDissector {
             w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "declared payload length is above the limit; payload not taken, "
                     + "framing resumes at the next line"));
         }
-        byte[] line = frame.lineBytes();
-        if (!Text.isAscii(line, 0, line.length) && !Text.isUtf8(line, 0, line.length)) {
+        if (!frame.lineIsUtf8()) {
             w.add(new Warning(Warning.INVALID_UTF8, "line is not valid UTF-8"));
         }
     }
@@ -346,19 +347,18 @@ public final class StreamDissector {
     }
 
     private FormSpec.Binding select(List<FormSpec> forms, String cmd, String[] tokens, Direction dir, List<Warning> warnings) {
-        List<FormSpec> byDir = filter(forms, f -> f.directions().contains(dir));
-        if (byDir.isEmpty()) {
+        FormCandidates c = candidates.of(cmd, forms, dir, role, version);
+        if (c.wrongDirection()) {
             warnings.add(new Warning(Warning.WRONG_DIRECTION, cmd + " is never sent " + (dir == Direction.C2S ? "by the client" : "by the server")));
-            byDir = forms;
         }
-        List<FormSpec> byRole = role == null ? byDir : filter(byDir, f -> f.servers().contains(role));
-        if (byRole.isEmpty()) {
+        if (c.wrongServer()) {
             warnings.add(new Warning(Warning.WRONG_SERVER, cmd + " is not expected on a " + roleName(role) + " connection"));
-            byRole = byDir;
         }
+        List<FormSpec> byDir = c.byDirection();
+        List<FormSpec> byRole = c.byRole();
         FormSpec.Binding best = null;
         if (version > 0) {
-            List<FormSpec> byVersion = filter(byRole, f -> f.versions().contains(version));
+            List<FormSpec> byVersion = c.byVersion();
             best = best(byVersion, tokens);
             if (best == null || !best.exact()) {
                 FormSpec.Binding other = best(byRole, tokens);
@@ -430,16 +430,6 @@ public final class StreamDissector {
             }
         }
         return best;
-    }
-
-    private static List<FormSpec> filter(List<FormSpec> forms, java.util.function.Predicate<FormSpec> keep) {
-        List<FormSpec> out = new ArrayList<>(forms.size());
-        for (FormSpec f : forms) {
-            if (keep.test(f)) {
-                out.add(f);
-            }
-        }
-        return out;
     }
 
     private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, Map<String, String> display, List<Warning> warnings) {
@@ -668,7 +658,7 @@ public final class StreamDissector {
     }
 
     private static boolean isDigits(String s) {
-        return !s.isEmpty() && s.length() <= 10 && s.chars().allMatch(c -> c >= '0' && c <= '9');
+        return ParamDecoder.isDigits(s, 10);
     }
 
     private static Long parseTrid(String s) {

@@ -23,14 +23,4 @@ public final class Text {
             return false;
         }
     }
-
-    /** True when every byte is printable ASCII or tab: the fast path for command lines. */
-    public static boolean isAscii(byte[] bytes, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            if (bytes[i] < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -94,7 +94,6 @@ public final class FrameJson {
         if (f.terminatorLength() != 2 || f.flags() != 0 && (f.flags() & ~Frame.NOT_A_COMMAND) != 0) {
             return false;
         }
-        byte[] line = f.lineBytes();
-        return Text.isUtf8(line, 0, line.length) && (!f.hasPayload() || f.payloadLength() == f.declaredLength());
+        return f.lineIsUtf8() && (!f.hasPayload() || f.payloadLength() == f.declaredLength());
     }
 }

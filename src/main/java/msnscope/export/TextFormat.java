@@ -73,9 +73,8 @@ public final class TextFormat {
             }
             sb.append(indent).append(paint(e.getKey() + ":", "2")).append(' ').append(render(e.getValue())).append('\n');
         }
-        Object payloadFields = d.fields().get("payload");
-        if (payloadFields != null) {
-            sb.append(indent).append(paint("payload:", "2")).append(' ').append(render(payloadFields)).append('\n');
+        if (d.fields().get("payload") instanceof Map<?, ?> decoded) {
+            flatten("payload", decoded, indent, sb);
         }
         if (f.hasPayload() && f.payloadLength() > 0) {
             payload(f.payload(), indent, sb);
@@ -118,6 +117,24 @@ public final class TextFormat {
         }
         if (payload.length > n) {
             sb.append(indent).append(paint("| … " + (payload.length - n) + " more bytes", "2")).append('\n');
+        }
+    }
+
+    /**
+     * Decoded payload fields one per line with dotted names ({@code payload.content.text}); the raw
+     * headers are left out here since the payload lines below show them.
+     */
+    private void flatten(String prefix, Map<?, ?> map, String indent, StringBuilder sb) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = prefix + "." + e.getKey();
+            if (key.equals("payload.headers")) {
+                continue;
+            }
+            if (e.getValue() instanceof Map<?, ?> inner && !inner.isEmpty()) {
+                flatten(key, inner, indent, sb);
+            } else {
+                sb.append(indent).append(paint(key + ":", "2")).append(' ').append(render(e.getValue())).append('\n');
+            }
         }
     }
 

@@ -155,15 +155,15 @@ public final class TranscriptReader {
 
     /**
      * Takes payload lines until the declared length is reached, joining them with CR LF; a payload that
-     * does not end in CR LF ends after its last line. If the lines cannot make the exact length, what was
-     * read stands and the frame shows the mismatch.
+     * does not end in CR LF ends after its last line. If the lines cannot make the exact length (the next
+     * command comes first, or a line overshoots), what was read stands and the frame shows the mismatch.
      */
     private static byte[] rebuildPayload(List<String> lines, int[] next, int declared) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared);
         while (out.size() < declared && next[0] < lines.size()) {
             String candidate = lines.get(next[0]);
             byte[] b = candidate.getBytes(StandardCharsets.UTF_8);
-            if (out.size() > 0 && out.size() + b.length > declared && looksLikeTranscriptLine(candidate)) {
+            if (looksLikeTranscriptLine(candidate)) {
                 break;
             }
             next[0]++;
@@ -176,8 +176,18 @@ public final class TranscriptReader {
         return out.toByteArray();
     }
 
-    private static boolean looksLikeTranscriptLine(String line) {
-        return direction(line) != null || line.startsWith("Client ") || line.startsWith("Server ") || line.startsWith("@@ ");
+    /**
+     * A line that ends a short payload: a command line ({@code C: XYZ …}), a raw frame, a narration or an
+     * extension. The writer never writes payload text with such lines (it uses base64), so a payload that
+     * runs into one was declared longer than it is.
+     */
+    static boolean looksLikeTranscriptLine(String line) {
+        Direction dir = direction(line);
+        if (dir != null) {
+            return line.charAt(1) == '@' || commandOf(line.substring(3)) != null;
+        }
+        return line.startsWith("Client opens a connection") || line.startsWith("Client disconnects")
+                || line.startsWith("Server disconnects") || line.startsWith("@@ ");
     }
 
     private static Long parseTime(String iso) {

@@ -90,10 +90,9 @@ public final class TranscriptWriter {
                 return null;
             }
         }
-        // A payload line that looks like a transcript line could end the payload early on reading.
+        // A payload line that looks like a transcript line would end the payload early on reading.
         for (String line : s.split("\r\n", -1)) {
-            if (line.length() >= 3 && line.charAt(2) == ' ' && (line.charAt(1) == ':' || line.charAt(1) == '@')
-                    && (line.charAt(0) == 'C' || line.charAt(0) == 'S')) {
+            if (TranscriptReader.looksLikeTranscriptLine(line)) {
                 return null;
             }
         }

@@ -76,6 +76,22 @@ public final class Frame {
         return new String(bytes, 0, lineLength, StandardCharsets.UTF_8);
     }
 
+    /** True when the line is well-formed UTF-8 (checked on the frame's own bytes, no copy). */
+    public boolean lineIsUtf8() {
+        for (int i = 0; i < lineLength; i++) {
+            if (bytes[i] < 0) {
+                try {
+                    java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                            .decode(java.nio.ByteBuffer.wrap(bytes, 0, lineLength));
+                    return true;
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The length the line declared for its payload, or -1 when the line carries none. */
     public int declaredLength() {
         return declaredLength;

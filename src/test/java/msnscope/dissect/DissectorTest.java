@@ -50,9 +50,7 @@ class DissectorTest {
 
     @Test
     void pingIsAnsweredByQngWithoutTrid() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP11 CVR0");
-        c.server("VER 1 MSNP11");
+        Conversation c = Conversation.negotiated(11);
         c.client("PNG");
         Dissection qng = c.server("QNG 60");
         assertEquals(2, qng.replyTo());
@@ -61,9 +59,7 @@ class DissectorTest {
 
     @Test
     void requestLeftWithoutReplyIsMarkedAtClose() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP11 CVR0");
-        c.server("VER 1 MSNP11");
+        Conversation c = Conversation.negotiated(11);
         Dissection xfr = c.client("XFR 9 SB");
         List<Dissection> notes = c.close();
         assertEquals(List.of(xfr), notes);
@@ -72,9 +68,7 @@ class DissectorTest {
 
     @Test
     void errorReplyIsNamedAndAnswersItsRequest() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP11 CVR0");
-        c.server("VER 1 MSNP11");
+        Conversation c = Conversation.negotiated(11);
         c.client("USR 3 TWN I alice@example.com");
         Dissection err = c.server("911 3");
         assertEquals("911", err.command());
@@ -96,17 +90,13 @@ class DissectorTest {
 
     @Test
     void serverOnlyCommandSentByClientIsWrongDirection() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP11 CVR0");
-        c.server("VER 1 MSNP11");
+        Conversation c = Conversation.negotiated(11);
         assertTrue(warns(c.client("ILN 5 NLN bob@example.com Bob 0"), Warning.WRONG_DIRECTION));
     }
 
     @Test
     void wrongParameterCountIsAnArityWarning() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP11 CVR0");
-        c.server("VER 1 MSNP11");
+        Conversation c = Conversation.negotiated(11);
         c.client("USR 3 TWN I alice@example.com");
         Dissection d = c.server("XFR 3 NS");
         assertTrue(warns(d, Warning.ARITY), d.warnings().toString());
@@ -180,18 +170,14 @@ class DissectorTest {
 
     @Test
     void badParameterIsReported() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP11 CVR0");
-        c.server("VER 1 MSNP11");
+        Conversation c = Conversation.negotiated(11);
         Dissection d = c.server("XFR 3 NS nowhere 0 10.0.0.1:1863");
         assertTrue(warns(d, Warning.BAD_PARAMETER), d.warnings().toString());
     }
 
     @Test
     void capabilityNumberIsDecodedIntoFlagsAndClientVersion() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP11 CVR0");
-        c.server("VER 1 MSNP11");
+        Conversation c = Conversation.negotiated(11);
         Dissection iln = c.server("ILN 10 NLN anotheruser@hotmail.com another%20user 1073791084");
         assertEquals("another user", iln.fields().get("nick"));
         @SuppressWarnings("unchecked")
@@ -203,9 +189,7 @@ class DissectorTest {
 
     @Test
     void handleWithNetworkPrefixAndEndpointIsSplit() {
-        Conversation c = new Conversation();
-        c.client("VER 1 MSNP18 CVR0");
-        c.server("VER 1 MSNP18");
+        Conversation c = Conversation.negotiated(18);
         Dissection fln = c.server("FLN 1:bob@example.com 0:0");
         assertEquals("bob@example.com", fln.fields().get("handle"));
         assertEquals("Messenger".length() > 0, fln.fields().containsKey("handle-network"));
@@ -218,5 +202,32 @@ class DissectorTest {
         List<Dissection> out = c.bytes(Direction.C2S, raw);
         assertEquals(1, out.size());
         assertEquals(3, out.get(0).frame().payloadLength());
+    }
+
+    @Test
+    void correctMsnp11ChallengeAnswerIsAccepted() {
+        Conversation c = Conversation.negotiated(11);
+        c.server("CHL 0 22210219642164014968");
+        Dissection qry = c.client("QRY 9 PROD0090YUAUV{2B 32", "85ecb0db8f32113df79ce0892b9a102c");
+        assertTrue(qry.warnings().isEmpty(), qry.warnings().toString());
+        assertTrue(String.valueOf(qry.fields().get("answer-check")).startsWith("correct"), qry.fields().toString());
+        assertEquals(3, c.server("QRY 9").replyTo());
+    }
+
+    @Test
+    void wrongChallengeAnswerIsFlagged() {
+        Conversation c = Conversation.negotiated(11);
+        c.server("CHL 0 22210219642164014968");
+        Dissection qry = c.client("QRY 9 PROD0090YUAUV{2B 32", "00000000000000000000000000000000");
+        assertTrue(warns(qry, Warning.CHALLENGE_WRONG), qry.warnings().toString());
+        assertTrue(qry.warnings().get(0).message().contains("85ecb0db8f32113df79ce0892b9a102c"));
+    }
+
+    @Test
+    void msnp8ChallengeUsesTheMd5Form() {
+        Conversation c = Conversation.negotiated(8);
+        c.server("CHL 0 22299241447072743325");
+        Dissection qry = c.client("QRY 9 msmsgs@msnmsgr.com 32", "20dba7e6e9817826b9cd5240cc8add99");
+        assertTrue(qry.warnings().isEmpty(), qry.warnings().toString());
     }
 }

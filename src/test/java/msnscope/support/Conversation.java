@@ -46,6 +46,14 @@ public final class Conversation {
         }
     }
 
+    /** A notification server connection that has negotiated {@code MSNP<version>}. */
+    public static Conversation negotiated(int version) {
+        Conversation c = new Conversation();
+        c.client("VER 1 MSNP" + version + " CVR0");
+        c.server("VER 1 MSNP" + version);
+        return c;
+    }
+
     /** Later frames carry this time (epoch microseconds). */
     public Conversation at(long micros) {
         clock = micros;

@@ -1,0 +1,113 @@
+package msnscope.export;
+
+import msnscope.dissect.ConnectionLog;
+import msnscope.dissect.Dissection;
+import msnscope.dissect.Dissector;
+import msnscope.transcript.TranscriptWriter;
+import msnscope.wire.FramerLimits;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one place other commands (dissect, the capture store, the proxy console) export a session:
+ * optional redaction, then one of the formats. {@code transcript}, {@code text} and {@code jsonl} are
+ * exactly what {@code msnscope dissect} prints (through {@link TranscriptWriter}, {@link TextFormat} and
+ * {@link FrameJson}); {@code html} is {@link HtmlExport}.
+ */
+public final class SessionExporter {
+
+    public static final List<String> FORMATS = List.of("text", "jsonl", "transcript", "html");
+
+    private final Dissector dissector;
+    private final FramerLimits limits;
+    private final boolean colour;
+
+    public SessionExporter(Dissector dissector) {
+        this(dissector, FramerLimits.DEFAULT, false);
+    }
+
+    /** @param colour ANSI colour in the text format */
+    public SessionExporter(Dissector dissector, FramerLimits limits, boolean colour) {
+        this.dissector = dissector;
+        this.limits = limits;
+        this.colour = colour;
+    }
+
+    /**
+     * Writes a session. With a redaction mode other than {@link RedactMode#NONE} the frames are redacted
+     * first and dissected again, and every format renders from that second dissection: no field, summary
+     * or raw line of the output can hold a hidden value.
+     *
+     * @return what the redaction did, or null when {@code mode} is NONE
+     * @throws IllegalArgumentException for an unknown format
+     */
+    public Redactor.Result export(List<ConnectionLog> connections, SessionMeta meta, String format, RedactMode mode, Writer out)
+            throws IOException {
+        String f = format == null ? "text" : format.toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(f)) {
+            throw new IllegalArgumentException("format must be one of " + FORMATS + ", not '" + format + "'");
+        }
+        String sessionId = meta != null && meta.sessionId() != null ? meta.sessionId() : sessionIdOf(connections);
+        SessionMeta m = meta != null ? meta : SessionMeta.offline(sessionId);
+        Redactor.Result redacted = null;
+        List<ConnectionLog> view = connections;
+        if (mode != null && mode != RedactMode.NONE) {
+            redacted = new Redactor(dissector.spec(), mode).redact(connections, dissector, sessionId, limits);
+            view = redacted.connections();
+        }
+        switch (f) {
+            case "jsonl" -> {
+                for (ConnectionLog c : view) {
+                    for (Dissection d : c.frames()) {
+                        java.util.Map<String, Object> json = FrameJson.toMap(d);
+                        if (redacted != null && !redacted.notes(d).isEmpty()) {
+                            json.put("redacted", redacted.notes(d));   // an extra after the contract's keys
+                        }
+                        out.write(FrameJson.toLine(json));
+                        out.write('\n');
+                    }
+                }
+            }
+            case "transcript" -> {
+                StringBuilder sb = new StringBuilder();
+                if (redacted != null) {
+                    sb.append("# msnscope export of session ").append(sessionId).append(", redacted (").append(redacted.mode().label())
+                            .append("): hidden values are replaced by placeholders such as cookie-1, the same value by the same placeholder\n\n");
+                }
+                TranscriptWriter w = new TranscriptWriter(sb);
+                for (ConnectionLog c : view) {
+                    w.connection(c.server());
+                    for (Dissection d : c.frames()) {
+                        w.frame(d.direction(), d.frame(), d.timeMicros());
+                    }
+                }
+                out.write(sb.toString());
+            }
+            case "html" -> new HtmlExport().write(view, m, redacted, out);
+            default -> {
+                TextFormat text = new TextFormat(colour);
+                for (ConnectionLog c : view) {
+                    out.write(text.connectionHeader(c));
+                    out.write('\n');
+                    for (Dissection d : c.frames()) {
+                        out.write(text.frame(d));
+                    }
+                }
+            }
+        }
+        out.flush();
+        return redacted;
+    }
+
+    private static String sessionIdOf(List<ConnectionLog> connections) {
+        for (ConnectionLog c : connections) {
+            if (!c.frames().isEmpty()) {
+                return c.frames().get(0).session();
+            }
+        }
+        return "session";
+    }
+}
