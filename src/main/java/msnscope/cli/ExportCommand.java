@@ -2,21 +2,27 @@ package msnscope.cli;
 
 import msnscope.capture.CaptureStore;
 import msnscope.dissect.ConnectionLog;
-import msnscope.dissect.Dissection;
+import msnscope.capture.ConnectionInfo;
 import msnscope.dissect.Dissector;
-import msnscope.export.FrameJson;
-import msnscope.export.TextFormat;
-import msnscope.transcript.TranscriptWriter;
+import msnscope.export.RedactMode;
+import msnscope.export.Redactor;
+import msnscope.export.SessionExporter;
+import msnscope.export.SessionMeta;
+import msnscope.wire.FramerLimits;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code msnscope export ID}: one session (or connection) as a transcript, text, JSON Lines or HTML. */
 final class ExportCommand implements Command {
@@ -34,7 +40,8 @@ final class ExportCommand implements Command {
     @Override
     public String description() {
         return "Export a session (s3) or a connection (s3/c2): transcript (the wiki format; msnscope import reads it back to\n"
-                + "the same bytes), text and jsonl (as dissect), html (one self-contained file).";
+                + "the same bytes), text and jsonl (as dissect), html (one self-contained file). --redact hides passwords, MD5\n"
+                + "responses, Passport tickets, MSPAuth and cookies (--redact=messages also message bodies), fixing payload lengths.";
     }
 
     @Override
@@ -50,74 +57,61 @@ final class ExportCommand implements Command {
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
-        if (line.getArgList().size() != 1) {
+        List<String> args = new java.util.ArrayList<>(line.getArgList());
+        String redactArg = line.getOptionValue("redact");
+        if (redactArg != null && RedactMode.parse(redactArg) == null && args.isEmpty()) {
+            args.add(redactArg); // "--redact s3": the optional value was the id
+            redactArg = null;
+        }
+        if (args.size() != 1) {
             throw new UsageException("give one session or connection id (see msnscope sessions)");
         }
         String format = line.getOptionValue("format", "transcript");
-        if (!List.of("transcript", "text", "jsonl", "html").contains(format)) {
+        if (!SessionExporter.FORMATS.contains(format)) {
             throw new UsageException("--format must be transcript, text, jsonl or html, not '" + format + "'");
         }
-        String redact = line.hasOption("redact") ? line.getOptionValue("redact", "secrets") : null;
-        if (redact != null && !redact.equals("secrets") && !redact.equals("messages")) {
-            throw new UsageException("--redact takes nothing or =messages, not '" + redact + "'");
-        }
-        if (format.equals("html") || redact != null) {
-            throw new UsageException((format.equals("html") ? "--format html" : "--redact")
-                    + " is not in this build yet (it comes with the HTML exporter)");
+        RedactMode mode = line.hasOption("redact") ? RedactMode.parse(redactArg == null ? "secrets" : redactArg) : RedactMode.NONE;
+        if (mode == null) {
+            throw new UsageException("--redact takes nothing (secrets) or =messages, not '" + redactArg + "'");
         }
         CaptureStore store = DataOptions.existing(line);
-        String[] id = DataOptions.id(line.getArgList().get(0), store);
-        CaptureStore.Loaded s = store.load(id[0], new Dissector(Inputs.spec(line)), Inputs.limits(line));
+        String[] id = DataOptions.id(args.get(0), store);
+        Dissector dissector = new Dissector(Inputs.spec(line));
+        FramerLimits limits = Inputs.limits(line);
+        CaptureStore.Loaded s = store.load(id[0], dissector, limits);
         List<ConnectionLog> conns = s.connections().stream().filter(c -> id.length == 1 || c.id().equals(id[1])).toList();
         if (conns.isEmpty()) {
             throw new UsageException("session " + id[0] + " has no connection " + id[1]);
         }
-        String text = render(format, conns);
+        SessionMeta meta = meta(id[0], s.infos());
+        SessionExporter exporter = new SessionExporter(dissector, limits, false);
+        Redactor.Result redacted;
         if (line.hasOption("output")) {
             Path target = Path.of(line.getOptionValue("output"));
-            try {
-                Files.writeString(target, text, StandardCharsets.UTF_8);
+            try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+                redacted = exporter.export(conns, meta, format, mode, w);
             } catch (IOException e) {
                 throw new UsageException("cannot write " + target + ": " + e.getMessage());
             }
-            err.println("wrote " + target + " (" + conns.size() + " connections, "
-                    + conns.stream().mapToInt(c -> c.frames().size()).sum() + " frames)");
+            err.println("wrote " + target + " (" + conns.size() + " connections, " + conns.stream().mapToInt(c -> c.frames().size()).sum()
+                    + " frames" + (redacted == null ? "" : ", " + redacted.changedFrames() + " redacted") + ")");
         } else {
-            out.print(text);
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            exporter.export(conns, meta, format, mode, w);
+            w.flush();
         }
         return Main.OK;
     }
 
-    /** The session in a text format; transcript connections keep their server so a re-import names them again. */
-    static String render(String format, List<ConnectionLog> conns) {
-        StringBuilder sb = new StringBuilder();
-        switch (format) {
-            case "jsonl" -> {
-                for (ConnectionLog c : conns) {
-                    for (Dissection d : c.frames()) {
-                        sb.append(FrameJson.toLine(FrameJson.toMap(d))).append('\n');
-                    }
-                }
-            }
-            case "text" -> {
-                TextFormat t = new TextFormat(false);
-                for (ConnectionLog c : conns) {
-                    sb.append(t.connectionHeader(c)).append('\n');
-                    for (Dissection d : c.frames()) {
-                        sb.append(t.frame(d));
-                    }
-                }
-            }
-            default -> {
-                TranscriptWriter w = new TranscriptWriter(sb);
-                for (ConnectionLog c : conns) {
-                    w.connection(c.server());
-                    for (Dissection d : c.frames()) {
-                        w.frame(d.direction(), d.frame(), d.timeMicros());
-                    }
-                }
-            }
+    /** Endpoints for the export header and diagram: client, the proxy it dialled, the real server. */
+    static SessionMeta meta(String session, Map<String, ConnectionInfo> infos) {
+        Map<String, SessionMeta.Endpoints> endpoints = new LinkedHashMap<>();
+        boolean proxied = false;
+        for (Map.Entry<String, ConnectionInfo> e : infos.entrySet()) {
+            ConnectionInfo i = e.getValue();
+            proxied |= i.proxy() != null;
+            endpoints.put(e.getKey(), new SessionMeta.Endpoints(i.client(), i.proxy(), i.server()));
         }
-        return sb.toString();
+        return new SessionMeta(session, proxied, endpoints);
     }
 }

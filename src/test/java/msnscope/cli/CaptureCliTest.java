@@ -129,4 +129,26 @@ class CaptureCliTest {
         assertEquals(45, CliRunner.run("export", "s1", "--format", "jsonl", "--data", data).out().lines().count());
         assertEquals(2, CliRunner.run("export", "s1", "--format", "pdf", "--data", data).code());
     }
+
+    @Test
+    void htmlAndRedactedExportsGoThroughTheSessionExporterAndRedactedTranscriptsStillImport() throws Exception {
+        Path html = dir.resolve("login.html");
+        CliRunner h = CliRunner.run("export", "s1", "--format", "html", "-o", html.toString(), "--data", data);
+        assertEquals(0, h.code(), h.err());
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>") || page.startsWith("<!doctype html>"), page.substring(0, 40));
+        assertTrue(page.contains("alice@example.com"));
+        Path red = dir.resolve("red.txt");
+        CliRunner r = CliRunner.run("export", "s3", "--redact=messages", "-o", red.toString(), "--data", data);
+        assertEquals(0, r.code(), r.err());
+        String t = Files.readString(red);
+        String original = Files.readString(Captures.DIR.resolve("msnp11-chat.txt"));
+        String ticket = original.lines().filter(l -> l.startsWith("C: USR 7 TWN S t=")).findFirst().orElseThrow().substring(18, 40);
+        assertFalse(t.contains(ticket), "the Passport ticket is gone");
+        assertFalse(t.contains("Grüße aus Köln"), "message bodies are gone with =messages");
+        CliRunner again = CliRunner.run("import", red.toString(), "--data", data);
+        assertEquals(0, again.code(), again.err());
+        CliRunner warnings = CliRunner.run("search", "session:s4 AND warning:payload-length-mismatch", "--data", data);
+        assertTrue(warnings.out().contains("no frames matched"), "redaction fixed every payload length: " + warnings.out());
+    }
 }
