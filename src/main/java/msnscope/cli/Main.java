@@ -40,7 +40,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command c : List.<Command>of(new DissectCommand(), new ImportCommand(), new SessionsCommand(),
-                new ShowCommand(), new SearchCommand(), new ExportCommand(), new DeleteCommand(), new ReindexCommand(), new BenchCommand())) {
+                new ShowCommand(), new SearchCommand(), new ExportCommand(), new DeleteCommand(), new ReindexCommand(), new BenchCommand(), new BenchIndexCommand())) {
             commands.put(c.name(), c);
         }
         return commands;

@@ -115,7 +115,7 @@ final class SessionsCommand implements Command {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ScoreDoc sd : s.search(q, n, new Sort(new SortField(IndexFields.ORDER, SortField.Type.LONG))).scoreDocs) {
             Document d = s.storedFields().document(sd.doc);
-            rows.add(FrameJson.MAPPER.readValue(d.get(IndexFields.JSON), new TypeReference<LinkedHashMap<String, Object>>() { }));
+            rows.add(FrameJson.MAPPER.readValue(msnscope.index.FrameDocuments.json(d), new TypeReference<LinkedHashMap<String, Object>>() { }));
         }
         return rows;
     }

@@ -85,6 +85,8 @@ public final class CaptureIndex implements Closeable {
         IndexWriterConfig cfg = new IndexWriterConfig(IndexFields.analyzer());
         // A bigger RAM buffer means fewer, larger segments while importing (Lucene's demo advice).
         cfg.setRAMBufferSizeMB(64);
+        // Plain segment files: cheaper flushes while indexing; a store has few segments open at a time.
+        cfg.setUseCompoundFile(false);
         cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         IndexWriter w;
         try {

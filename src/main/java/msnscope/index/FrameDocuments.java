@@ -94,8 +94,23 @@ public final class FrameDocuments {
         // The JSON Lines object, stored (LZ4-compressed by the codec): what search prints.
         Map<String, Object> stored = new java.util.LinkedHashMap<>(json);
         stored.put("account", d.account()); // an extra after the contract's keys: the login the frame belongs to
-        doc.add(new StoredField(JSON, FrameJson.toLine(stored)));
+        doc.add(new StoredField(JSON, jsonBytes(stored)));
         return doc;
+    }
+
+    /** UTF-8 JSON straight from Jackson: no intermediate String on the indexing path. */
+    static BytesRef jsonBytes(Object value) {
+        try {
+            return new BytesRef(FrameJson.MAPPER.writeValueAsBytes(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The stored JSON of a document (stored as UTF-8 bytes). */
+    public static String json(Document doc) {
+        BytesRef b = doc.getBinaryValue(JSON);
+        return b == null ? doc.get(JSON) : b.utf8ToString();
     }
 
     static void keyword(Document doc, String field, String value, boolean docValues) {

@@ -1,14 +1,12 @@
 package msnscope.index;
 
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.core.UpperCaseFilter;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +39,7 @@ import java.util.Set;
  *     ({@code trid:[5 TO 9]}); doc values to sort by them. {@code time} is epoch microseconds (queries take
  *     dates), {@code latency} microseconds from request to this reply (units {@code us}, {@code ms}, {@code s}
  *     accepted in queries), {@code length} payload bytes</td></tr>
- * <tr><td>line, summary, text</td><td>analysed text (StandardAnalyzer, no stop words), not stored</td>
+ * <tr><td>line, summary, text</td><td>analysed text (letter-or-digit words, lower-cased, no stop words), not stored</td>
  *     <td>full-text search: the command line, the dissector's sentence, and decoded payload text (chat
  *     messages, nicks, personal messages, decoded parameter values). Highlighting re-analyses the text
  *     rebuilt from {@code json}, so nothing is stored twice</td></tr>
@@ -110,7 +108,7 @@ public final class IndexFields {
 
     /**
      * Per-field analysis for indexing and queries: the whole value as one term, case-folded, for keyword
-     * fields; StandardAnalyzer without stop words (so "is" and "a" in chat lines are findable) for text.
+     * fields; {@link WordAnalyzer} (letters and digits, lower-cased, no stop words) for text.
      */
     public static Analyzer analyzer() {
         Map<String, Analyzer> perField = new HashMap<>();
@@ -123,7 +121,26 @@ public final class IndexFields {
         for (String f : LOWER) {
             perField.put(f, lower);
         }
-        return new PerFieldAnalyzerWrapper(new StandardAnalyzer(CharArraySet.EMPTY_SET), perField);
+        return new PerFieldAnalyzerWrapper(new WordAnalyzer(), perField);
+    }
+
+    /**
+     * Text analysis: runs of letters and digits, lower-cased. Several times faster than StandardAnalyzer's
+     * UAX#29 rules, which matters at 50,000 frames/s, and right for MSNP text: {@code bob@example.com}
+     * becomes {@code bob example com} (a phrase query finds it), {@code Hello Bob!} becomes {@code hello bob},
+     * and no stop words are dropped.
+     */
+    static final class WordAnalyzer extends Analyzer {
+        @Override
+        protected TokenStreamComponents createComponents(String fieldName) {
+            Tokenizer t = org.apache.lucene.analysis.util.CharTokenizer.fromTokenCharPredicate(Character::isLetterOrDigit);
+            return new TokenStreamComponents(t, new LowerCaseFilter(t));
+        }
+
+        @Override
+        protected TokenStream normalize(String fieldName, TokenStream in) {
+            return new LowerCaseFilter(in);
+        }
     }
 
     /** One token per value, folded to upper or lower case; {@code normalize} applies to wildcard and prefix terms too. */

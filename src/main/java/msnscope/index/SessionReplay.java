@@ -177,7 +177,7 @@ final class SessionReplay {
             FrameDocuments.keyword(doc, ACCOUNT, c.stream.account(), true);
             FrameDocuments.keyword(doc, VERSION, c.stream.version() == 0 ? null : "MSNP" + c.stream.version(), true);
             FrameDocuments.number(doc, TIME, c.first);
-            doc.add(new StoredField(JSON, FrameJson.toLine(connectionJson(c))));
+            doc.add(new StoredField(JSON, FrameDocuments.jsonBytes(connectionJson(c))));
             docs.add(doc);
         }
         touched.clear();
@@ -231,7 +231,7 @@ final class SessionReplay {
         FrameDocuments.keyword(doc, VERSION, version == 0 ? null : "MSNP" + version, true);
         FrameDocuments.number(doc, TIME, start != null ? start : created);
         doc.add(new org.apache.lucene.document.NumericDocValuesField(ORDER, number << 32));
-        doc.add(new StoredField(JSON, FrameJson.toLine(sessionJson())));
+        doc.add(new StoredField(JSON, FrameDocuments.jsonBytes(sessionJson())));
         return doc;
     }
 

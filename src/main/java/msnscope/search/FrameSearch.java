@@ -108,7 +108,7 @@ public final class FrameSearch {
                 .build();
         for (ScoreDoc sd : top.scoreDocs) {
             Document doc = searcher.storedFields().document(sd.doc);
-            Map<String, Object> frame = FrameJson.MAPPER.readValue(doc.get(IndexFields.JSON), new TypeReference<LinkedHashMap<String, Object>>() { });
+            Map<String, Object> frame = FrameJson.MAPPER.readValue(FrameDocuments.json(doc), new TypeReference<LinkedHashMap<String, Object>>() { });
             hits.add(new Hit(frame, highlight(whole, sentences, userQuery, frame)));
         }
         long total = top.totalHits.value;

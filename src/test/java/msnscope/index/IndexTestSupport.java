@@ -25,7 +25,7 @@ public final class IndexTestSupport {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < r.maxDoc(); i++) {
                 if (live == null || live.get(i)) {
-                    out.add(r.storedFields().document(i).get(IndexFields.JSON));
+                    out.add(FrameDocuments.json(r.storedFields().document(i)));
                 }
             }
             Collections.sort(out);
