@@ -50,6 +50,11 @@ final class DataOptions {
         return CaptureIndex.open(store, dissector);
     }
 
+    /** Opens the index, loading the protocol spec only if the index must catch up with the capture. */
+    static CaptureIndex index(CaptureStore store, java.util.function.Supplier<Dissector> dissector) throws IOException {
+        return CaptureIndex.open(store, dissector);
+    }
+
     /** {@code s3}, {@code s3/c2} or {@code s3.c2}: session and optional connection. */
     static String[] id(String text, CaptureStore store) throws UsageException {
         String[] parts = text.trim().split("[/.]", 2);

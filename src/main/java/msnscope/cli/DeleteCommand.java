@@ -45,7 +45,7 @@ final class DeleteCommand implements Command {
                 throw new UsageException("delete takes whole sessions (s3), not connections (" + arg + ")");
             }
         }
-        try (CaptureIndex index = DataOptions.index(store, new Dissector(Inputs.spec(line)))) {
+        try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
             if (index.readOnly()) {
                 throw new UsageException("a running msnscope (the proxy?) holds the index; stop it, then delete");
             }

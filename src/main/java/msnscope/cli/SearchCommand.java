@@ -78,7 +78,7 @@ final class SearchCommand implements Command {
         Query query;
         FrameSearch.Result result;
         CaptureStore store = DataOptions.existing(line);
-        try (CaptureIndex index = DataOptions.index(store, new Dissector(Inputs.spec(line)))) {
+        try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
             IndexSearcher searcher = index.acquire();
             try {
                 query = new MsnQueryParser(now).parseQuery(queryText);

@@ -75,7 +75,7 @@ final class SessionsCommand implements Command {
         } catch (QuerySyntaxException e) {
             throw new UsageException(e.getMessage());
         }
-        try (CaptureIndex index = DataOptions.index(store, new Dissector(Inputs.spec(line)))) {
+        try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
             IndexSearcher s = index.acquire();
             try {
                 List<Map<String, Object>> rows = s == null ? List.of() : sessions(s, user);

@@ -55,7 +55,8 @@ public final class CaptureIndex implements Closeable {
     private static final int MAX_LIVE = 256;
 
     private final CaptureStore store;
-    private final Dissector dissector;
+    private final java.util.function.Supplier<Dissector> dissector;
+    private Dissector loaded;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager manager;
@@ -67,7 +68,7 @@ public final class CaptureIndex implements Closeable {
     private volatile boolean closing;
     private volatile boolean dirty;
 
-    private CaptureIndex(CaptureStore store, Dissector dissector, Directory directory, IndexWriter writer, SearcherManager manager) {
+    private CaptureIndex(CaptureStore store, java.util.function.Supplier<Dissector> dissector, Directory directory, IndexWriter writer, SearcherManager manager) {
         this.store = store;
         this.dissector = dissector;
         this.directory = directory;
@@ -80,6 +81,14 @@ public final class CaptureIndex implements Closeable {
      * write lock, opens it read-only (or returns an empty read-only index if it was never committed).
      */
     public static CaptureIndex open(CaptureStore store, Dissector dissector) throws IOException {
+        return open(store, () -> dissector);
+    }
+
+    /**
+     * Like {@link #open(CaptureStore, Dissector)}, asking for the dissector only when something must be
+     * indexed: a search on an up-to-date index never loads the protocol spec.
+     */
+    public static CaptureIndex open(CaptureStore store, java.util.function.Supplier<Dissector> dissector) throws IOException {
         Files.createDirectories(store.indexDir());
         Directory dir = FSDirectory.open(store.indexDir());
         IndexWriterConfig cfg = new IndexWriterConfig(IndexFields.analyzer());
@@ -185,7 +194,10 @@ public final class CaptureIndex implements Closeable {
         SessionReplay replay = replays.get(session);
         if (replay == null) {
             writer.deleteDocuments(new Term(IndexFields.SESSION, session));
-            replay = new SessionReplay(session, dissector);
+            if (loaded == null) {
+                loaded = dissector.get();
+            }
+            replay = new SessionReplay(session, loaded);
             replays.put(session, replay);
         }
         try (CaptureReader reader = CaptureReader.open(store.file(session), replay.offset)) {

@@ -21,10 +21,10 @@ import java.util.Map;
  * with the referral that created them, frames with the rewritten bytes of referrals (the proxy points
  * them at itself), referral events, and closes. Times are synthetic and increasing.
  */
-final class ProxyReplay {
+public final class ProxyReplay {
 
     /** One replayed connection: the hook events to send, in order. */
-    record Conn(ProxyConnection pc, List<Object[]> frames) {
+    public record Conn(ProxyConnection pc, List<Object[]> frames) {
     }
 
     private ProxyReplay() {
@@ -34,7 +34,7 @@ final class ProxyReplay {
      * @param prefix       proxy connection id prefix (keeps two replays apart)
      * @param withReferral false to leave {@link ProxyConnection#referral()} null (stitching by cookie)
      */
-    static List<Conn> connections(Path transcript, String prefix, long startMicros, boolean withReferral) {
+    public static List<Conn> connections(Path transcript, String prefix, long startMicros, boolean withReferral) {
         List<ConnectionLog> logs = Captures.dissect(transcript).connections();
         List<Conn> out = new ArrayList<>();
         List<Object[]> referrals = new ArrayList<>(); // {kind, cookie, address, Conn, line}
@@ -79,7 +79,7 @@ final class ProxyReplay {
     }
 
     /** Plays connections one after the other (as a transcript lists them). */
-    static void play(List<Conn> conns, ProxyListener l) {
+    public static void play(List<Conn> conns, ProxyListener l) {
         for (Conn c : conns) {
             l.connectionOpened(c.pc());
             for (Object[] f : c.frames()) {
@@ -89,7 +89,7 @@ final class ProxyReplay {
         }
     }
 
-    static void send(ProxyListener l, Conn c, Object[] f) {
+    public static void send(ProxyListener l, Conn c, Object[] f) {
         Dissection d = (Dissection) f[0];
         l.frame(c.pc(), d, (byte[]) f[1]);
         if (f[1] != null && d.fields().get("referral") instanceof Map<?, ?> r) {

@@ -133,4 +133,28 @@ class IndexTest {
             assertThrows(java.io.IOException.class, reader::reindex);
         }
     }
+
+    @Test
+    void liveCaptureRecordsAndIndexesWhatTheProxySeesAndClosesCleanly() throws Exception {
+        ConnectionLog log = Captures.dissect(Captures.DIR.resolve("msnp2-md5.txt")).connections().get(1);
+        ProxyConnection pc = new ProxyConnection("p1", FormSpec.Role.NS, new InetSocketAddress("127.0.0.1", 5555),
+                new InetSocketAddress("127.0.0.1", 1863), "10.0.0.5:1863", null, null, Recorder.nowMicros());
+        try (LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
+            live.connectionOpened(pc);
+            for (Dissection d : log.frames()) {
+                live.frame(pc, d, null);
+            }
+            live.connectionClosed(pc, "client closed");
+            assertTrue(live.status().startsWith("recorded "), live.status());
+        }
+        CaptureStore store = new CaptureStore(dir);
+        assertEquals(List.of("s1"), store.sessions());
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            assertEquals(log.frames().size(), count(index, "session:s1") > 0 ? frames(index) : 0);
+        }
+    }
+
+    private static long frames(CaptureIndex index) throws Exception {
+        return IndexTestSupport.documents(index).stream().filter(j -> j.contains("\"seq\"")).count();
+    }
 }
