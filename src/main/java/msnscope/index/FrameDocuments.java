@@ -8,6 +8,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
@@ -120,9 +121,13 @@ public final class FrameDocuments {
         String v = normalize(field, value);
         doc.add(new StringField(field, v, Field.Store.NO));
         if (docValues) {
-            doc.add(new SortedSetDocValuesField(field, new BytesRef(v)));
+            // Single-valued fields get the cheaper SortedDocValues; --count-by reads both through getSortedSet.
+            doc.add(MULTI.contains(field) ? new SortedSetDocValuesField(field, new BytesRef(v)) : new SortedDocValuesField(field, new BytesRef(v)));
         }
     }
+
+    /** Keyword fields that may hold several values in one document. */
+    private static final Set<String> MULTI = Set.of(PEER, WARNING, ERROR, ACCOUNT);
 
     static void number(Document doc, String field, Long value) {
         if (value == null) {
