@@ -84,10 +84,10 @@ final class SessionsCommand implements Command {
                         out.println(FrameJson.toLine(r));
                     }
                 } else {
-                    out.printf("%-6s %-40s %-7s %-24s %-24s %5s %8s %8s %6s%n", "ID", "ACCOUNTS", "VERSION", "START", "END", "CONNS",
+                    out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", "ID", "ACCOUNTS", "VERSION", "START", "END", "CONNS",
                             "COMMANDS", "WARNINGS", "ERRORS");
                     for (Map<String, Object> r : rows) {
-                        out.printf("%-6s %-40s %-7s %-24s %-24s %5s %8s %8s %6s%n", r.get("session"), String.join(",", strings(r.get("accounts"))),
+                        out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", r.get("session"), String.join(",", strings(r.get("accounts"))),
                                 dash(r.get("version")), dash(r.get("start")), dash(r.get("end")), r.get("connections"), r.get("frames"),
                                 r.get("warnings"), r.get("errors"));
                     }
