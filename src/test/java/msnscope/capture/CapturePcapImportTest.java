@@ -84,4 +84,38 @@ class CapturePcapImportTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aCaptureThatStartsMidSessionImportsWithGuessedRolesAndVersions() throws Exception {
+        msnscope.pcap.PcapResult result = msnscope.pcap.PcapReader.read(Captures.DIR.resolve("escargot-msnp8.pcap"));
+        List<Importer.RawConnection> raw = new ArrayList<>();
+        for (msnscope.pcap.TcpConnection c : result.connections()) {
+            if (!msnscope.pcap.MsnpDetector.looksLikeMsnp(c)) {
+                continue;
+            }
+            // Drop the first 40% of each connection's chunks: no VER, no login, no switchboard USR/ANS.
+            List<Importer.Chunk> chunks = new ArrayList<>();
+            List<msnscope.pcap.TcpChunk> all = c.chunks();
+            for (msnscope.pcap.TcpChunk ch : all.subList(all.size() * 2 / 5, all.size())) {
+                chunks.add(new Importer.Chunk(ch.dir(), ch.timeMicros(), ch.data()));
+            }
+            raw.add(new Importer.RawConnection(c.id(), PcapImport.text(c.client()), PcapImport.text(c.server()), c.firstMicros(), chunks));
+        }
+        CaptureStore store = new CaptureStore(dir);
+        List<String> sessions = new Importer(store, DISSECTOR, FramerLimits.DEFAULT).connections(raw, "mid", true);
+        assertFalse(sessions.isEmpty());
+        long frames = 0;
+        java.util.Set<String> warnings = new java.util.HashSet<>();
+        for (String s : sessions) {
+            for (ConnectionLog c : store.load(s, DISSECTOR, FramerLimits.DEFAULT).connections()) {
+                assertNotNull(c.role(), "a role is guessed for every connection");
+                for (Dissection d : c.frames()) {
+                    frames++;
+                    d.warnings().forEach(w -> warnings.add(w.code()));
+                }
+            }
+        }
+        assertTrue(frames > 20, "frames after the cut are all kept: " + frames);
+        assertTrue(warnings.contains("role-guessed") || warnings.contains("version-guessed"), warnings.toString());
+    }
 }
