@@ -35,6 +35,7 @@ public final class CaptureStore {
 
     private final Path root;
     private final Path captureDir;
+    private long nextId;
 
     public CaptureStore(Path dataDir) {
         this.root = dataDir;
@@ -87,17 +88,20 @@ public final class CaptureStore {
     }
 
     /** Claims a new session id and creates its file with the magic and a session record. */
-    public CaptureWriter newSession(long createdMicros, String source, boolean fsync) throws IOException {
-        long n = sessions().stream().mapToLong(s -> Long.parseLong(s.substring(1))).max().orElse(0) + 1;
+    public synchronized CaptureWriter newSession(long createdMicros, String source, boolean fsync) throws IOException {
+        if (nextId == 0) {
+            // Listed once per store object; CREATE_NEW settles races with other processes.
+            nextId = sessions().stream().mapToLong(s -> Long.parseLong(s.substring(1))).max().orElse(0) + 1;
+        }
         while (true) {
-            String id = "s" + n;
+            String id = "s" + nextId++;
             try {
                 CaptureWriter w = CaptureWriter.create(file(id), fsync);
                 w.append(new CaptureRecord.SessionStarted(id, createdMicros, source));
                 w.flush();
                 return w;
             } catch (FileAlreadyExistsException e) {
-                n++;
+                // taken by another process meanwhile: try the next number
             }
         }
     }

@@ -60,7 +60,7 @@ public final class CaptureIndex implements Closeable {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager manager;
-    private final Map<String, Long> indexed = new HashMap<>();
+    private final Map<String, Long> indexed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, SessionReplay> replays = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object signal = new Object();
