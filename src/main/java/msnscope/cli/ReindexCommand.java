@@ -18,7 +18,7 @@ final class ReindexCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--data DIR]";
+        return "[--threads N] [--data DIR]";
     }
 
     @Override
@@ -30,6 +30,8 @@ final class ReindexCommand implements Command {
     public Options options() {
         Options o = new Options();
         DataOptions.add(o);
+        o.addOption(org.apache.commons.cli.Option.builder().longOpt("threads").hasArg().argName("N")
+                .desc("sessions replayed in parallel (default: one per core)").build());
         return o;
     }
 
@@ -41,7 +43,11 @@ final class ReindexCommand implements Command {
             if (index.readOnly()) {
                 throw new UsageException("a running msnscope (the proxy?) holds the index; stop it, then reindex");
             }
-            int n = index.reindex();
+            int threads = Inputs.intOption(line, "threads", Runtime.getRuntime().availableProcessors());
+            if (threads < 1) {
+                throw new UsageException("--threads must be at least 1");
+            }
+            int n = index.reindex(threads);
             out.printf("reindexed %d sessions in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
         }
         return Main.OK;

@@ -255,19 +255,81 @@ public final class CaptureIndex implements Closeable {
         refreshAndCommit();
     }
 
-    /** Throws the index away and rebuilds it from the capture files. Returns the number of sessions. */
-    public synchronized int reindex() throws IOException {
+    /** Throws the index away and rebuilds it from the capture files on one thread. Returns the number of sessions. */
+    public int reindex() throws IOException {
+        return reindex(1);
+    }
+
+    /**
+     * Throws the index away and rebuilds it from the capture files. Sessions are independent, so with
+     * {@code threads > 1} they are replayed in parallel (IndexWriter is thread-safe): use it when no proxy
+     * needs the other cores. Returns the number of sessions.
+     */
+    public synchronized int reindex(int threads) throws IOException {
         ensureWritable();
         writer.deleteAll();
         indexed.clear();
         replays.clear();
         List<String> sessions = store.sessions();
-        for (String s : sessions) {
-            follow(s);
-            replays.remove(s);
+        if (loaded == null) {
+            loaded = dissector.get();
         }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<IOException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable worker = () -> {
+            for (int i; (i = next.getAndIncrement()) < sessions.size() && failure.get() == null; ) {
+                try {
+                    indexWhole(sessions.get(i));
+                } catch (IOException e) {
+                    failure.compareAndSet(null, e);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, new IOException(e.toString(), e));
+                }
+            }
+        };
+        List<Thread> pool = new java.util.ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            Thread th = new Thread(worker, "msnscope-reindex-" + t);
+            th.start();
+            pool.add(th);
+        }
+        worker.run();
+        for (Thread th : pool) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        dirty = true;
         refreshAndCommit();
         return sessions.size();
+    }
+
+    /** Indexes one whole session from its file into an index that holds none of its documents (reindex). */
+    private void indexWhole(String session) throws IOException {
+        SessionReplay replay = new SessionReplay(session, loaded);
+        try (CaptureReader reader = CaptureReader.open(store.file(session), 0)) {
+            for (CaptureRecord r; (r = reader.next()) != null; ) {
+                for (Document d : replay.apply(r)) {
+                    if (r instanceof CaptureRecord.FrameRecord) {
+                        writer.addDocument(d);
+                    } else {
+                        writer.updateDocument(new Term(IndexFields.KEY, key(d)), d);
+                    }
+                }
+            }
+            replay.offset = reader.offset();
+        }
+        for (Document d : replay.connectionDocuments()) {
+            writer.addDocument(d);
+        }
+        writer.addDocument(replay.sessionDocument());
+        indexed.put(session, replay.offset);
     }
 
     /** Removes a session's documents (its capture file is the store's business). */

@@ -56,8 +56,14 @@ class IndexTest {
             ProxyConnection pc = new ProxyConnection("p1", FormSpec.Role.SB, new InetSocketAddress("127.0.0.1", 5555),
                     new InetSocketAddress("127.0.0.1", 1864), "10.0.0.7:1864", null, null, Recorder.nowMicros());
             recorder.connectionOpened(pc);
+            // Warm up (class loading, the dissector's first use): the first frame becomes searchable first.
+            recorder.frame(pc, log.frames().get(0), null);
+            long w0 = System.nanoTime();
+            while (count(index, "session:s1") == 0 && System.nanoTime() - w0 < 20_000_000_000L) {
+                Thread.sleep(20);
+            }
             long t0 = System.nanoTime();
-            for (Dissection d : log.frames()) {
+            for (Dissection d : log.frames().subList(1, log.frames().size())) {
                 recorder.frame(pc, d, null);
             }
             long seen = 0;
@@ -82,8 +88,8 @@ class IndexTest {
             assertTrue(live.size() > 300);
             index.reindex();
             assertEquals(live, IndexTestSupport.documents(index));
-            index.reindex();
-            assertEquals(live, IndexTestSupport.documents(index), "reindexing twice leaves one document per key");
+            index.reindex(3);
+            assertEquals(live, IndexTestSupport.documents(index), "reindexing again, in parallel, leaves one document per key");
         }
     }
 
