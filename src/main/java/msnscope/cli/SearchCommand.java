@@ -122,8 +122,8 @@ final class SearchCommand implements Command {
             }
         }
         if (format.equals("text")) {
-            out.println(result.total() == 0 ? "no frames matched" : result.hits().size() + " of " + result.total() + " matching frames"
-                    + (result.total() > result.hits().size() ? " (--limit N for more)" : ""));
+            out.println(result.total() == 0 ? "no frames matched" : result.hits().size() + " of " + result.total() + (result.atLeast() ? "+" : "")
+                    + " matching frames" + (result.total() > result.hits().size() ? " (--limit N for more)" : ""));
         }
         return Main.OK;
     }

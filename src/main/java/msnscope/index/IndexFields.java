@@ -111,6 +111,13 @@ public final class IndexFields {
      * fields; {@link WordAnalyzer} (letters and digits, lower-cased, no stop words) for text.
      */
     public static Analyzer analyzer() {
+        return SHARED;
+    }
+
+    /** Analyzers are thread-safe and reuse their token streams per thread: one instance serves everything. */
+    private static final Analyzer SHARED = build();
+
+    private static Analyzer build() {
         Map<String, Analyzer> perField = new HashMap<>();
         Analyzer upper = new CaseKeywordAnalyzer(true, false);
         Analyzer version = new CaseKeywordAnalyzer(true, true);

@@ -51,7 +51,11 @@ public final class FrameSearch {
     public record Hit(Map<String, Object> frame, Map<String, String> highlights) {
     }
 
-    public record Result(long total, List<Hit> hits, Map<String, Long> counts) {
+    /** {@code total} is exact unless {@code atLeast}: sorted searches stop counting past 1,000 hits to stay fast. */
+    public record Result(long total, List<Hit> hits, Map<String, Long> counts, boolean atLeast) {
+        public Result(long total, List<Hit> hits, Map<String, Long> counts) {
+            this(total, hits, counts, false);
+        }
     }
 
     private FrameSearch() {
@@ -111,8 +115,7 @@ public final class FrameSearch {
             Map<String, Object> frame = FrameJson.MAPPER.readValue(FrameDocuments.json(doc), new TypeReference<LinkedHashMap<String, Object>>() { });
             hits.add(new Hit(frame, highlight(whole, sentences, userQuery, frame)));
         }
-        long total = top.totalHits.value;
-        return new Result(total, hits, Map.of());
+        return new Result(top.totalHits.value, hits, Map.of(), top.totalHits.relation == org.apache.lucene.search.TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO);
     }
 
     /** Snippets of the text fields the query matched, rebuilt from the stored JSON as they were indexed. */
