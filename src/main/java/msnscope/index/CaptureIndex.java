@@ -91,23 +91,38 @@ public final class CaptureIndex implements Closeable {
     public static CaptureIndex open(CaptureStore store, java.util.function.Supplier<Dissector> dissector) throws IOException {
         Files.createDirectories(store.indexDir());
         Directory dir = FSDirectory.open(store.indexDir());
+        IndexWriter w;
+        boolean rebuilt = false;
+        try {
+            w = new IndexWriter(dir, config());
+        } catch (LockObtainFailedException e) {
+            SearcherManager m = DirectoryReader.indexExists(dir) ? new SearcherManager(dir, null) : null;
+            return new CaptureIndex(store, dissector, dir, null, m);
+        } catch (IllegalArgumentException e) {
+            // An index written with another sort or format by an older msnscope: it is derived data, rebuild it.
+            LOG.warn("rebuilding the index in {} (written by another msnscope version)", store.indexDir());
+            IndexWriterConfig fresh = config();
+            fresh.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+            w = new IndexWriter(dir, fresh);
+            rebuilt = true;
+        }
+        CaptureIndex index = new CaptureIndex(store, dissector, dir, w, new SearcherManager(w, null));
+        if (!rebuilt) {
+            index.loadOffsets();
+        }
+        index.catchUp();
+        return index;
+    }
+
+    private static IndexWriterConfig config() {
         IndexWriterConfig cfg = new IndexWriterConfig(IndexFields.analyzer());
+        cfg.setIndexSort(IndexFields.newestFirst());
         // A bigger RAM buffer means fewer, larger segments while importing (Lucene's demo advice).
         cfg.setRAMBufferSizeMB(64);
         // Plain segment files: cheaper flushes while indexing; a store has few segments open at a time.
         cfg.setUseCompoundFile(false);
         cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-        IndexWriter w;
-        try {
-            w = new IndexWriter(dir, cfg);
-        } catch (LockObtainFailedException e) {
-            SearcherManager m = DirectoryReader.indexExists(dir) ? new SearcherManager(dir, null) : null;
-            return new CaptureIndex(store, dissector, dir, null, m);
-        }
-        CaptureIndex index = new CaptureIndex(store, dissector, dir, w, new SearcherManager(w, null));
-        index.loadOffsets();
-        index.catchUp();
-        return index;
+        return cfg;
     }
 
     /** True when another process writes the index and this one only reads its last commit. */

@@ -203,7 +203,7 @@ public final class IndexBenchmark {
     }
 
     private void latency(CaptureIndex index) throws IOException {
-        String[] queries = {"cmd:msg", "account:a0001@example.com", "cmd:XFR AND account:a00a1@example.com", "trid:[5 TO 9]",
+        String[] queries = {"cmd:msg", "account:a0000@example.com", "cmd:CHG AND account:a0000@example.com", "trid:[5 TO 9]",
                 "hello bob", "\"got it\"", "warning:unanswered", "peer:b01@example.com AND cmd:JOI", "latency:[1ms TO *]",
                 "cmd:USR AND version:12", "time:[2023-11-15 TO 2023-11-16]", "content-type:\"text/plain\""};
         IndexSearcher s = index.acquire();

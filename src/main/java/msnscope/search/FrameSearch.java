@@ -82,9 +82,10 @@ public final class FrameSearch {
         if (!IndexFields.NUMERIC.contains(field)) {
             throw new QuerySyntaxException("--sort takes time, -time, relevance, or [-]trid, [-]latency, [-]length; not '" + spec + "'");
         }
-        SortField primary = new SortField(field, SortField.Type.LONG, reverse);
-        primary.setMissingValue(reverse ? Long.MIN_VALUE : Long.MAX_VALUE);
-        return new Sort(primary, new SortField(IndexFields.ORDER, SortField.Type.LONG, reverse));
+        if (field.equals(IndexFields.TIME) && reverse) {
+            return IndexFields.newestFirst(); // the index's own order: early termination
+        }
+        return new Sort(IndexFields.sortField(field, reverse), IndexFields.sortField(IndexFields.ORDER, reverse));
     }
 
     public static Result search(IndexSearcher searcher, Query userQuery, Options o) throws IOException, QuerySyntaxException {
