@@ -38,6 +38,10 @@ final class BenchCommand implements Command {
     private record Workload(byte[] bytes, Direction dir, int version, int frames) {
     }
 
+    /** One connection's frames in wire order, both directions, as the dissector sees them live. */
+    private record Conversation(List<Direction> dirs, List<byte[]> frames) {
+    }
+
     @Override
     public String name() {
         return "bench";
@@ -73,10 +77,18 @@ final class BenchCommand implements Command {
         Dissector dissector = new Dissector(spec);
         FramerLimits limits = Inputs.limits(line);
         List<Workload> work = new ArrayList<>();
+        List<Conversation> conversations = new ArrayList<>();
         long bytes = 0;
         for (String f : files) {
             SessionAssembler s = Inputs.dissectFile(f, dissector, limits);
             for (ConnectionLog c : s.connections()) {
+                List<Direction> dirs = new ArrayList<>();
+                List<byte[]> frames = new ArrayList<>();
+                for (Dissection x : c.frames()) {
+                    dirs.add(x.direction());
+                    frames.add(x.frame().copyBytes());
+                }
+                conversations.add(new Conversation(dirs, frames));
                 for (Direction d : Direction.values()) {
                     ByteArrayOutputStream buf = new ByteArrayOutputStream();
                     int n = 0;
@@ -99,7 +111,7 @@ final class BenchCommand implements Command {
 
         double baseline = measure(seconds, () -> baselinePass(work));
         double framing = measure(seconds, () -> framingPass(work, spec, limits));
-        double full = measure(seconds, () -> dissectionPass(work, dissector, limits));
+        double full = measure(seconds, () -> dissectionPass(conversations, dissector, limits));
         out.printf("%-34s %,14.0f frames/s%n", "baseline (LF line split + copy)", baseline);
         out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >= 1,000,000%n", "framing (msnscope Framer)", framing, framing / baseline);
         out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >=   300,000%n", "framing + full dissection", full, full / baseline);
@@ -170,15 +182,19 @@ final class BenchCommand implements Command {
         return n;
     }
 
-    private static int dissectionPass(List<Workload> work, Dissector dissector, FramerLimits limits) {
+    /** Each connection replayed in wire order through its two framers and one dissector, as the proxy does. */
+    private static int dissectionPass(List<Conversation> conversations, Dissector dissector, FramerLimits limits) {
         int n = 0;
-        for (Workload w : work) {
+        for (Conversation c : conversations) {
             StreamDissector stream = dissector.stream(new SessionContext("bench"), "c1", null);
-            Framer framer = new Framer(w.dir(), stream.oracle(), limits);
-            ByteBuf in = Unpooled.wrappedBuffer(w.bytes());
-            for (Frame f; (f = framer.decode(in)) != null; ) {
-                stream.dissect(f, w.dir(), null);
-                n++;
+            Framer[] framers = {new Framer(Direction.C2S, stream.oracle(), limits), new Framer(Direction.S2C, stream.oracle(), limits)};
+            for (int i = 0; i < c.frames().size(); i++) {
+                Direction dir = c.dirs().get(i);
+                ByteBuf in = Unpooled.wrappedBuffer(c.frames().get(i));
+                for (Frame f; (f = framers[dir.ordinal()].decode(in)) != null; ) {
+                    stream.dissect(f, dir, null);
+                    n++;
+                }
             }
             stream.close();
         }

@@ -49,6 +49,16 @@ public final class ConnectionLog {
         return stream.version();
     }
 
+    /** How far the login got ({@code TWN challenge}, {@code logged in}, …), or null. */
+    public String authStage() {
+        return stream.authStage();
+    }
+
+    /** The account's own status as last set or echoed ({@code NLN}, {@code HDN}, …), or null. */
+    public String status() {
+        return stream.status();
+    }
+
     public List<Dissection> frames() {
         return Collections.unmodifiableList(frames);
     }

@@ -189,6 +189,9 @@ public final class StreamDissector {
                 fields.put("latency-us", timeMicros - answered.request.timeMicros());
             }
             answered.answered = true;
+            if (isError && ("USR".equals(answered.request.command()) || "ANS".equals(answered.request.command()))) {
+                authStage = "failed (" + cmd + ")";
+            }
             display.put("answers", answered.request.command() + (answered.request.trid() == null ? "" : " " + answered.request.trid()));
         }
         if (payloadSummary != null) {
@@ -226,6 +229,7 @@ public final class StreamDissector {
     public List<Dissection> close() {
         if (!closed) {
             closed = true;
+            closeNotes.clear();
             for (Pending p : pending.values()) {
                 if (!p.answered) {
                     reportUnanswered(p, "no reply before the connection closed");
@@ -249,7 +253,11 @@ public final class StreamDissector {
     private void reportUnanswered(Pending p, String why) {
         p.request.addWarning(new Warning(Warning.UNANSWERED,
                 p.request.command() + (p.request.trid() == null ? "" : " " + p.request.trid()) + " was not answered: " + why));
-        closeNotes.add(p.request);
+        // Only what close() finds is returned; requests dropped earlier by the bound are marked but not kept,
+        // so a peer that never answers cannot grow this list.
+        if (closed) {
+            closeNotes.add(p.request);
+        }
     }
 
     private void trimPending() {
@@ -502,7 +510,7 @@ public final class StreamDissector {
                     authStage = t[2] + " response";
                 } else if (dir == Direction.S2C && t.length >= 4 && t[2].equals("OK")) {
                     setAccount(t[3]);
-                    authStage = "logged in";
+                    authStage = role == Role.SB ? "joined switchboard" : "logged in";
                 } else if (dir == Direction.S2C && t.length >= 4 && t[3].equals("S")) {
                     authStage = t[2] + " challenge";
                 } else if (dir == Direction.C2S && role == Role.SB && t.length >= 4) {
@@ -512,7 +520,9 @@ public final class StreamDissector {
                 }
             }
             case "ANS" -> {
-                if (dir == Direction.C2S && t.length >= 4) {
+                if (dir == Direction.S2C && t.length >= 3 && t[2].equals("OK")) {
+                    authStage = "joined switchboard";
+                } else if (dir == Direction.C2S && t.length >= 4) {
                     setAccount(t[2]);
                     inherit(t[3]);
                     authStage = "switchboard cookie";

@@ -43,6 +43,12 @@ public final class TextFormat {
         if (c.account() != null) {
             sb.append(" · ").append(c.account());
         }
+        if (c.authStage() != null) {
+            sb.append(" · ").append(c.authStage());
+        }
+        if (c.status() != null) {
+            sb.append(" · status ").append(c.status());
+        }
         if (c.server() != null) {
             sb.append(" · server ").append(c.server());
         }

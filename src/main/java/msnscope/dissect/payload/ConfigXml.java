@@ -1,12 +1,10 @@
 package msnscope.dissect.payload;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.w3c.dom.Attr;
-import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
 
 /**
  * The {@code GCF} payloads: the MSNP11–12 Shields file ({@code <config><shield><cli …/></shield>
@@ -24,11 +22,11 @@ final class ConfigXml {
     private ConfigXml() {
     }
 
-    static Decoded decode(Element root) {
-        return root.getTagName().equals("Policies") ? policies(root) : config(root);
+    static Decoded decode(MiniXml.Element root) {
+        return root.name().equals("Policies") ? policies(root) : config(root);
     }
 
-    private static Decoded config(Element config) {
+    private static Decoded config(MiniXml.Element config) {
         Decoded.Builder b = Decoded.builder();
         List<String> sections = XmlPayload.childNames(config);
         List<Map<String, Object>> rules = new ArrayList<>();
@@ -36,13 +34,13 @@ final class ConfigXml {
         if (sections.isEmpty()) {
             summary.append(" empty");
         }
-        for (Element section : SafeXml.children(config)) {
-            int count = SafeXml.children(section).size();
-            summary.append(' ').append(section.getTagName()).append(" (")
+        for (MiniXml.Element section : config.children()) {
+            int count = section.children().size();
+            summary.append(' ').append(section.name()).append(" (")
                     .append(count == 0 ? "empty" : count + " entr" + (count == 1 ? "y" : "ies")).append(')');
-            if (section.getTagName().equals("shield")) {
-                for (Element cli : SafeXml.children(section)) {
-                    if (cli.getTagName().equals("cli") && rules.size() < MAX_RULES) {
+            if (section.name().equals("shield")) {
+                for (MiniXml.Element cli : section.children()) {
+                    if (cli.name().equals("cli") && rules.size() < MAX_RULES) {
                         rules.add(attributes(cli));
                     }
                 }
@@ -56,16 +54,17 @@ final class ConfigXml {
         return b.build();
     }
 
-    private static Decoded policies(Element root) {
+    private static Decoded policies(MiniXml.Element root) {
         Decoded.Builder b = Decoded.builder();
         List<Map<String, Object>> policies = new ArrayList<>();
         List<String> types = new ArrayList<>();
-        for (Element p : SafeXml.children(root)) {
+        for (MiniXml.Element p : root.children()) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("type", SafeXml.attr(p, "type"));
-            entry.put("checksum", SafeXml.attr(p, "checksum"));
+            String type = p.attr("type");
+            entry.put("type", type);
+            entry.put("checksum", p.attr("checksum"));
             policies.add(entry);
-            types.add(SafeXml.attr(p, "type") == null ? p.getTagName() : SafeXml.attr(p, "type"));
+            types.add(type == null ? p.name() : type);
         }
         b.put("summary", policies.size() + " polic" + (policies.size() == 1 ? "y" : "ies")
                 + (types.isEmpty() ? "" : ": " + String.join(", ", types)));
@@ -73,12 +72,17 @@ final class ConfigXml {
         return b.build();
     }
 
-    private static Map<String, Object> attributes(Element e) {
+    /** The attributes sorted by name (the order the DOM used to list them in, kept for stable output). */
+    private static Map<String, Object> attributes(MiniXml.Element e) {
+        int count = e.attributeCount();
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> e.attributeName(x).compareTo(e.attributeName(y)));
         Map<String, Object> out = new LinkedHashMap<>();
-        NamedNodeMap attrs = e.getAttributes();
-        for (int i = 0; i < attrs.getLength(); i++) {
-            Attr a = (Attr) attrs.item(i);
-            out.put(a.getName(), a.getValue());
+        for (int i : order) {
+            out.put(e.attributeName(i), e.attributeValue(i));
         }
         return out;
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.w3c.dom.Element;
 
 /**
  * The {@code <ml>} payload of {@code ADL}/{@code RML} (§2.3):
@@ -23,25 +22,25 @@ final class ContactListXml {
     private ContactListXml() {
     }
 
-    static Decoded decode(Element ml) {
+    static Decoded decode(MiniXml.Element ml) {
         Decoded.Builder b = Decoded.builder();
-        b.put("initial", "1".equals(SafeXml.attr(ml, "l")));
+        b.put("initial", "1".equals(ml.attr("l")));
         List<Map<String, Object>> contacts = new ArrayList<>();
         List<Map<String, Object>> phones = new ArrayList<>();
         int total = 0;
-        for (Element group : SafeXml.children(ml)) {
-            boolean isDomain = group.getTagName().equals("d");
-            if (!isDomain && !group.getTagName().equals("t")) {
-                b.problem("unexpected <" + Text.clip(group.getTagName()) + "> in <ml>");
+        for (MiniXml.Element group : ml.children()) {
+            boolean isDomain = group.name().equals("d");
+            if (!isDomain && !group.name().equals("t")) {
+                b.problem("unexpected <" + Text.clip(group.name()) + "> in <ml>");
                 continue;
             }
-            String domain = SafeXml.attr(group, "n");
+            String domain = group.attr("n");
             if (isDomain && (domain == null || domain.isEmpty())) {
                 b.problem("<d> without a domain name (n attribute)");
             }
-            for (Element c : SafeXml.children(group)) {
-                if (!c.getTagName().equals("c")) {
-                    b.problem("unexpected <" + Text.clip(c.getTagName()) + "> in <" + group.getTagName() + ">");
+            for (MiniXml.Element c : group.children()) {
+                if (!c.name().equals("c")) {
+                    b.problem("unexpected <" + Text.clip(c.name()) + "> in <" + group.name() + ">");
                     continue;
                 }
                 total++;
@@ -49,16 +48,16 @@ final class ContactListXml {
                     continue;
                 }
                 Map<String, Object> entry = new LinkedHashMap<>();
-                String n = SafeXml.attr(c, "n");
+                String n = c.attr("n");
                 if (isDomain) {
                     entry.put("handle", (n == null ? "" : n) + "@" + (domain == null ? "" : domain));
                 } else {
                     entry.put("number", n);
                 }
-                entry.put("list-bits", bits(SafeXml.attr(c, "l"), b));
+                entry.put("list-bits", bits(c.attr("l"), b));
                 if (isDomain) {
-                    entry.put("network", bits(SafeXml.attr(c, "t"), b));
-                    entry.put("nick", SafeXml.attr(c, "f"));
+                    entry.put("network", bits(c.attr("t"), b));
+                    entry.put("nick", c.attr("f"));
                     contacts.add(entry);
                 } else {
                     phones.add(entry);

@@ -1,9 +1,7 @@
 package msnscope.dissect.payload;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The text of a {@code <CurrentMedia>} element (§6.6): fields separated by the two characters backslash
@@ -20,9 +18,6 @@ public final class CurrentMedia {
     /** Most fields read; a real CurrentMedia has about ten. */
     static final int MAX_FIELDS = 64;
 
-    /** The two characters backslash and zero. */
-    private static final Pattern SEPARATOR = Pattern.compile(Pattern.quote("\\0"));
-
     private CurrentMedia() {
     }
 
@@ -31,10 +26,23 @@ public final class CurrentMedia {
         if (text == null || text.isEmpty()) {
             return b.build();
         }
-        List<String> parts = new ArrayList<>(Arrays.asList(SEPARATOR.split(text, -1)));
-        if (parts.size() > MAX_FIELDS) {
-            b.problem("CurrentMedia has " + parts.size() + " fields; only the first " + MAX_FIELDS + " are read");
-            parts = new ArrayList<>(parts.subList(0, MAX_FIELDS));
+        List<String> parts = new ArrayList<>(12);
+        int fields = 0;
+        int start = 0;
+        while (true) {
+            // Fields are separated by the two characters backslash and zero.
+            int sep = text.indexOf("\\0", start);
+            fields++;
+            if (parts.size() < MAX_FIELDS) {
+                parts.add(text.substring(start, sep < 0 ? text.length() : sep));
+            }
+            if (sep < 0) {
+                break;
+            }
+            start = sep + 2;
+        }
+        if (fields > MAX_FIELDS) {
+            b.problem("CurrentMedia has " + fields + " fields; only the first " + MAX_FIELDS + " are read");
         }
         while (parts.size() > 4 && parts.get(parts.size() - 1).isEmpty()) {
             parts.remove(parts.size() - 1);

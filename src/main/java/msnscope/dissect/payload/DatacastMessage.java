@@ -24,7 +24,7 @@ public final class DatacastMessage {
 
     public static Decoded decode(MimePayload mime) {
         Decoded.Builder b = Decoded.builder();
-        DecodedText text = Utf8.decode(mime.body(), "datacast body");
+        DecodedText text = Utf8.decode(mime.bodyBytes(), "datacast body");
         b.problems(text.problems());
         FieldLines.Result lines = FieldLines.parse(text.text(), "datacast body");
         b.problems(lines.problems());

@@ -1,5 +1,7 @@
 package msnscope.dissect.payload;
 
+import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -7,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.RandomAccess;
+import java.util.Set;
 
 /**
  * The result of one payload decoder: ordered fields plus the problems found while decoding.
@@ -24,6 +28,9 @@ public final class Decoded {
 
     /** Most problems kept; the rest are counted in one final sentence. */
     public static final int MAX_PROBLEMS = 20;
+
+    /** Declared before {@link #EMPTY}, which uses it. */
+    private static final Map<String, Object> EMPTY_FIELDS = new FrozenMap(new LinkedHashMap<>());
 
     private static final Decoded EMPTY = new Builder().build();
 
@@ -140,24 +147,29 @@ public final class Decoded {
         }
 
         public Decoded build() {
-            List<String> p = new ArrayList<>(problems);
-            if (droppedProblems > 0) {
-                p.add("… and " + droppedProblems + " more problem" + (droppedProblems == 1 ? "" : "s") + " not listed");
+            List<String> p;
+            if (problems.isEmpty() && droppedProblems == 0) {
+                p = List.of();
+            } else {
+                p = new ArrayList<>(problems.size() + 1);
+                p.addAll(problems);
+                if (droppedProblems > 0) {
+                    p.add("… and " + droppedProblems + " more problem" + (droppedProblems == 1 ? "" : "s") + " not listed");
+                }
+                p = Collections.unmodifiableList(p);
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> frozen = (Map<String, Object>) freeze(fields);
-            return new Decoded(frozen, Collections.unmodifiableList(p));
+            Map<String, Object> frozen = fields.isEmpty() ? EMPTY_FIELDS : (Map<String, Object>) freezeMap(fields);
+            return new Decoded(frozen, p);
         }
 
         private static Object freeze(Object value) {
+            if (value instanceof FrozenMap || value instanceof FrozenList) {
+                // Built by this method before (a nested or merged result): deeply immutable already.
+                return value;
+            }
             if (value instanceof Map<?, ?> map) {
-                LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (e.getValue() != null) {
-                        copy.put(String.valueOf(e.getKey()), freeze(e.getValue()));
-                    }
-                }
-                return Collections.unmodifiableMap(copy);
+                return freezeMap(map);
             }
             if (value instanceof Collection<?> list) {
                 List<Object> copy = new ArrayList<>(list.size());
@@ -166,7 +178,7 @@ public final class Decoded {
                         copy.add(freeze(o));
                     }
                 }
-                return Collections.unmodifiableList(copy);
+                return new FrozenList(copy);
             }
             if (value instanceof Decoded d) {
                 return d.fields;
@@ -179,6 +191,67 @@ public final class Decoded {
                 return ((Number) value).intValue();
             }
             return String.valueOf(value);
+        }
+
+        private static Map<String, Object> freezeMap(Map<?, ?> map) {
+            LinkedHashMap<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 4 / 3 + 1));
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (e.getValue() != null) {
+                    copy.put(String.valueOf(e.getKey()), freeze(e.getValue()));
+                }
+            }
+            return new FrozenMap(copy);
+        }
+    }
+
+    /**
+     * A read-only ordered map whose values are frozen too. Its own type lets {@link Builder#freeze} reuse a
+     * nested result instead of copying it again; equality, hashing and printing are those of any map.
+     */
+    private static final class FrozenMap extends AbstractMap<String, Object> {
+        private final Map<String, Object> map;
+
+        FrozenMap(LinkedHashMap<String, Object> map) {
+            this.map = Collections.unmodifiableMap(map);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return map.entrySet();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return map.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return map.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return map.size();
+        }
+    }
+
+    /** A read-only list whose elements are frozen too; see {@link FrozenMap}. */
+    private static final class FrozenList extends AbstractList<Object> implements RandomAccess {
+        private final List<Object> list;
+
+        FrozenList(List<Object> list) {
+            this.list = list;
+        }
+
+        @Override
+        public Object get(int index) {
+            return list.get(index);
+        }
+
+        @Override
+        public int size() {
+            return list.size();
         }
     }
 }

@@ -22,7 +22,7 @@ public final class EmoticonMessage {
 
     public static Decoded decode(MimePayload mime) {
         Decoded.Builder b = Decoded.builder();
-        DecodedText text = Utf8.decode(mime.body(), "emoticon list");
+        DecodedText text = Utf8.decode(mime.bodyBytes(), "emoticon list");
         b.problems(text.problems());
         String body = text.text();
         // Clients end the list with a TAB and sometimes a CRLF; neither starts another entry.

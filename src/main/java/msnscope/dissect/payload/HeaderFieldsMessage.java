@@ -29,7 +29,7 @@ public final class HeaderFieldsMessage {
             }
         }
         if (mime.bodyLength() > 0) {
-            DecodedText text = Utf8.decode(mime.body(), "message body");
+            DecodedText text = Utf8.decode(mime.bodyBytes(), "message body");
             b.problems(text.problems());
             FieldLines.Result lines = FieldLines.parse(text.text(), "message body");
             b.problems(lines.problems());

@@ -28,6 +28,8 @@ public final class ImFormat {
             Map.entry(0xCCL, "RUSSIAN"), Map.entry(0xDEL, "THAI"), Map.entry(0xEEL, "EASTEUROPE"),
             Map.entry(0xFFL, "OEM"));
 
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private static final String[] PITCHES = {"default", "fixed", "variable"};
     private static final String[] FAMILIES = {"dontcare", "roman", "swiss", "modern", "script", "decorative"};
 
@@ -40,8 +42,12 @@ public final class ImFormat {
             return b.build();
         }
         Map<String, String> other = new LinkedHashMap<>();
-        for (String part : header.split(";")) {
-            String item = part.strip();
+        int start = 0;
+        while (start <= header.length()) {
+            int semi = header.indexOf(';', start);
+            int end = semi < 0 ? header.length() : semi;
+            String item = header.substring(start, end).strip();
+            start = end + 1;
             if (item.isEmpty()) {
                 continue;
             }
@@ -73,7 +79,8 @@ public final class ImFormat {
 
     private static void effects(String letters, Decoded.Builder b) {
         List<String> effects = new ArrayList<>();
-        for (char c : letters.toCharArray()) {
+        for (int i = 0; i < letters.length(); i++) {
+            char c = letters.charAt(i);
             String name = switch (c) {
                 case 'B' -> "bold";
                 case 'I' -> "italic";
@@ -97,10 +104,11 @@ public final class ImFormat {
             b.problem("colour CO=" + Text.clip(hex) + " is not a hexadecimal BGR value of at most 6 digits");
             return;
         }
-        long red = bgr & 0xFF;
-        long green = bgr >> 8 & 0xFF;
-        long blue = bgr >> 16 & 0xFF;
-        b.put("color", String.format("#%02X%02X%02X", red, green, blue));
+        int red = (int) (bgr & 0xFF);
+        int green = (int) (bgr >> 8 & 0xFF);
+        int blue = (int) (bgr >> 16 & 0xFF);
+        char[] rgb = {'#', HEX[red >> 4], HEX[red & 0xF], HEX[green >> 4], HEX[green & 0xF], HEX[blue >> 4], HEX[blue & 0xF]};
+        b.put("color", new String(rgb));
     }
 
     private static void charset(String hex, Decoded.Builder b) {

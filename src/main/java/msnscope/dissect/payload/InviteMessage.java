@@ -29,7 +29,7 @@ public final class InviteMessage {
 
     public static Decoded decode(MimePayload mime) {
         Decoded.Builder b = Decoded.builder();
-        DecodedText text = Utf8.decode(mime.body(), "invitation body");
+        DecodedText text = Utf8.decode(mime.bodyBytes(), "invitation body");
         b.problems(text.problems());
         FieldLines.Result lines = FieldLines.parse(text.text(), "invitation body");
         b.problems(lines.problems());

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.w3c.dom.Element;
 
 /**
  * The {@code Mail-Data} value of MSNP11+ mail and offline-IM notifications (§6.8):
@@ -32,44 +31,44 @@ public final class MailData {
         if (!v.startsWith("<")) {
             return b.put("value", v).build();
         }
-        SafeXml.Parsed parsed = SafeXml.parse(v);
+        MiniXml.Parsed parsed = MiniXml.parse(v);
         if (!parsed.ok()) {
             return b.problem("Mail-Data: " + parsed.error()).build();
         }
-        return decode(parsed.document().getDocumentElement());
+        return decode(parsed.root());
     }
 
-    static Decoded decode(Element md) {
+    static Decoded decode(MiniXml.Element md) {
         Decoded.Builder b = Decoded.builder();
-        if (!md.getTagName().equals("MD")) {
-            b.problem("Mail-Data root is <" + Text.clip(md.getTagName()) + ">, not <MD>");
+        if (!md.name().equals("MD")) {
+            b.problem("Mail-Data root is <" + Text.clip(md.name()) + ">, not <MD>");
         }
-        Element e = SafeXml.child(md, "E");
+        MiniXml.Element e = md.child("E");
         if (e != null) {
-            b.put("inbox-total", number(SafeXml.childText(e, "I")));
-            b.put("inbox-unread", number(SafeXml.childText(e, "IU")));
-            b.put("other-total", number(SafeXml.childText(e, "O")));
-            b.put("other-unread", number(SafeXml.childText(e, "OU")));
+            b.put("inbox-total", number(e.childText("I")));
+            b.put("inbox-unread", number(e.childText("IU")));
+            b.put("other-total", number(e.childText("O")));
+            b.put("other-unread", number(e.childText("OU")));
         }
-        Element q = SafeXml.child(md, "Q");
+        MiniXml.Element q = md.child("Q");
         if (q != null) {
-            b.put("quota-total", number(SafeXml.childText(q, "QTM")));
-            b.put("quota-used", number(SafeXml.childText(q, "QNM")));
+            b.put("quota-total", number(q.childText("QTM")));
+            b.put("quota-used", number(q.childText("QNM")));
         }
         List<Map<String, Object>> messages = new ArrayList<>();
         int count = 0;
-        for (Element m : SafeXml.children(md)) {
-            if (!m.getTagName().equals("M")) {
+        for (MiniXml.Element m : md.children()) {
+            if (!m.name().equals("M")) {
                 continue;
             }
             count++;
             if (messages.size() < MAX_MESSAGES) {
                 Map<String, Object> msg = new LinkedHashMap<>();
-                msg.put("from", SafeXml.childText(m, "E"));
-                msg.put("name", SafeXml.childText(m, "N"));
-                msg.put("id", SafeXml.childText(m, "I"));
-                msg.put("size", number(SafeXml.childText(m, "SZ")));
-                msg.put("received", SafeXml.childText(m, "RT"));
+                msg.put("from", m.childText("E"));
+                msg.put("name", m.childText("N"));
+                msg.put("id", m.childText("I"));
+                msg.put("size", number(m.childText("SZ")));
+                msg.put("received", m.childText("RT"));
                 messages.add(msg);
             }
         }

@@ -29,6 +29,8 @@ public final class MimePayload {
     private record ValueSpan(int start, int end) {
     }
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final List<MimeHeader> headers;
     private final List<ValueSpan> spans;
     private final byte[] body;
@@ -132,10 +134,12 @@ public final class MimePayload {
                 problems.add("no Content-Type header");
             }
         } else {
-            String[] parts = rawType.split(";", -1);
-            contentType = parts[0].strip().toLowerCase(Locale.ROOT);
-            for (int i = 1; i < parts.length; i++) {
-                String param = parts[i].strip();
+            int semi = rawType.indexOf(';');
+            contentType = (semi < 0 ? rawType : rawType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+            while (semi >= 0) {
+                int start = semi + 1;
+                semi = rawType.indexOf(';', start);
+                String param = rawType.substring(start, semi < 0 ? rawType.length() : semi).strip();
                 int eq = param.indexOf('=');
                 if (eq > 0 && param.substring(0, eq).strip().equalsIgnoreCase("charset")) {
                     charset = unquote(param.substring(eq + 1).strip());
@@ -145,7 +149,7 @@ public final class MimePayload {
         if (!headers.isEmpty() && FieldLines.first(headers, "MIME-Version") == null) {
             problems.add("no MIME-Version header");
         }
-        byte[] body = Arrays.copyOfRange(p, Math.min(bodyOffset, p.length), p.length);
+        byte[] body = bodyOffset >= p.length ? EMPTY : Arrays.copyOfRange(p, bodyOffset, p.length);
         return new MimePayload(headers, spans, body, bodyOffset, blank, endings, contentType, charset, problems);
     }
 
@@ -191,6 +195,11 @@ public final class MimePayload {
     /** A copy of the bytes after the blank line (empty when there is no blank line). */
     public byte[] body() {
         return body.clone();
+    }
+
+    /** The body itself, not a copy, for the decoders of this package: they only read it. */
+    byte[] bodyBytes() {
+        return body;
     }
 
     public int bodyLength() {

@@ -38,6 +38,17 @@ public final class MsnObject {
 
     private static final String[] CHECKSUMMED = {"Creator", "Size", "Type", "Location", "Friendly", "SHA1D"};
 
+    private static final byte[][] CHECKSUMMED_ASCII = new byte[CHECKSUMMED.length][];
+
+    static {
+        for (int i = 0; i < CHECKSUMMED.length; i++) {
+            CHECKSUMMED_ASCII[i] = CHECKSUMMED[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** One digest per thread: looking up the provider costs more than hashing a descriptor. */
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(MsnObject::newSha1);
+
     private MsnObject() {
     }
 
@@ -105,11 +116,12 @@ public final class MsnObject {
                         + expected + ")");
             }
         }
-        Map<String, String> other = new LinkedHashMap<>(attrs);
-        for (String name : CHECKSUMMED) {
-            other.remove(name);
+        Map<String, String> other = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : attrs.entrySet()) {
+            if (!isChecksummed(e.getKey()) && !e.getKey().equals("SHA1C")) {
+                other.put(e.getKey(), e.getValue());
+            }
         }
-        other.remove("SHA1C");
         if (!other.isEmpty()) {
             b.put("other-attributes", other);
         }
@@ -121,13 +133,21 @@ public final class MsnObject {
      * and values of Creator, Size, Type, Location, Friendly and SHA1D concatenated, as UTF-8.
      */
     public static String checksum(Map<String, String> attributes) {
-        StringBuilder sb = new StringBuilder();
-        for (String name : CHECKSUMMED) {
-            sb.append(name).append(attributes.getOrDefault(name, ""));
+        MessageDigest sha1 = SHA1.get();
+        sha1.reset();
+        for (int i = 0; i < CHECKSUMMED.length; i++) {
+            sha1.update(CHECKSUMMED_ASCII[i]);
+            String value = String.valueOf(attributes.getOrDefault(CHECKSUMMED[i], ""));
+            if (!value.isEmpty()) {
+                sha1.update(value.getBytes(StandardCharsets.UTF_8));
+            }
         }
+        return Base64.getEncoder().encodeToString(sha1.digest());
+    }
+
+    private static MessageDigest newSha1() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(digest);
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-1", e);
         }
@@ -183,6 +203,15 @@ public final class MsnObject {
             }
             i = close + 1;
         }
+    }
+
+    private static boolean isChecksummed(String name) {
+        for (String n : CHECKSUMMED) {
+            if (n.equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isNameChar(char c) {

@@ -1,7 +1,5 @@
 package msnscope.dissect.payload;
 
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * The {@code <NOTIFICATION>} payload of {@code NOT} (MSN alerts, spaces updates).
@@ -16,27 +14,22 @@ final class NotificationXml {
     private NotificationXml() {
     }
 
-    static Decoded decode(Element root) {
+    static Decoded decode(MiniXml.Element root) {
         Decoded.Builder b = Decoded.builder();
-        b.put("id", SafeXml.attr(root, "id"));
-        b.put("site-id", SafeXml.attr(root, "siteid"));
-        b.put("site-url", SafeXml.attr(root, "siteurl"));
-        Element text = first(root, "TEXT");
+        b.put("id", root.attr("id"));
+        b.put("site-id", root.attr("siteid"));
+        b.put("site-url", root.attr("siteurl"));
+        MiniXml.Element text = root.firstDescendant("TEXT");
         if (text == null) {
-            text = first(root, "TEXTX");
+            text = root.firstDescendant("TEXTX");
         }
         if (text != null) {
-            b.put("text", text.getTextContent());
+            b.put("text", text.text());
         }
-        Element action = first(root, "ACTION");
-        b.put("action-url", action == null ? null : SafeXml.attr(action, "url"));
-        Element subscr = first(root, "SUBSCR");
-        b.put("subscribe-url", subscr == null ? null : SafeXml.attr(subscr, "url"));
+        MiniXml.Element action = root.firstDescendant("ACTION");
+        b.put("action-url", action == null ? null : action.attr("url"));
+        MiniXml.Element subscr = root.firstDescendant("SUBSCR");
+        b.put("subscribe-url", subscr == null ? null : subscr.attr("url"));
         return b.build();
-    }
-
-    private static Element first(Element root, String name) {
-        NodeList list = root.getElementsByTagName(name);
-        return list.getLength() > 0 ? (Element) list.item(0) : null;
     }
 }

@@ -22,7 +22,7 @@ public final class P2pMessage {
         Decoded.Builder b = Decoded.builder();
         b.put("p2p-dest", mime.header("P2P-Dest"));
         b.put("p2p-src", mime.header("P2P-Src"));
-        b.merge(decodeBody(mime.body()));
+        b.merge(decodeBody(mime.bodyBytes()));
         return b.build();
     }
 

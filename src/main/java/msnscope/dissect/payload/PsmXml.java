@@ -2,7 +2,6 @@ package msnscope.dissect.payload;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.w3c.dom.Element;
 
 /**
  * The {@code <Data>} payload of {@code UUX}/{@code UBX} (§6.6).
@@ -16,11 +15,11 @@ final class PsmXml {
     private PsmXml() {
     }
 
-    static Decoded decode(Element data) {
+    static Decoded decode(MiniXml.Element data) {
         Decoded.Builder b = Decoded.builder();
         List<String> others = new ArrayList<>();
-        for (Element child : SafeXml.children(data)) {
-            String name = child.getTagName();
+        for (MiniXml.Element child : data.children()) {
+            String name = child.name();
             String key = switch (name) {
                 case "PSM" -> "psm";
                 case "CurrentMedia" -> "current-media";
@@ -35,7 +34,7 @@ final class PsmXml {
                 b.problem("<Data> has more than one <" + name + ">; the first is used");
                 continue;
             }
-            String text = child.getTextContent();
+            String text = child.text();
             if (key.equals("current-media")) {
                 if (!text.isEmpty()) {
                     b.nest(key, CurrentMedia.decode(text));

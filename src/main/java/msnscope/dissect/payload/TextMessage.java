@@ -15,7 +15,7 @@ public final class TextMessage {
 
     public static Decoded decode(MimePayload mime) {
         Decoded.Builder b = Decoded.builder();
-        byte[] body = mime.body();
+        byte[] body = mime.bodyBytes();
         DecodedText text = Utf8.decode(body, "message text");
         b.put("text", text.text()).put("text-length", text.text().length()).problems(text.problems());
         String charset = mime.charset();

@@ -19,7 +19,7 @@ public final class TypingMessage {
             b.problem("typing notification has no TypingUser header");
         }
         b.put("typing-user", user);
-        byte[] body = mime.body();
+        byte[] body = mime.bodyBytes();
         boolean usual = body.length == 0 || body.length == 2 && body[0] == '\r' && body[1] == '\n';
         if (!usual) {
             b.put("body-length", body.length);

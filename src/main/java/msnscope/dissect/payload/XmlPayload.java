@@ -4,15 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.w3c.dom.Element;
 
 /**
  * XML payloads of NS commands: {@code UUX}/{@code UBX} ({@code <Data>}, §6.6), {@code ADL}/{@code RML}
  * ({@code <ml>}, §2.3), {@code NOT} ({@code <NOTIFICATION>}), {@code GCF} ({@code <config>} Shields or
  * {@code <Policies>}), and the {@code Mail-Data} {@code <MD>}.
  *
- * <p>Parsed with {@link SafeXml}: no DTDs, no external entities, no network, at most
- * {@value SafeXml#MAX_BYTES} bytes. Malformed XML is a problem, never an exception.
+ * <p>Parsed with {@link MiniXml}: no DTDs, no entities beyond the five predefined ones, no network, at most
+ * {@value MiniXml#MAX_BYTES} bytes. Malformed XML is a problem, never an exception.
  *
  * <p>Every result starts with {@code root} (the root element name). The rest depends on the root: see
  * {@link PsmXml}, {@link ContactListXml}, {@link NotificationXml}, {@link ConfigXml}, {@link MailData};
@@ -26,7 +25,8 @@ public final class XmlPayload {
     }
 
     /**
-     * @param xml      the payload bytes (the parser honours an encoding declaration; UTF-8 otherwise)
+     * @param xml      the payload bytes (the parser honours an encoding declaration; UTF-8 otherwise, with
+ *                 invalid sequences replaced by U+FFFD and reported)
      * @param rootHint the root the carrying command implies ({@code "Data"} for UUX/UBX, {@code "ml"} for
      *                 ADL/RML), or {@code null}. When the payload is a fragment without that root — the
      *                 older wiki transcript sends {@code <PSM>…</PSM><CurrentMedia>…</CurrentMedia>} bare —
@@ -38,20 +38,21 @@ public final class XmlPayload {
         if (bytes.length == 0) {
             return b.problem("XML payload is empty").build();
         }
-        if (bytes.length > SafeXml.MAX_BYTES) {
-            return b.put("length", bytes.length).problem(SafeXml.parse(bytes).error()).build();
+        if (bytes.length > MiniXml.MAX_BYTES) {
+            return b.put("length", bytes.length).problem(MiniXml.parse(bytes).error()).build();
         }
         if (!startsWithTag(bytes)) {
             // Cheap early exit for binary or plain text: a parser would only say the same, slowly.
             return b.put("length", bytes.length).problem("XML payload does not start with '<'").build();
         }
-        SafeXml.Parsed parsed = SafeXml.parse(bytes);
+        MiniXml.Parsed parsed = MiniXml.parse(bytes);
+        b.problems(parsed.notes());
         String hint = validHint(rootHint);
         boolean wrongRoot = parsed.ok() && hint != null
-                && !parsed.document().getDocumentElement().getTagName().equals(hint)
-                && !KNOWN_ROOTS.contains(parsed.document().getDocumentElement().getTagName());
+                && !parsed.root().name().equals(hint)
+                && !KNOWN_ROOTS.contains(parsed.root().name());
         if (hint != null && (!parsed.ok() || wrongRoot)) {
-            SafeXml.Parsed wrapped = SafeXml.parse(wrap(bytes, hint));
+            MiniXml.Parsed wrapped = MiniXml.parse(wrap(bytes, hint));
             if (wrapped.ok()) {
                 b.problem("payload has no <" + hint + "> root element; decoded as if wrapped in one");
                 parsed = wrapped;
@@ -60,8 +61,8 @@ public final class XmlPayload {
         if (!parsed.ok()) {
             return b.put("length", bytes.length).problem(parsed.error()).build();
         }
-        Element root = parsed.document().getDocumentElement();
-        String name = root.getTagName();
+        MiniXml.Element root = parsed.root();
+        String name = root.name();
         b.put("root", name);
         if (hint != null && !name.equals(hint)) {
             b.problem("expected a <" + hint + "> root element but found <" + Text.clip(name) + ">");
@@ -72,7 +73,7 @@ public final class XmlPayload {
             case "NOTIFICATION" -> b.merge(NotificationXml.decode(root));
             case "config", "Policies" -> b.merge(ConfigXml.decode(root));
             case "MD" -> b.merge(MailData.decode(root));
-            default -> b.put("text-length", root.getTextContent().length());
+            default -> b.put("text-length", root.textLength());
         }
         return b.build();
     }
@@ -86,9 +87,19 @@ public final class XmlPayload {
         return i < b.length && b[i] == '<';
     }
 
-    /** A hint is used only if it is a plain element name: it is pasted into XML text. */
+    /** A hint is used only if it is a plain element name ({@code [A-Za-z][A-Za-z0-9_.-]{0,63}}): it is pasted into XML text. */
     private static String validHint(String hint) {
-        return hint != null && hint.matches("[A-Za-z][A-Za-z0-9_.-]{0,63}") ? hint : null;
+        if (hint == null || hint.isEmpty() || hint.length() > 64) {
+            return null;
+        }
+        for (int i = 0; i < hint.length(); i++) {
+            char c = hint.charAt(i);
+            boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+            if (!(letter || i > 0 && (c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'))) {
+                return null;
+            }
+        }
+        return hint;
     }
 
     /** Wraps the payload in {@code <hint>…</hint>}, dropping a leading XML declaration and byte-order mark. */
@@ -111,10 +122,10 @@ public final class XmlPayload {
     }
 
     /** Names of the child elements, for summaries. */
-    static List<String> childNames(Element e) {
-        List<String> names = new ArrayList<>();
-        for (Element c : SafeXml.children(e)) {
-            names.add(c.getTagName());
+    static List<String> childNames(MiniXml.Element e) {
+        List<String> names = new ArrayList<>(e.children().size());
+        for (MiniXml.Element c : e.children()) {
+            names.add(c.name());
         }
         return names;
     }

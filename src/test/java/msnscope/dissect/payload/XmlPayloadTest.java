@@ -172,7 +172,7 @@ class XmlPayloadTest {
     void deepNestingAndOversizedPayloadsAreProblems() {
         String deep = "<a>".repeat(10_000) + "</a>".repeat(10_000);
         assertTrue(XmlPayload.decode(utf8(deep), null).hasProblems());
-        byte[] huge = utf8("<Data><PSM>" + "x".repeat(SafeXml.MAX_BYTES) + "</PSM></Data>");
+        byte[] huge = utf8("<Data><PSM>" + "x".repeat(MiniXml.MAX_BYTES) + "</PSM></Data>");
         Decoded d = XmlPayload.decode(huge, "Data");
         assertNull(d.get("psm"));
         assertTrue(d.problems().get(0).contains("exceeds the 262144-byte limit"), d.problems().toString());

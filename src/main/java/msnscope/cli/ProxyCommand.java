@@ -1,0 +1,188 @@
+package msnscope.cli;
+
+import msnscope.dissect.Dissector;
+import msnscope.dissect.spec.ProtocolSpec;
+import msnscope.index.LiveCapture;
+import msnscope.proxy.ConsolePrinter;
+import msnscope.proxy.HostPort;
+import msnscope.proxy.ProxyConfig;
+import msnscope.proxy.ProxyListener;
+import msnscope.proxy.ProxyServer;
+import msnscope.proxy.Resolver;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code msnscope proxy --upstream HOST:PORT}: stay in the path of every connection of a client, and show it live. */
+final class ProxyCommand implements Command {
+
+    @Override
+    public String name() {
+        return "proxy";
+    }
+
+    @Override
+    public String usage() {
+        return "--upstream HOST:PORT [--listen HOST:PORT] [--advertise HOST] [--ports LOW-HIGH] [--resolve NAME=ADDR]... "
+                + "[--format text|jsonl] [--quiet] [--fix-client-ip] [--data DIR]";
+    }
+
+    @Override
+    public String description() {
+        return "Intercepting proxy: relays a client's dispatch, notification and switchboard connections byte for byte,\n"
+                + "rewriting every referral (XFR NS, XFR SB, RNG) so the client stays behind msnscope, and prints every command.";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("upstream").hasArg().argName("HOST:PORT")
+                .desc("the dispatch or notification server (required)").build());
+        o.addOption(Option.builder().longOpt("listen").hasArg().argName("HOST:PORT")
+                .desc("where clients connect (default 127.0.0.1:1863; loopback unless told otherwise)").build());
+        o.addOption(Option.builder().longOpt("advertise").hasArg().argName("HOST")
+                .desc("host written into rewritten referrals (default: the local address the client connected to)").build());
+        o.addOption(Option.builder().longOpt("ports").hasArg().argName("LOW-HIGH")
+                .desc("ports for the listeners opened per referred server (default: chosen by the OS)").build());
+        o.addOption(Option.builder().longOpt("resolve").hasArg().argName("NAME=ADDR")
+                .desc("connect to ADDR when a referral names NAME (repeatable), e.g. m1.escargot.log1p.xyz=127.0.0.1").build());
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
+                .desc("text (default: one line per command) or jsonl (the dissect frame objects plus rewritten and endpoints)").build());
+        o.addOption(Option.builder("q").longOpt("quiet").desc("no per-command output (connection events are still logged)").build());
+        o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN")
+                .desc("colour the text view: auto (default: on a terminal), always, never").build());
+        o.addOption(Option.builder().longOpt("fix-client-ip")
+                .desc("put the client's real address into the profile's ClientIP/ClientPort (and fix the MSG length)").build());
+        o.addOption(Option.builder().longOpt("data").hasArg().argName("DIR").desc("where captures go").build());
+        o.addOption(Option.builder().longOpt("max-pending").hasArg().argName("N")
+                .desc("switchboard referrals pending per client IP before referrals are passed unrewritten (default "
+                        + ProxyConfig.DEFAULT_MAX_PENDING + ")").build());
+        o.addOption(Option.builder().longOpt("max-listeners").hasArg().argName("N")
+                .desc("extra listeners in total (default " + ProxyConfig.DEFAULT_MAX_LISTENERS + ")").build());
+        Inputs.addSpecOptions(o);
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        ProxyConfig config = config(line);
+        String format = line.getOptionValue("format", "text");
+        if (!format.equals("text") && !format.equals("jsonl")) {
+            throw new UsageException("--format must be text or jsonl, not '" + format + "'");
+        }
+        boolean colour = DissectCommand.colour(line.getOptionValue("color", "auto"));
+        ProtocolSpec spec = Inputs.spec(line);
+        ProxyServer server = new ProxyServer(config, spec);
+        ConsolePrinter console = null;
+        if (!line.hasOption("quiet")) {
+            console = new ConsolePrinter(format.equals("jsonl") ? ConsolePrinter.Format.JSONL : ConsolePrinter.Format.TEXT,
+                    colour && format.equals("text"), out);
+            server.addListener(console);
+        }
+        captureRecorder(config.dataDir(), spec).ifPresent(server::addListener);
+        InetSocketAddress bound;
+        try {
+            bound = server.start();
+        } catch (Exception e) {
+            server.close();
+            throw new UsageException("cannot listen on " + config.listen() + ": " + e.getMessage());
+        }
+        if (!bound.getAddress().isLoopbackAddress()) {
+            err.println("msnscope proxy: warning: listening on " + bound.getAddress().getHostAddress()
+                    + ", reachable from other machines; it relays only to " + config.upstream() + " and the servers it refers to");
+        }
+        err.println("msnscope proxy: listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                + ", upstream " + config.upstream() + "; point the client here (Ctrl-C to stop)");
+        CountDownLatch stop = new CountDownLatch(1);
+        ConsolePrinter c = console;
+        Thread hook = new Thread(() -> {
+            server.close();
+            if (c != null) {
+                c.close();
+            }
+            stop.countDown();
+        }, "msnscope-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        return Main.OK;
+    }
+
+    /**
+     * With {@code --data DIR}: record everything into the capture store there and index it live
+     * ({@link LiveCapture}: a bounded queue, so the relay never waits; closed by its own shutdown hook).
+     */
+    static Optional<ProxyListener> captureRecorder(Path dataDir, ProtocolSpec spec) throws UsageException {
+        if (dataDir == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LiveCapture.open(dataDir, new Dissector(spec)));
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("cannot record into " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    static ProxyConfig config(CommandLine line) throws UsageException {
+        if (!line.hasOption("upstream")) {
+            throw new UsageException("--upstream HOST:PORT is required (the dispatch or notification server)");
+        }
+        HostPort upstream = hostPort(line, "upstream", null);
+        HostPort listen = hostPort(line, "listen", ProxyConfig.DEFAULT_LISTEN);
+        Map<String, String> resolve = new LinkedHashMap<>();
+        String[] entries = line.getOptionValues("resolve");
+        if (entries != null) {
+            for (String e : entries) {
+                try {
+                    Map.Entry<String, String> kv = Resolver.parseEntry(e);
+                    resolve.put(kv.getKey(), kv.getValue());
+                } catch (IllegalArgumentException ex) {
+                    throw new UsageException(ex.getMessage());
+                }
+            }
+        }
+        int low = 0;
+        int high = 0;
+        if (line.hasOption("ports")) {
+            String p = line.getOptionValue("ports");
+            int dash = p.indexOf('-');
+            try {
+                low = Integer.parseInt(dash < 0 ? p.trim() : p.substring(0, dash).trim());
+                high = dash < 0 ? low : Integer.parseInt(p.substring(dash + 1).trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--ports takes LOW-HIGH, not '" + p + "'");
+            }
+            if (low < 1 || high > 65535 || low > high) {
+                throw new UsageException("--ports " + p + ": need 1 <= LOW <= HIGH <= 65535");
+            }
+        }
+        int pending = Inputs.intOption(line, "max-pending", ProxyConfig.DEFAULT_MAX_PENDING);
+        int listeners = Inputs.intOption(line, "max-listeners", ProxyConfig.DEFAULT_MAX_LISTENERS);
+        if (pending < 1 || listeners < 0) {
+            throw new UsageException("--max-pending must be at least 1 and --max-listeners at least 0");
+        }
+        return new ProxyConfig(listen, upstream, line.getOptionValue("advertise"), low, high, new Resolver(resolve),
+                line.hasOption("fix-client-ip"), true, Inputs.limits(line), pending, listeners, ProxyConfig.DEFAULT_COOKIE_TTL,
+                line.hasOption("data") ? Path.of(line.getOptionValue("data")) : null);
+    }
+
+    private static HostPort hostPort(CommandLine line, String option, HostPort fallback) throws UsageException {
+        String v = line.getOptionValue(option);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return HostPort.parse(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + option + ": " + e.getMessage());
+        }
+    }
+}

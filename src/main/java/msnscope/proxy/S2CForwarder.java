@@ -1,0 +1,220 @@
+package msnscope.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+import msnscope.wire.Framer;
+import msnscope.wire.FramerLimits;
+import msnscope.wire.PayloadOracle;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The server-to-client direction of one connection: frames the bytes (the proxy must see whole referral
+ * lines to rewrite them) and forwards them in order, each frame's original bytes or its rewrite.
+ *
+ * <p><b>What is held back.</b> Only an incomplete line that could still become one the proxy may rewrite:
+ * one starting with a hold prefix ({@code XFR }, {@code RNG } — the commands that have referral forms in
+ * {@code dissectors/} — and {@code MSG } on notification connections with {@code --fix-client-ip}). Any
+ * other incomplete line and any partial payload is forwarded as soon as it arrives, so a server that
+ * writes text without LF and waits is never stalled, and a 64 KiB payload streams through. A held line is
+ * bounded by the framer limits (an over-long line is cut and forwarded as a flagged piece). The proxy
+ * never adds a timer: a server that stops in the middle of an {@code XFR} line stalls only that line.
+ *
+ * <p>Sans-I/O apart from buffers: output goes to a {@link Sink}. Not thread-safe (one event loop).
+ */
+final class S2CForwarder {
+
+    /** Where frames go: the forwarding write, the dissector, the rewrite decision. */
+    interface Sink {
+        /** Writes bytes to the client (takes ownership). */
+        void forward(ByteBuf bytes);
+
+        /**
+         * A complete frame, in stream order. {@code rewritable}: it has not been forwarded yet and the returned
+         * bytes (or null: unchanged) are forwarded instead; otherwise it has already gone out and the result is ignored.
+         */
+        byte[] frame(Frame frame, boolean rewritable);
+    }
+
+    /** An emptied buffer larger than this (after a big payload) is given back rather than kept. */
+    private static final int SHRINK_ABOVE = 64 * 1024;
+
+    private final ByteBufAllocator alloc;
+    private final Framer framer;
+    private final Sink sink;
+    private final byte[][] holdPrefixes;
+    /** The framer's input (it consumes as it frames, in its own way). */
+    private ByteBuf acc;
+    /** Received bytes not yet forwarded; its reader index is stream offset {@link #forwardedTotal}. */
+    private ByteBuf raw;
+    /** Stream offsets: bytes received, bytes forwarded, and the end of the last complete frame. */
+    private long receivedTotal;
+    private long forwardedTotal;
+    private long framedTotal;
+    /** Complete frames forwarded but not yet handed to the dissector. */
+    private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
+
+    S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, List<String> holdCommands, Sink sink) {
+        this.alloc = alloc;
+        this.framer = new Framer(Direction.S2C, oracle, limits);
+        this.sink = sink;
+        this.holdPrefixes = new byte[holdCommands.size()][];
+        for (int i = 0; i < holdCommands.size(); i++) {
+            holdPrefixes[i] = (holdCommands.get(i) + " ").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** New bytes from the server (takes ownership of {@code in}). */
+    void feed(ByteBuf in) {
+        try {
+            int n = in.readableBytes();
+            if (acc == null) {
+                acc = alloc.buffer(Math.max(256, n));
+            }
+            if (raw == null) {
+                raw = alloc.buffer(Math.max(256, n));
+            }
+            acc.writeBytes(in, in.readerIndex(), n);
+            raw.writeBytes(in, in.readerIndex(), n);
+            receivedTotal += n;
+        } finally {
+            in.release();
+        }
+        drain(false);
+    }
+
+    /** The server closed its side: everything left is forwarded and framed as truncated. Idempotent. */
+    void finish() {
+        if (acc != null) {
+            drain(true);
+            if (raw != null && raw.isReadable()) {
+                forwardUpTo(receivedTotal);
+            }
+        }
+        release();
+    }
+
+    void release() {
+        if (acc != null) {
+            acc.release();
+            acc = null;
+        }
+        if (raw != null) {
+            raw.release();
+            raw = null;
+        }
+    }
+
+    /** Bytes held (received, not yet forwarded); for tests and the memory bound. */
+    int held() {
+        return (int) (receivedTotal - forwardedTotal);
+    }
+
+    /**
+     * Frames what arrived. A frame that may be rewritten (it starts with a hold prefix and nothing of it
+     * was forwarded) is decided on at once, after everything before it went out and was dissected; all
+     * other bytes are forwarded in one write per read, and only then dissected, so dissection never
+     * delays them.
+     */
+    private void drain(boolean last) {
+        for (;;) {
+            Frame f = framer.decode(acc);
+            if (f == null && last) {
+                f = framer.decodeLast(acc);
+            }
+            if (f == null) {
+                break;
+            }
+            long start = framedTotal;
+            framedTotal += f.size();
+            if (forwardedTotal <= start && holdable(f)) {
+                forwardUpTo(start);
+                observeWaiting();
+                byte[] replacement = sink.frame(f, true);
+                if (replacement != null) {
+                    raw.skipBytes((int) (framedTotal - start));
+                    forwardedTotal = framedTotal;
+                    sink.forward(Unpooled.wrappedBuffer(replacement));
+                } else {
+                    forwardUpTo(framedTotal);
+                }
+            } else {
+                waiting.add(f);
+            }
+        }
+        if (receivedTotal > forwardedTotal && (forwardedTotal > framedTotal || !mustHold())) {
+            forwardUpTo(receivedTotal);
+        } else {
+            forwardUpTo(framedTotal);
+        }
+        observeWaiting();
+        compact(acc);
+        compact(raw);
+    }
+
+    /** Frames already forwarded, handed to the dissector in order. */
+    private void observeWaiting() {
+        for (Frame f; (f = waiting.poll()) != null; ) {
+            sink.frame(f, false);
+        }
+    }
+
+    private boolean holdable(Frame f) {
+        if (f.size() < 4) {
+            return false;
+        }
+        for (byte[] p : holdPrefixes) {
+            if (f.byteAt(0) == p[0] && f.byteAt(1) == p[1] && f.byteAt(2) == p[2] && f.byteAt(3) == p[3]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forwards the received bytes up to stream offset {@code end}, as they arrived. */
+    private void forwardUpTo(long end) {
+        int n = (int) (Math.min(end, receivedTotal) - forwardedTotal);
+        if (n > 0) {
+            sink.forward(raw.readBytes(n));
+            forwardedTotal += n;
+        }
+    }
+
+    private static void compact(ByteBuf b) {
+        if (b == null) {
+            return;
+        }
+        if (!b.isReadable()) {
+            b.clear();
+            if (b.capacity() > SHRINK_ABOVE) {
+                b.capacity(SHRINK_ABOVE);
+            }
+        } else {
+            b.discardSomeReadBytes();
+        }
+    }
+
+    /** The incomplete frame (nothing of it forwarded yet) could still become a line the proxy rewrites. */
+    private boolean mustHold() {
+        int r = raw.readerIndex() + (int) (framedTotal - forwardedTotal);
+        int n = (int) Math.min(4, receivedTotal - framedTotal);
+        for (byte[] p : holdPrefixes) {
+            boolean match = true;
+            for (int i = 0; i < n; i++) {
+                if (raw.getByte(r + i) != p[i]) {
+                    match = false;
+                    break;
+                }
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

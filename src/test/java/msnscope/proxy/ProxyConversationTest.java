@@ -1,0 +1,63 @@
+package msnscope.proxy;
+
+import msnscope.dissect.Dissection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A full login (dispatch → XFR NS → notification server), chat on a switchboard (XFR SB), invitation
+ * (RNG), a 64 KiB message and a binary P2P message, through msnscope, for each generation of referral
+ * forms. Proves every referral points at msnscope and both directions are byte-exact but for the
+ * rewritten addresses.
+ */
+class ProxyConversationTest {
+
+    @BeforeAll
+    static void watchLeaks() {
+        LeakWatch.install();
+    }
+
+    @AfterAll
+    static void noLeaks() throws InterruptedException {
+        LeakWatch.assertNoLeaks();
+    }
+
+    @ParameterizedTest(name = "MSNP{0}")
+    @ValueSource(ints = {2, 5, 8, 11, 13, 15})
+    void loginChatInviteThroughTheProxy(int version) throws Exception {
+        try (ProxyFixture fx = new ProxyFixture()) {
+            Conversation talk = new Conversation(fx);
+            Conversation.User alice = talk.login("alice@example.com", version);
+            Conversation.User bob = talk.login("bob@example.com", version);
+            talk.chat(alice, bob, true);
+            talk.logout(alice);
+            talk.logout(bob);
+            fx.events.awaitClosed(talk.clients.size(), 5000);
+            assertEquals(talk.clients.size(), fx.events.closed.size(), "every connection ended: " + fx.events.closed);
+            talk.assertByteExact();
+
+            List<String> kinds = fx.events.referrals.stream().map(Referral::kind).toList();
+            assertEquals(List.of("NS", "NS", "SB", "SB"), kinds, "XFR NS twice, XFR SB, RNG");
+            Referral rng = fx.events.referrals.get(3);
+            assertEquals(MsnWorld.SB_NAME + ":" + fx.world.sb.getLocalPort(), rng.original());
+            assertTrue(rng.sessionId() != null && rng.cookie() != null, rng.toString());
+            // switchboard connections were routed by listener and matched to the login by cookie
+            long sbWithReferral = fx.events.opened.stream().filter(c -> c.role() == msnscope.dissect.spec.FormSpec.Role.SB).count();
+            assertEquals(2, sbWithReferral);
+            // the switchboards inherited the NS's negotiated version through the cookie
+            for (Dissection d : fx.events.frames) {
+                if (d.role() == msnscope.dissect.spec.FormSpec.Role.SB && d.command() != null && d.command().equals("MSG")) {
+                    assertEquals(version, d.version(), "SB frame version: " + d);
+                }
+            }
+            assertEquals(0, fx.proxy.liveConnections());
+        }
+    }
+}

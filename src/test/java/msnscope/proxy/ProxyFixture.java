@@ -1,0 +1,95 @@
+package msnscope.proxy;
+
+import msnscope.dissect.Dissection;
+import msnscope.dissect.spec.SpecLoader;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** An {@link MsnWorld} behind a running {@link ProxyServer}, with every listener event recorded. */
+final class ProxyFixture implements AutoCloseable {
+
+    final MsnWorld world;
+    final ProxyServer proxy;
+    final String address;
+    final Events events = new Events();
+
+    /** Everything the proxy told its listeners. */
+    static final class Events implements ProxyListener {
+        final List<ProxyConnection> opened = new CopyOnWriteArrayList<>();
+        final List<Referral> referrals = new CopyOnWriteArrayList<>();
+        /** The first frames (bounded: a flood test must not keep them all). */
+        final List<Dissection> frames = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final Map<String, byte[]> rewrites = new ConcurrentHashMap<>();
+        final Map<String, String> closed = new ConcurrentHashMap<>();
+        private volatile CountDownLatch closeLatch = new CountDownLatch(0);
+
+        @Override
+        public void connectionOpened(ProxyConnection c) {
+            opened.add(c);
+        }
+
+        @Override
+        public void frame(ProxyConnection c, Dissection d, byte[] forwarded) {
+            if (frames.size() < 20_000) {
+                frames.add(d);
+            }
+            if (forwarded != null) {
+                rewrites.put(c.id() + "#" + d.seq(), forwarded);
+            }
+        }
+
+        @Override
+        public void referral(ProxyConnection c, Referral r) {
+            referrals.add(r);
+        }
+
+        @Override
+        public void connectionClosed(ProxyConnection c, String reason) {
+            closed.put(c.id(), reason);
+            closeLatch.countDown();
+        }
+
+        void expectCloses(int n) {
+            closeLatch = new CountDownLatch(n);
+        }
+
+        boolean awaitCloses(long seconds) throws InterruptedException {
+            return closeLatch.await(seconds, TimeUnit.SECONDS);
+        }
+
+        /** Waits until {@code n} connections have closed in total. */
+        void awaitClosed(int n, long millis) throws InterruptedException {
+            long end = System.currentTimeMillis() + millis;
+            while (closed.size() < n && System.currentTimeMillis() < end) {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    ProxyFixture() throws Exception {
+        this(c -> c);
+    }
+
+    ProxyFixture(UnaryOperator<ProxyConfig> tweak) throws Exception {
+        LeakWatch.install();
+        world = new MsnWorld();
+        ProxyConfig config = ProxyConfig.of(new HostPort("127.0.0.1", 0), HostPort.parse(world.dsAddress()))
+                .withResolver(new Resolver(Map.of(MsnWorld.SB_NAME, "127.0.0.1")));
+        proxy = new ProxyServer(tweak.apply(config), SpecLoader.builtIn());
+        proxy.addListener(events);
+        var bound = proxy.start();
+        address = "127.0.0.1:" + bound.getPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.close();
+        world.close();
+    }
+}
