@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -444,9 +443,5 @@ public final class CaptureIndex implements Closeable {
             }
             directory.close();
         }
-    }
-
-    Set<String> following() {
-        return new LinkedHashSet<>(replays.keySet());
     }
 }
