@@ -108,4 +108,22 @@ final class Inputs {
         new TranscriptReader(limits).read(text, session);
         return session;
     }
+
+    /** Imports a pcap/pcapng capture (see {@link msnscope.capture.PcapImport}). */
+    static java.util.List<String> importPcap(msnscope.capture.Importer importer, String file, java.io.PrintStream progress,
+                                             java.io.PrintStream err) throws UsageException, IOException {
+        try {
+            msnscope.pcap.ProgressListener bar = progress == null ? msnscope.pcap.ProgressListener.NONE : new ProgressBar(progress, file);
+            msnscope.capture.PcapImport.Report r = msnscope.capture.PcapImport.run(importer, Path.of(file), bar);
+            if (progress != null) {
+                progress.print("\r\033[K");
+            }
+            for (String problem : r.problems()) {
+                err.println(file + ": " + problem);
+            }
+            return r.sessions();
+        } catch (msnscope.pcap.PcapFormatException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
 }

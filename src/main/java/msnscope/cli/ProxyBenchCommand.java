@@ -76,6 +76,8 @@ final class ProxyBenchCommand implements Command {
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        // The relays' per-connection log lines would interleave with the figures; only problems are shown.
+        System.setProperty("org.slf4j.simpleLogger.log.msnscope.proxy", "warn");
         int seconds = Inputs.intOption(line, "seconds", 5);
         int connections = Inputs.intOption(line, "connections", 4);
         int window = Inputs.intOption(line, "window", 256);

@@ -1,6 +1,8 @@
 package msnscope.cli;
 
+import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.ProtocolSpec;
+import msnscope.index.LiveCapture;
 import msnscope.proxy.ConsolePrinter;
 import msnscope.proxy.HostPort;
 import msnscope.proxy.ProxyConfig;
@@ -11,6 +13,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -85,7 +88,7 @@ final class ProxyCommand implements Command {
                     colour && format.equals("text"), out);
             server.addListener(console);
         }
-        captureRecorder(config.dataDir()).ifPresent(server::addListener);
+        captureRecorder(config.dataDir(), spec).ifPresent(server::addListener);
         InetSocketAddress bound;
         try {
             bound = server.start();
@@ -114,11 +117,18 @@ final class ProxyCommand implements Command {
     }
 
     /**
-     * CAPTURE RECORDER HOOK: {@code --data DIR} is passed here. The recorder (package msnscope.capture, a
-     * {@link ProxyListener}) is built separately; attach it by returning it from this method.
+     * With {@code --data DIR}: record everything into the capture store there and index it live
+     * ({@link LiveCapture}: a bounded queue, so the relay never waits; closed by its own shutdown hook).
      */
-    static Optional<ProxyListener> captureRecorder(Path dataDir) {
-        return Optional.empty();
+    static Optional<ProxyListener> captureRecorder(Path dataDir, ProtocolSpec spec) throws UsageException {
+        if (dataDir == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LiveCapture.open(dataDir, new Dissector(spec)));
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("cannot record into " + dataDir + ": " + e.getMessage());
+        }
     }
 
     static ProxyConfig config(CommandLine line) throws UsageException {

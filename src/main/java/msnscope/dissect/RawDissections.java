@@ -13,9 +13,6 @@ import java.util.Map;
  */
 public final class RawDissections {
 
-    /** Warning code of a frame the dissector failed on. */
-    public static final String DISSECTOR_FAILED = "dissector-failed";
-
     private RawDissections() {
     }
 
@@ -27,6 +24,6 @@ public final class RawDissections {
         String why = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         return new Dissection(session, stream, seq, timeMicros, dir, role, null, null, frame, cmd, null, params,
                 "Not dissected (dissector failed)", Map.of(), null, null,
-                List.of(new Warning(DISSECTOR_FAILED, "the dissector failed on this frame (" + why + "); relayed unchanged")));
+                List.of(new Warning(Warning.DISSECTOR_FAILED, "the dissector failed on this frame (" + why + "); relayed unchanged")));
     }
 }

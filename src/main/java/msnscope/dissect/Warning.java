@@ -29,6 +29,8 @@ public record Warning(String code, String message) {
     public static final String CHALLENGE_WRONG = "challenge-wrong";
     public static final String CHALLENGE_UNVERIFIED = "challenge-unverified";
     public static final String AFTER_CLOSE = "after-close";
+    /** The dissector threw on this frame (a bug); the proxy relayed it unchanged. */
+    public static final String DISSECTOR_FAILED = "dissector-failed";
 
     @Override
     public String toString() {

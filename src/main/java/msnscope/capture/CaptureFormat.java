@@ -1,0 +1,191 @@
+package msnscope.capture;
+
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * The capture file format, version 1 ({@code docs/capture-format.md} is the reference):
+ *
+ * <pre>
+ * file    = magic record*
+ * magic   = "MSNCAP1\n"                                  (8 bytes)
+ * record  = u32 length | u8 type | body | u32 crc32      (big-endian; length counts type + body;
+ *                                                          crc32 covers type + body)
+ * </pre>
+ *
+ * A record is valid only when its length fits the file, is at most {@link #MAX_RECORD} and its CRC
+ * matches: a reader stops at the first invalid record (a torn tail after a crash) and reports the bytes it
+ * ignored; the writer truncates them before appending. Strings are {@code i32 length | UTF-8} with length
+ * -1 for null.
+ */
+public final class CaptureFormat {
+
+    public static final byte[] MAGIC = "MSNCAP1\n".getBytes(StandardCharsets.US_ASCII);
+    /** Largest record accepted: a frame is at most a line limit plus a payload limit, twice (rewritten). */
+    public static final int MAX_RECORD = 64 << 20;
+    /** Bytes around a record body: length, type and CRC. */
+    public static final int OVERHEAD = 4 + 1 + 4;
+
+    public static final int SESSION = 1;
+    public static final int OPEN = 2;
+    public static final int FRAME = 3;
+    public static final int CLOSE = 4;
+
+    private CaptureFormat() {
+    }
+
+    /** The whole record, framing included, ready to append. */
+    public static byte[] encode(CaptureRecord r) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(r instanceof CaptureRecord.FrameRecord f ? f.frame().size() + 64 : 128);
+        DataOutputStream out = new DataOutputStream(buf);
+        try {
+            out.writeInt(0);
+            out.writeByte(r.type());
+            if (r instanceof CaptureRecord.SessionStarted s) {
+                str(out, s.session());
+                out.writeLong(s.createdMicros());
+                str(out, s.source());
+            } else if (r instanceof CaptureRecord.ConnectionOpened o) {
+                str(out, o.connection());
+                ConnectionInfo i = o.info();
+                str(out, i.proxyId());
+                str(out, i.role());
+                str(out, i.client());
+                str(out, i.proxy());
+                str(out, i.upstreamName());
+                str(out, i.upstream());
+                out.writeLong(i.openedMicros() == null ? Long.MIN_VALUE : i.openedMicros());
+                ConnectionInfo.StoredReferral ref = i.referral();
+                out.writeBoolean(ref != null);
+                if (ref != null) {
+                    str(out, ref.kind());
+                    str(out, ref.fromConnection());
+                    str(out, ref.account());
+                    str(out, ref.original());
+                    str(out, ref.rewritten());
+                    str(out, ref.cookie());
+                    str(out, ref.sessionId());
+                    str(out, ref.line());
+                    out.writeLong(ref.timeMicros());
+                }
+            } else if (r instanceof CaptureRecord.FrameRecord f) {
+                str(out, f.connection());
+                out.writeLong(f.timeMicros() == null ? Long.MIN_VALUE : f.timeMicros());
+                out.writeByte(f.direction() == Direction.C2S ? 0 : 1);
+                Frame fr = f.frame();
+                out.writeInt(fr.lineLength());
+                out.writeInt(fr.lineLength() + fr.terminatorLength());
+                out.writeInt(fr.declaredLength());
+                out.writeInt(fr.flags());
+                str(out, fr.command());
+                byte[] raw = fr.copyBytes();
+                out.writeInt(raw.length);
+                out.write(raw);
+                bytes(out, f.rewritten());
+            } else if (r instanceof CaptureRecord.ConnectionClosed c) {
+                str(out, c.connection());
+                out.writeLong(c.timeMicros());
+                str(out, c.reason());
+            }
+            out.writeInt(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] all = buf.toByteArray();
+        int length = all.length - OVERHEAD;
+        putInt(all, 0, length + 1);
+        CRC32 crc = new CRC32();
+        crc.update(all, 4, length + 1);
+        putInt(all, all.length - 4, (int) crc.getValue());
+        return all;
+    }
+
+    /** Decodes a record from its type and body (CRC already checked). */
+    public static CaptureRecord decode(int type, byte[] body) throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
+        return switch (type) {
+            case SESSION -> new CaptureRecord.SessionStarted(str(in), in.readLong(), str(in));
+            case OPEN -> {
+                String conn = str(in);
+                String proxyId = str(in);
+                String role = str(in);
+                String client = str(in);
+                String proxy = str(in);
+                String upstreamName = str(in);
+                String upstream = str(in);
+                long opened = in.readLong();
+                ConnectionInfo.StoredReferral ref = null;
+                if (in.readBoolean()) {
+                    ref = new ConnectionInfo.StoredReferral(str(in), str(in), str(in), str(in), str(in), str(in), str(in), str(in),
+                            in.readLong());
+                }
+                yield new CaptureRecord.ConnectionOpened(conn, new ConnectionInfo(proxyId, role, client, proxy, upstreamName, upstream,
+                        ref, opened == Long.MIN_VALUE ? null : opened));
+            }
+            case FRAME -> {
+                String conn = str(in);
+                long time = in.readLong();
+                Direction dir = in.readByte() == 0 ? Direction.C2S : Direction.S2C;
+                int lineLength = in.readInt();
+                int payloadOffset = in.readInt();
+                int declared = in.readInt();
+                int flags = in.readInt();
+                String command = str(in);
+                byte[] raw = new byte[in.readInt()];
+                in.readFully(raw);
+                byte[] rewritten = bytes(in);
+                yield new CaptureRecord.FrameRecord(conn, time == Long.MIN_VALUE ? null : time, dir,
+                        Frame.ofRaw(raw, lineLength, payloadOffset, declared, flags, command), rewritten);
+            }
+            case CLOSE -> new CaptureRecord.ConnectionClosed(str(in), in.readLong(), str(in));
+            default -> throw new IOException("unknown record type " + type);
+        };
+    }
+
+    private static void str(DataOutputStream out, String s) throws IOException {
+        bytes(out, s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+        if (b == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(b.length);
+            out.write(b);
+        }
+    }
+
+    private static String str(DataInputStream in) throws IOException {
+        byte[] b = bytes(in);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    static int getInt(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+}

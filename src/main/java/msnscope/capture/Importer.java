@@ -1,0 +1,298 @@
+package msnscope.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import msnscope.dissect.ConnectionLog;
+import msnscope.dissect.Dissection;
+import msnscope.dissect.Dissector;
+import msnscope.dissect.SessionAssembler;
+import msnscope.dissect.spec.FormSpec;
+import msnscope.export.FrameJson;
+import msnscope.transcript.TranscriptReader;
+import msnscope.wire.Direction;
+import msnscope.wire.FramerLimits;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Imports sessions into the {@link CaptureStore}: wiki transcripts, msnscope's own JSON Lines exports
+ * and reassembled TCP connections (pcap/pcapng). Everything goes one way: bytes are framed and dissected
+ * by one {@link SessionAssembler} (so switchboards inherit the version of the session that issued their
+ * cookie), the connections are grouped into sessions, and each session's frames are written as capture
+ * records in the order they happened. The index is then built from the capture files, like after a
+ * proxy run.
+ */
+public final class Importer {
+
+    private final CaptureStore store;
+    private final Dissector dissector;
+    private final FramerLimits limits;
+
+    public Importer(CaptureStore store, Dissector dissector, FramerLimits limits) {
+        this.store = store;
+        this.dissector = dissector;
+        this.limits = limits;
+    }
+
+    /** One TCP connection's bytes from any source, in the order they crossed the wire. */
+    public record RawConnection(String id, String client, String server, long firstMicros, List<Chunk> chunks) {
+    }
+
+    /** Bytes of one direction, with the time they arrived (null when unknown). */
+    public record Chunk(Direction dir, Long timeMicros, byte[] data) {
+    }
+
+    /**
+     * A transcript is one login story: all its connections become one session (frames in time order when
+     * every frame has a time). Returns the session ids.
+     */
+    public List<String> transcript(String text, String source) throws IOException {
+        SessionAssembler assembler = new SessionAssembler(dissector, "import", limits);
+        new TranscriptReader(limits).read(text, assembler);
+        List<Dissection> order = new ArrayList<>();
+        for (ConnectionLog c : assembler.connections()) {
+            order.addAll(c.frames());
+        }
+        // A transcript lists connections one after the other; with times (an msnscope export) the frames go
+        // back into the order they happened across connections.
+        if (order.stream().allMatch(d -> d.timeMicros() != null)) {
+            order.sort(java.util.Comparator.comparingLong(Dissection::timeMicros));
+        }
+        Map<ConnectionLog, ConnectionInfo> infos = new LinkedHashMap<>();
+        for (ConnectionLog c : assembler.connections()) {
+            infos.put(c, new ConnectionInfo(c.id(), roleName(c.role()), c.client(), null, c.server(), null, null, null));
+        }
+        return List.of(write(assembler.connections(), infos, order, source));
+    }
+
+    /**
+     * msnscope JSON Lines (the {@code dissect}/{@code search}/{@code export} contract): frames are rebuilt
+     * from {@code rawBase64}, else {@code raw} + CR LF + {@code payload}/{@code payloadBase64}; one session per
+     * distinct {@code session} value, connections by {@code stream}.
+     */
+    public List<String> jsonl(String text, String source) throws IOException {
+        Map<String, Map<String, List<Chunk>>> sessions = new LinkedHashMap<>();
+        int lineNo = 0;
+        for (String line : text.lines().toList()) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = FrameJson.MAPPER.readTree(line);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IOException(source + " line " + lineNo + ": not JSON (" + e.getOriginalMessage() + ")");
+            }
+            if (!n.hasNonNull("dir") || !(n.hasNonNull("raw") || n.hasNonNull("rawBase64"))) {
+                throw new IOException(source + " line " + lineNo + ": not an msnscope frame (needs dir and raw or rawBase64)");
+            }
+            byte[] bytes = frameBytes(n);
+            Direction dir = Direction.valueOf(n.get("dir").asText());
+            Long time = n.hasNonNull("time") ? parseIso(n.get("time").asText()) : null;
+            String session = n.path("session").asText("import");
+            String stream = n.path("stream").asText("c1");
+            sessions.computeIfAbsent(session, k -> new LinkedHashMap<>()).computeIfAbsent(stream, k -> new ArrayList<>())
+                    .add(new Chunk(dir, time, bytes));
+        }
+        List<String> ids = new ArrayList<>();
+        for (Map<String, List<Chunk>> streams : sessions.values()) {
+            List<RawConnection> conns = new ArrayList<>();
+            for (Map.Entry<String, List<Chunk>> e : streams.entrySet()) {
+                conns.add(new RawConnection(e.getKey(), null, null, 0, e.getValue()));
+            }
+            ids.addAll(connections(conns, source, false));
+        }
+        return ids;
+    }
+
+    /** Rebuilds a frame's exact bytes from a JSON Lines object. */
+    static byte[] frameBytes(JsonNode n) {
+        if (n.hasNonNull("rawBase64")) {
+            return Base64.getDecoder().decode(n.get("rawBase64").asText());
+        }
+        byte[] line = (n.get("raw").asText() + "\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] payload = n.hasNonNull("payload") ? n.get("payload").asText().getBytes(StandardCharsets.UTF_8)
+                : n.hasNonNull("payloadBase64") ? Base64.getDecoder().decode(n.get("payloadBase64").asText()) : new byte[0];
+        byte[] all = new byte[line.length + payload.length];
+        System.arraycopy(line, 0, all, 0, line.length);
+        System.arraycopy(payload, 0, all, line.length, payload.length);
+        return all;
+    }
+
+    /**
+     * Imports raw connections (a pcap's MSNP connections): all chunks are fed in time order to one
+     * assembler, then the connections are stitched into sessions ({@link Stitcher}) when {@code stitch}, else
+     * they all form one session.
+     */
+    public List<String> connections(List<RawConnection> raw, String source, boolean stitch) throws IOException {
+        SessionAssembler assembler = new SessionAssembler(dissector, "import", limits);
+        Map<RawConnection, ConnectionLog> logs = new IdentityHashMap<>();
+        Map<ConnectionLog, ConnectionInfo> infos = new LinkedHashMap<>();
+        List<Object[]> chunks = new ArrayList<>();
+        for (RawConnection rc : raw) {
+            ConnectionLog log = assembler.openConnection(rc.server(), rc.client());
+            logs.put(rc, log);
+            infos.put(log, new ConnectionInfo(rc.id(), null, rc.client(), null, rc.server(), null, null,
+                    rc.firstMicros() == 0 ? null : rc.firstMicros()));
+            for (Chunk c : rc.chunks()) {
+                chunks.add(new Object[] {log, c});
+            }
+        }
+        // Stable sort by time: chunks without times keep their order.
+        if (chunks.stream().allMatch(o -> ((Chunk) o[1]).timeMicros() != null)) {
+            chunks.sort(java.util.Comparator.comparingLong(o -> ((Chunk) o[1]).timeMicros()));
+        }
+        List<Dissection> order = new ArrayList<>();
+        Map<ConnectionLog, Integer> seen = new HashMap<>();
+        for (Object[] o : chunks) {
+            ConnectionLog log = (ConnectionLog) o[0];
+            Chunk c = (Chunk) o[1];
+            assembler.bytes(log, c.dir(), c.data(), c.timeMicros());
+            int from = seen.getOrDefault(log, 0);
+            order.addAll(log.frames().subList(from, log.frames().size()));
+            seen.put(log, log.frames().size());
+        }
+        for (ConnectionLog log : assembler.connections()) {
+            assembler.closeConnection(log);
+            int from = seen.getOrDefault(log, 0);
+            order.addAll(log.frames().subList(from, log.frames().size()));
+        }
+        for (Map.Entry<ConnectionLog, ConnectionInfo> e : infos.entrySet()) {
+            ConnectionInfo i = e.getValue();
+            e.setValue(new ConnectionInfo(i.proxyId(), roleName(e.getKey().role()), i.client(), null, i.upstreamName(), null, null,
+                    i.openedMicros()));
+        }
+        if (!stitch) {
+            return List.of(write(assembler.connections(), infos, order, source));
+        }
+        return stitchAndWrite(assembler.connections(), infos, order, source);
+    }
+
+    private List<String> stitchAndWrite(List<ConnectionLog> logs, Map<ConnectionLog, ConnectionInfo> infos, List<Dissection> order,
+                                        String source) throws IOException {
+        // Which connection each frame belongs to, and the first frame of each connection.
+        Map<Dissection, ConnectionLog> owner = new IdentityHashMap<>();
+        for (ConnectionLog l : logs) {
+            for (Dissection d : l.frames()) {
+                owner.put(d, l);
+            }
+        }
+        Stitcher stitcher = new Stitcher();
+        Map<ConnectionLog, String> group = new IdentityHashMap<>();
+        Map<String, List<ConnectionLog>> groups = new LinkedHashMap<>();
+        int next = 0;
+        for (Dissection d : order) {
+            ConnectionLog l = owner.get(d);
+            if (!group.containsKey(l)) {
+                String first = firstClientLine(l);
+                String g;
+                if (Stitcher.opensSwitchboard(first) || l.role() == FormSpec.Role.SB) {
+                    g = stitcher.switchboard(first);
+                } else {
+                    g = stitcher.notificationServer(Stitcher.host(l.client()), l.server());
+                }
+                if (g == null) {
+                    g = "g" + (next++);
+                }
+                group.put(l, g);
+                groups.computeIfAbsent(g, k -> new ArrayList<>()).add(l);
+            }
+            stitcher.frame(group.get(l), Stitcher.host(l.client()), d);
+        }
+        // Connections that carried no frame at all are left out: an empty session is noise.
+        Map<String, List<Dissection>> frames = new HashMap<>();
+        for (Dissection d : order) {
+            frames.computeIfAbsent(group.get(owner.get(d)), k -> new ArrayList<>()).add(d);
+        }
+        List<String> ids = new ArrayList<>();
+        for (Map.Entry<String, List<ConnectionLog>> e : groups.entrySet()) {
+            List<ConnectionLog> members = e.getValue();
+            List<Dissection> sub = frames.get(e.getKey());
+            Map<ConnectionLog, ConnectionInfo> subInfos = new LinkedHashMap<>();
+            for (ConnectionLog l : members) {
+                subInfos.put(l, infos.get(l));
+            }
+            ids.add(write(members, subInfos, sub, source));
+        }
+        return ids;
+    }
+
+    private static String firstClientLine(ConnectionLog l) {
+        for (Dissection d : l.frames()) {
+            if (d.direction() == Direction.C2S) {
+                return d.frame().line();
+            }
+        }
+        return null;
+    }
+
+    /** Writes one session: connections opened at their first frame, frames in {@code order}, closed after their last. */
+    private String write(List<ConnectionLog> logs, Map<ConnectionLog, ConnectionInfo> infos, List<Dissection> order, String source)
+            throws IOException {
+        Map<Dissection, ConnectionLog> owner = new IdentityHashMap<>();
+        Map<ConnectionLog, Dissection> last = new IdentityHashMap<>();
+        for (ConnectionLog l : logs) {
+            for (Dissection d : l.frames()) {
+                owner.put(d, l);
+                last.put(l, d);
+            }
+        }
+        Long created = null;
+        for (Dissection d : order) {
+            if (d.timeMicros() != null) {
+                created = d.timeMicros();
+                break;
+            }
+        }
+        Map<ConnectionLog, String> ids = new IdentityHashMap<>();
+        try (CaptureWriter w = store.newSession(created == null ? 0 : created, source, false)) {
+            for (ConnectionLog l : logs) {
+                if (l.frames().isEmpty()) {
+                    open(w, l, infos.get(l), ids);
+                    w.append(new CaptureRecord.ConnectionClosed(ids.get(l), 0, "no data"));
+                }
+            }
+            for (Dissection d : order) {
+                ConnectionLog l = owner.get(d);
+                if (l == null) {
+                    continue;
+                }
+                if (!ids.containsKey(l)) {
+                    open(w, l, infos.get(l), ids);
+                }
+                w.append(new CaptureRecord.FrameRecord(ids.get(l), d.timeMicros(), d.direction(), d.frame(), null));
+                if (last.get(l) == d) {
+                    w.append(new CaptureRecord.ConnectionClosed(ids.get(l), d.timeMicros() == null ? 0 : d.timeMicros(), "end of import"));
+                }
+            }
+            return CaptureStore.sessionOf(w);
+        }
+    }
+
+    private static void open(CaptureWriter w, ConnectionLog l, ConnectionInfo info, Map<ConnectionLog, String> ids) throws IOException {
+        String id = "c" + (ids.size() + 1);
+        ids.put(l, id);
+        w.append(new CaptureRecord.ConnectionOpened(id, info));
+    }
+
+    private static String roleName(FormSpec.Role r) {
+        return r == null ? null : r.name();
+    }
+
+    static Long parseIso(String iso) {
+        try {
+            java.time.Instant t = java.time.Instant.parse(iso);
+            return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+}

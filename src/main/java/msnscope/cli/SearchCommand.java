@@ -1,0 +1,164 @@
+package msnscope.cli;
+
+import msnscope.capture.CaptureStore;
+import msnscope.dissect.Dissector;
+import msnscope.export.FrameJson;
+import msnscope.index.CaptureIndex;
+import msnscope.search.FrameSearch;
+import msnscope.search.MsnQueryParser;
+import msnscope.search.QuerySyntaxException;
+import msnscope.search.Times;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code msnscope search QUERY}: frames across every recorded session. */
+final class SearchCommand implements Command {
+
+    @Override
+    public String name() {
+        return "search";
+    }
+
+    @Override
+    public String usage() {
+        return "QUERY [--limit N] [--format text|jsonl] [--count-by FIELD] [--since T] [--until T] [--sort KEY] [--data DIR]";
+    }
+
+    @Override
+    public String description() {
+        return "Search every recorded frame with Lucene query syntax, e.g. 'cmd:XFR AND account:bob@example.com',\n"
+                + "'trid:[5 TO 9]', 'hello bob', 'warning:unanswered', 'latency:[200ms TO *]'. Newest first.\n"
+                + "Fields: " + String.join(", ", MsnQueryParser.fields()) + " (see README).";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        DataOptions.add(o);
+        o.addOption(Option.builder("n").longOpt("limit").hasArg().argName("N").desc("show at most N frames (default 20)").build());
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
+                .desc("text (default) or jsonl (the dissect JSON Lines keys plus connection and highlight)").build());
+        o.addOption(Option.builder().longOpt("count-by").hasArg().argName("FIELD")
+                .desc("print the number of matching frames per value of FIELD (cmd, account, peer, warning, …) instead").build());
+        o.addOption(Option.builder().longOpt("since").hasArg().argName("TIME").desc("frames at or after TIME (2024-09-28, "
+                + "2024-09-28T17:18:00Z, or an age: 90s, 15m, 2h, 7d)").build());
+        o.addOption(Option.builder().longOpt("until").hasArg().argName("TIME").desc("frames at or before TIME").build());
+        o.addOption(Option.builder().longOpt("sort").hasArg().argName("KEY")
+                .desc("-time (default, newest first), time, relevance, or [-]trid, [-]latency, [-]length").build());
+        o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN").desc("auto (default), always, never").build());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        String queryText = String.join(" ", line.getArgList()).trim();
+        if (queryText.isEmpty()) {
+            throw new UsageException("no QUERY given (e.g. msnscope search 'cmd:XFR AND account:bob@example.com')");
+        }
+        String format = line.getOptionValue("format", "text");
+        if (!format.equals("text") && !format.equals("jsonl")) {
+            throw new UsageException("--format must be text or jsonl, not '" + format + "'");
+        }
+        int limit = Inputs.intOption(line, "limit", 20);
+        if (limit < 1) {
+            throw new UsageException("--limit must be at least 1");
+        }
+        boolean colour = format.equals("text") && DissectCommand.colour(line.getOptionValue("color", "auto"));
+        long now = Times.nowMicros();
+        Long since = time(line, "since", false, now);
+        Long until = time(line, "until", true, now);
+        Query query;
+        FrameSearch.Result result;
+        CaptureStore store = DataOptions.existing(line);
+        try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
+            IndexSearcher searcher = index.acquire();
+            try {
+                query = new MsnQueryParser(now).parseQuery(queryText);
+                if (searcher == null) {
+                    result = new FrameSearch.Result(0, List.of(), Map.of());
+                } else {
+                    result = FrameSearch.search(searcher, query, new FrameSearch.Options(limit, line.getOptionValue("sort", "-time"),
+                            since, until, line.getOptionValue("count-by"), colour ? "\u001b[1;7m" : format.equals("jsonl") ? "<b>" : "«",
+                            colour ? "\u001b[0m" : format.equals("jsonl") ? "</b>" : "»"));
+                }
+            } catch (QuerySyntaxException e) {
+                throw new UsageException(e.getMessage());
+            } finally {
+                index.release(searcher);
+            }
+        }
+        if (line.hasOption("count-by")) {
+            for (Map.Entry<String, Long> e : result.counts().entrySet()) {
+                if (format.equals("jsonl")) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put(line.getOptionValue("count-by"), e.getKey());
+                    m.put("count", e.getValue());
+                    out.println(FrameJson.toLine(m));
+                } else {
+                    out.printf("%8d  %s%n", e.getValue(), e.getKey());
+                }
+            }
+            if (format.equals("text")) {
+                out.printf("%8d  frames matched%n", result.total());
+            }
+            return Main.OK;
+        }
+        for (FrameSearch.Hit h : result.hits()) {
+            if (format.equals("jsonl")) {
+                Map<String, Object> m = new LinkedHashMap<>(h.frame());
+                m.put("connection", h.frame().get("session") + "/" + h.frame().get("stream"));
+                m.put("highlight", h.highlights());
+                out.println(FrameJson.toLine(m));
+            } else {
+                out.print(text(h, colour));
+            }
+        }
+        if (format.equals("text")) {
+            out.println(result.total() == 0 ? "no frames matched" : result.hits().size() + " of " + result.total() + (result.atLeast() ? "+" : "")
+                    + " matching frames" + (result.total() > result.hits().size() ? " (--limit N for more)" : ""));
+        }
+        return Main.OK;
+    }
+
+    private static Long time(CommandLine line, String option, boolean upper, long now) throws UsageException {
+        String v = line.getOptionValue(option);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Times.parse(v, upper, now);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + option + ": " + e.getMessage());
+        }
+    }
+
+    /** Two lines per hit: when, where, direction and the line; then the summary or the highlighted matches. */
+    static String text(FrameSearch.Hit h, boolean colour) {
+        Map<String, Object> f = h.frame();
+        StringBuilder sb = new StringBuilder();
+        String where = f.get("session") + "/" + f.get("stream") + " #" + f.get("seq");
+        sb.append(f.get("time") == null ? "-" : f.get("time")).append("  ").append(paint(where, "36", colour)).append("  ")
+                .append(f.get("role") == null ? "?" : f.get("role")).append("  ")
+                .append("C2S".equals(f.get("dir")) ? "C->S" : "S->C").append("  ");
+        String line = h.highlights().getOrDefault("line", String.valueOf(f.get("raw")));
+        sb.append(colour ? "\u001b[1m" + line + "\u001b[0m" : line).append('\n');
+        sb.append("      ").append(h.highlights().getOrDefault("summary", String.valueOf(f.get("summary")))).append('\n');
+        String text = h.highlights().get("text");
+        if (text != null) {
+            sb.append("      ").append(text).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String paint(String s, String code, boolean colour) {
+        return colour ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+    }
+}

@@ -1,0 +1,140 @@
+package msnscope.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import msnscope.capture.CaptureStore;
+import msnscope.dissect.Dissector;
+import msnscope.export.FrameJson;
+import msnscope.index.CaptureIndex;
+import msnscope.index.IndexFields;
+import msnscope.search.FrameSearch;
+import msnscope.search.MsnQueryParser;
+import msnscope.search.QuerySyntaxException;
+import msnscope.search.Times;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** {@code msnscope sessions [QUERY]}: one line per login story. */
+final class SessionsCommand implements Command {
+
+    @Override
+    public String name() {
+        return "sessions";
+    }
+
+    @Override
+    public String usage() {
+        return "[QUERY] [--format text|jsonl] [--data DIR]";
+    }
+
+    @Override
+    public String description() {
+        return "List the recorded sessions (one login each, with its connections): id, accounts, version, start and end,\n"
+                + "connections, commands, warnings, errors. QUERY (search syntax) keeps the sessions with a matching frame.";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        DataOptions.add(o);
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default) or jsonl").build());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        String format = line.getOptionValue("format", "text");
+        if (!format.equals("text") && !format.equals("jsonl")) {
+            throw new UsageException("--format must be text or jsonl, not '" + format + "'");
+        }
+        CaptureStore store = DataOptions.existing(line);
+        String queryText = String.join(" ", line.getArgList()).trim();
+        Query user;
+        try {
+            user = queryText.isEmpty() ? null : new MsnQueryParser(Times.nowMicros()).parseQuery(queryText);
+        } catch (QuerySyntaxException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
+            IndexSearcher s = index.acquire();
+            try {
+                List<Map<String, Object>> rows = s == null ? List.of() : sessions(s, user);
+                if (format.equals("jsonl")) {
+                    for (Map<String, Object> r : rows) {
+                        out.println(FrameJson.toLine(r));
+                    }
+                } else {
+                    out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", "ID", "ACCOUNTS", "VERSION", "START", "END", "CONNS",
+                            "COMMANDS", "WARNINGS", "ERRORS");
+                    for (Map<String, Object> r : rows) {
+                        out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", r.get("session"), String.join(",", strings(r.get("accounts"))),
+                                dash(r.get("version")), dash(r.get("start")), dash(r.get("end")), r.get("connections"), r.get("frames"),
+                                r.get("warnings"), r.get("errors"));
+                    }
+                }
+            } finally {
+                index.release(s);
+            }
+        }
+        return Main.OK;
+    }
+
+    /** The session documents, oldest first; with a query, only sessions having a matching document. */
+    static List<Map<String, Object>> sessions(IndexSearcher s, Query user) throws Exception {
+        Query q = new TermQuery(new Term(IndexFields.TYPE, "session"));
+        if (user != null) {
+            TreeSet<String> ids = new TreeSet<>(FrameSearch.count(s, user, IndexFields.SESSION).keySet());
+            List<BytesRef> terms = new ArrayList<>();
+            for (String id : ids) {
+                terms.add(new BytesRef(id));
+            }
+            q = new BooleanQuery.Builder().add(q, BooleanClause.Occur.FILTER)
+                    .add(new TermInSetQuery(IndexFields.SESSION, terms), BooleanClause.Occur.FILTER).build();
+        }
+        int n = Math.max(1, s.count(q));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ScoreDoc sd : s.search(q, n, new Sort(new SortField(IndexFields.ORDER, SortField.Type.LONG))).scoreDocs) {
+            Document d = s.storedFields().document(sd.doc);
+            rows.add(FrameJson.MAPPER.readValue(msnscope.index.FrameDocuments.json(d), new TypeReference<LinkedHashMap<String, Object>>() { }));
+        }
+        return rows;
+    }
+
+    static List<String> strings(Object o) {
+        List<String> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            for (Object x : l) {
+                out.add(String.valueOf(x));
+            }
+        }
+        return out.isEmpty() ? List.of("-") : out;
+    }
+
+    static String dash(Object o) {
+        return o == null ? "-" : o.toString();
+    }
+
+    static Query all() {
+        return new MatchAllDocsQuery();
+    }
+}

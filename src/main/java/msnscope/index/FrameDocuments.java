@@ -1,0 +1,258 @@
+package msnscope.index;
+
+import msnscope.dissect.Dissection;
+import msnscope.dissect.Warning;
+import msnscope.export.FrameJson;
+import msnscope.wire.Frame;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.SortedSetDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.util.BytesRef;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static msnscope.index.IndexFields.*;
+
+/** Builds the Lucene documents of {@link IndexFields} from dissected frames. Stateless. */
+public final class FrameDocuments {
+
+    private static final Pattern HANDLE = Pattern.compile("[^\\s@=;:,<>\"]+@[^\\s@;,<>\"]+\\.[A-Za-z0-9-]+");
+    private static final Pattern TAGS = Pattern.compile("<[^>]*>");
+    /** Payload text indexed per frame; the rest of a huge payload is still in the capture. */
+    private static final int MAX_TEXT = 32 * 1024;
+    private static final Set<String> SKIP = Set.of("format", "headers", "content-type", "charset", "line-endings", "decoder");
+
+    private FrameDocuments() {
+    }
+
+    /** Unique key of a frame document. */
+    public static String frameKey(String session, String stream, int seq) {
+        return session + "/" + stream + "/" + seq;
+    }
+
+    /**
+     * The frame document.
+     *
+     * @param order session number × 2³² + record number, for stable sorting
+     */
+    public static Document frame(Dissection d, long order) {
+        Document doc = new Document();
+        Frame f = d.frame();
+        Map<String, Object> json = FrameJson.toMap(d);
+        // Exact ids and protocol tokens: one un-analysed term each, case-folded as the query analyzer does.
+        keyword(doc, KEY, frameKey(d.session(), d.stream(), d.seq()), false);
+        keyword(doc, TYPE, "frame", false);
+        keyword(doc, SESSION, d.session(), true);
+        keyword(doc, STREAM, d.stream(), true);
+        keyword(doc, CMD, d.command(), true);
+        keyword(doc, DIR, d.direction().name(), true);
+        keyword(doc, ROLE, d.role() == null ? null : d.role().name(), true);
+        keyword(doc, VERSION, d.version() == null ? null : "MSNP" + d.version(), true);
+        keyword(doc, ACCOUNT, d.account(), true);
+        if (f.isError()) {
+            keyword(doc, ERROR, d.command(), true);
+            Object name = d.fields().get("error-name");
+            keyword(doc, ERROR, name == null ? null : name.toString(), true);
+        }
+        for (String peer : peers(d)) {
+            keyword(doc, PEER, peer, true);
+        }
+        Set<String> codes = new LinkedHashSet<>();
+        for (Warning w : d.warnings()) {
+            codes.add(w.code());
+        }
+        for (String c : codes) {
+            keyword(doc, WARNING, c, true);
+        }
+        keyword(doc, CONTENT_TYPE, contentType(d), true);
+        // Numbers: points answer ranges, doc values sort.
+        number(doc, TRID, d.trid());
+        number(doc, TIME, d.timeMicros());
+        Object latency = d.fields().get("latency-us");
+        number(doc, LATENCY, latency instanceof Number n ? n.longValue() : null);
+        number(doc, LENGTH, f.hasPayload() ? (long) f.payloadLength() : null);
+        doc.add(new NumericDocValuesField(ORDER, order));
+        // Full text: analysed, not stored (highlighting rebuilds the text from json).
+        doc.add(new TextField(LINE, f.line(), Field.Store.NO));
+        doc.add(new TextField(SUMMARY, d.summary() == null ? "" : d.summary(), Field.Store.NO));
+        String text = text(json);
+        if (!text.isEmpty()) {
+            doc.add(new TextField(TEXT, text, Field.Store.NO));
+        }
+        // The JSON Lines object, stored (LZ4-compressed by the codec): what search prints.
+        Map<String, Object> stored = new java.util.LinkedHashMap<>(json);
+        stored.put("account", d.account()); // an extra after the contract's keys: the login the frame belongs to
+        doc.add(new StoredField(JSON, jsonBytes(stored)));
+        return doc;
+    }
+
+    /** UTF-8 JSON straight from Jackson: no intermediate String on the indexing path. */
+    static BytesRef jsonBytes(Object value) {
+        try {
+            return new BytesRef(FrameJson.MAPPER.writeValueAsBytes(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The stored JSON of a document (stored as UTF-8 bytes). */
+    public static String json(Document doc) {
+        BytesRef b = doc.getBinaryValue(JSON);
+        return b == null ? doc.get(JSON) : b.utf8ToString();
+    }
+
+    static void keyword(Document doc, String field, String value, boolean docValues) {
+        if (value == null || value.isEmpty()) {
+            return;
+        }
+        String v = normalize(field, value);
+        doc.add(new StringField(field, v, Field.Store.NO));
+        if (docValues) {
+            // Single-valued fields get the cheaper SortedDocValues; --count-by reads both through getSortedSet.
+            doc.add(MULTI.contains(field) ? new SortedSetDocValuesField(field, new BytesRef(v)) : new SortedDocValuesField(field, new BytesRef(v)));
+        }
+    }
+
+    /** Keyword fields that may hold several values in one document. */
+    private static final Set<String> MULTI = Set.of(PEER, WARNING, ERROR, ACCOUNT);
+
+    static void number(Document doc, String field, Long value) {
+        if (value == null) {
+            return;
+        }
+        doc.add(new LongPoint(field, value));
+        doc.add(new NumericDocValuesField(field, value));
+    }
+
+    /**
+     * Decoded payload and parameter text of a frame, from its JSON object: the body of a text message
+     * (headers dropped), other text payloads with XML tags removed, and every decoded string value that is
+     * not already on the line (nicks, personal messages).
+     */
+    public static String text(Map<String, Object> json) {
+        StringBuilder sb = new StringBuilder();
+        String raw = String.valueOf(json.get("raw"));
+        Object fields = json.get("fields");
+        Map<?, ?> decoded = fields instanceof Map<?, ?> m && m.get("payload") instanceof Map<?, ?> p ? p : null;
+        if (decoded != null) {
+            // The payload decoder's output: the content (message text, typing user, PSM…), not the MIME plumbing.
+            Object content = decoded.get("content");
+            if (content != null) {
+                strings(List.of(content), raw, sb);
+            }
+        } else if (json.get("payload") instanceof String p) {
+            int blank = p.indexOf("\r\n\r\n");
+            boolean mime = blank > 0 && p.regionMatches(true, 0, "MIME-Version", 0, 12);
+            sb.append(TAGS.matcher(mime ? p.substring(blank + 4) : p).replaceAll(" ").trim());
+        }
+        if (fields instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!"payload".equals(e.getKey())) {
+                    strings(List.of(e.getValue()), raw, sb);
+                }
+            }
+        }
+        String t = sb.toString().strip();
+        return t.length() > MAX_TEXT ? t.substring(0, MAX_TEXT) : t;
+    }
+
+    private static void strings(Collection<?> values, String raw, StringBuilder sb) {
+        for (Object v : values) {
+            if (v instanceof String s) {
+                if (!s.isEmpty() && !raw.contains(s) && sb.length() < MAX_TEXT) {
+                    sb.append('\n').append(TAGS.matcher(s).replaceAll(" "));
+                }
+            } else if (v instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    // Presentation details (font, colour) and raw headers are not what people search for.
+                    if (!SKIP.contains(String.valueOf(e.getKey()))) {
+                        strings(List.of(e.getValue()), raw, sb);
+                    }
+                }
+            } else if (v instanceof List<?> l) {
+                strings(l, raw, sb);
+            }
+        }
+    }
+
+    /** Handles the frame names other than its own account: parameters and decoded values. */
+    static Set<String> peers(Dissection d) {
+        Set<String> out = new LinkedHashSet<>();
+        String self = d.account() == null ? "" : d.account().toLowerCase(Locale.ROOT);
+        for (String p : d.params()) {
+            collectHandles(p, self, out);
+        }
+        collectHandles(d.fields().values(), self, out);
+        return out;
+    }
+
+    private static void collectHandles(Object v, String self, Set<String> out) {
+        if (v instanceof String s) {
+            if (s.indexOf('@') < 0 || out.size() > 64) {
+                return;
+            }
+            var m = HANDLE.matcher(s);
+            while (m.find()) {
+                String h = m.group().toLowerCase(Locale.ROOT);
+                if (!h.equals(self)) {
+                    out.add(h);
+                }
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            collectHandles(map.values(), self, out);
+        } else if (v instanceof Collection<?> c) {
+            for (Object o : c) {
+                collectHandles(o, self, out);
+            }
+        }
+    }
+
+    /** MIME type of a payload without parameters: from the payload decoder's fields, else the Content-Type header. */
+    static String contentType(Dissection d) {
+        Object p = d.fields().get("payload");
+        if (p instanceof Map<?, ?> m && m.get("content-type") instanceof String ct) {
+            return stripParams(ct);
+        }
+        Frame f = d.frame();
+        if (!f.hasPayload() || f.payloadLength() == 0) {
+            return null;
+        }
+        byte[] payload = f.payload();
+        int n = Math.min(payload.length, 1024);
+        String head = new String(payload, 0, n, StandardCharsets.ISO_8859_1);
+        int at = indexOfIgnoreCase(head, "Content-Type:");
+        if (at < 0) {
+            return null;
+        }
+        int end = head.indexOf('\r', at);
+        return stripParams(head.substring(at + 13, end < 0 ? head.length() : end));
+    }
+
+    private static String stripParams(String ct) {
+        int semi = ct.indexOf(';');
+        String t = (semi >= 0 ? ct.substring(0, semi) : ct).trim().toLowerCase(Locale.ROOT);
+        return t.isEmpty() ? null : t;
+    }
+
+    private static int indexOfIgnoreCase(String s, String what) {
+        for (int i = 0; i + what.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, what, 0, what.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,200 @@
+package msnscope.search;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import msnscope.export.FrameJson;
+import msnscope.index.FrameDocuments;
+import msnscope.index.IndexFields;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHitCountCollectorManager;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.search.uhighlight.WholeBreakIterator;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a search over frame documents: the query ({@link MsnQueryParser}), a time window, a sort, a
+ * limit, highlighting of the text fields, and counts per value of a keyword field ({@code --count-by},
+ * read from doc values: no stored field is loaded to count).
+ */
+public final class FrameSearch {
+
+    /** How to search. {@code sort}: {@code time} (oldest first), {@code -time} (newest first, default), {@code relevance}, or {@code [-]trid|latency|length}. */
+    public record Options(int limit, String sort, Long sinceMicros, Long untilMicros, String countBy, String markStart, String markEnd) {
+        public static Options defaults() {
+            return new Options(20, "-time", null, null, null, "«", "»");
+        }
+    }
+
+    /** One matching frame: its JSON Lines object and highlighted snippets by field. */
+    public record Hit(Map<String, Object> frame, Map<String, String> highlights) {
+    }
+
+    /** {@code total} is exact unless {@code atLeast}: sorted searches stop counting past 1,000 hits to stay fast. */
+    public record Result(long total, List<Hit> hits, Map<String, Long> counts, boolean atLeast) {
+        public Result(long total, List<Hit> hits, Map<String, Long> counts) {
+            this(total, hits, counts, false);
+        }
+    }
+
+    private FrameSearch() {
+    }
+
+    /** The query restricted to one document type and a time window. */
+    public static Query build(Query user, String type, Long since, Long until) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        b.add(user, BooleanClause.Occur.MUST);
+        b.add(new TermQuery(new Term(IndexFields.TYPE, type)), BooleanClause.Occur.FILTER);
+        if (since != null || until != null) {
+            b.add(LongPoint.newRangeQuery(IndexFields.TIME, since == null ? Long.MIN_VALUE : since, until == null ? Long.MAX_VALUE : until),
+                    BooleanClause.Occur.FILTER);
+        }
+        return b.build();
+    }
+
+    public static Sort sort(String spec) throws QuerySyntaxException {
+        if (spec == null || spec.equals("relevance") || spec.equals("score")) {
+            return spec == null ? sort("-time") : Sort.RELEVANCE;
+        }
+        boolean reverse = spec.startsWith("-");
+        String field = reverse ? spec.substring(1) : spec;
+        if (!IndexFields.NUMERIC.contains(field)) {
+            throw new QuerySyntaxException("--sort takes time, -time, relevance, or [-]trid, [-]latency, [-]length; not '" + spec + "'");
+        }
+        if (field.equals(IndexFields.TIME) && reverse) {
+            return IndexFields.newestFirst(); // the index's own order: early termination
+        }
+        return new Sort(IndexFields.sortField(field, reverse), IndexFields.sortField(IndexFields.ORDER, reverse));
+    }
+
+    public static Result search(IndexSearcher searcher, Query userQuery, Options o) throws IOException, QuerySyntaxException {
+        Query q = build(userQuery, "frame", o.sinceMicros(), o.untilMicros());
+        if (o.countBy() != null) {
+            if (!IndexFields.COUNTABLE.contains(o.countBy())) {
+                throw new QuerySyntaxException("--count-by takes one of " + String.join(", ", IndexFields.COUNTABLE) + "; not '" + o.countBy() + "'");
+            }
+            Map<String, Long> counts = count(searcher, q, o.countBy());
+            long total = searcher.search(q, new TotalHitCountCollectorManager());
+            return new Result(total, List.of(), counts);
+        }
+        Sort sort = sort(o.sort());
+        TopDocs top = searcher.search(q, Math.max(1, o.limit()), sort, false);
+        List<Hit> hits = new ArrayList<>();
+        // Lines and summaries are short: highlight them whole. Payload text may be long: best sentences.
+        UnifiedHighlighter whole = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
+                .withFormatter(new DefaultPassageFormatter(o.markStart(), o.markEnd(), " … ", false))
+                .withBreakIterator(WholeBreakIterator::new)
+                .withMaxLength(64 * 1024)
+                .build();
+        UnifiedHighlighter sentences = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
+                .withFormatter(new DefaultPassageFormatter(o.markStart(), o.markEnd(), " … ", false))
+                .withMaxLength(64 * 1024)
+                .build();
+        for (ScoreDoc sd : top.scoreDocs) {
+            Document doc = searcher.storedFields().document(sd.doc);
+            Map<String, Object> frame = FrameJson.MAPPER.readValue(FrameDocuments.json(doc), new TypeReference<LinkedHashMap<String, Object>>() { });
+            hits.add(new Hit(frame, highlight(whole, sentences, userQuery, frame)));
+        }
+        return new Result(top.totalHits.value, hits, Map.of(), top.totalHits.relation == org.apache.lucene.search.TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO);
+    }
+
+    /** Snippets of the text fields the query matched, rebuilt from the stored JSON as they were indexed. */
+    static Map<String, String> highlight(UnifiedHighlighter whole, UnifiedHighlighter sentences, Query q, Map<String, Object> frame) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> texts = new LinkedHashMap<>();
+        texts.put(IndexFields.LINE, String.valueOf(frame.get("raw")));
+        texts.put(IndexFields.SUMMARY, String.valueOf(frame.get("summary")));
+        texts.put(IndexFields.TEXT, FrameDocuments.text(frame));
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            UnifiedHighlighter hl = e.getKey().equals(IndexFields.TEXT) ? sentences : whole;
+            Object h = hl.highlightWithoutSearcher(e.getKey(), q, e.getValue(), 2);
+            if (h != null && !h.toString().isEmpty()) {
+                out.put(e.getKey(), h.toString().replace("\r\n", " ⏎ ").replace('\n', ' ').strip());
+            }
+        }
+        return out;
+    }
+
+    /** Hits per value of a keyword field, most frequent first. */
+    public static Map<String, Long> count(IndexSearcher searcher, Query q, String field) throws IOException {
+        Map<String, Long> counts = new HashMap<>();
+        final class Counter extends SimpleCollector {
+            private SortedSetDocValues values;
+            private long[] perOrd;
+            private SortedSetDocValues last;
+
+            @Override
+            protected void doSetNextReader(LeafReaderContext context) throws IOException {
+                flush();
+                values = DocValues.getSortedSet(context.reader(), field);
+                last = values;
+                perOrd = new long[(int) Math.min(Integer.MAX_VALUE - 8, values.getValueCount())];
+            }
+
+            @Override
+            public void collect(int doc) throws IOException {
+                if (values.advanceExact(doc)) {
+                    for (int i = 0; i < values.docValueCount(); i++) {
+                        perOrd[(int) values.nextOrd()]++;
+                    }
+                }
+            }
+
+            void flush() throws IOException {
+                if (last == null) {
+                    return;
+                }
+                for (int ord = 0; ord < perOrd.length; ord++) {
+                    if (perOrd[ord] > 0) {
+                        counts.merge(last.lookupOrd(ord).utf8ToString(), perOrd[ord], Long::sum);
+                    }
+                }
+                last = null;
+            }
+
+            @Override
+            public ScoreMode scoreMode() {
+                return ScoreMode.COMPLETE_NO_SCORES;
+            }
+
+            @Override
+            public void finish() throws IOException {
+                flush();
+            }
+        }
+        Counter counter = new Counter();
+        searcher.search(q, counter);
+        counter.flush();
+        List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
+        entries.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : entries) {
+            sorted.put(e.getKey(), e.getValue());
+        }
+        return sorted;
+    }
+}

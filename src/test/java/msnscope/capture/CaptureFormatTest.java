@@ -1,0 +1,140 @@
+package msnscope.capture;
+
+import msnscope.support.Captures;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+import msnscope.wire.Framer;
+import msnscope.wire.FramerLimits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CaptureFormatTest {
+
+    @TempDir
+    Path dir;
+
+    private static Frame frame(String bytes) {
+        return Framer.frameAll(bytes.getBytes(StandardCharsets.UTF_8), Direction.C2S, (k, d, t) -> t == 4, FramerLimits.DEFAULT).get(0);
+    }
+
+    private static Frame garbage() {
+        byte[] b = {(byte) 0xff, 0, 'x', '\n'};
+        return Framer.frameAll(b, Direction.S2C, (k, d, t) -> false, FramerLimits.DEFAULT).get(0);
+    }
+
+    @Test
+    void recordsReadBackByteExactWithFramingAndRewrittenBytes() throws IOException {
+        Path f = dir.resolve("s1.msncap");
+        ConnectionInfo info = new ConnectionInfo("p7", "NS", "127.0.0.1:5000", "127.0.0.1:1863", "msn.example:1863", "10.1.1.1:1863",
+                new ConnectionInfo.StoredReferral("NS", "c1", "bob@example.com", "10.0.0.5:1863", "127.0.0.1:1863", null, null,
+                        "XFR 3 NS 10.0.0.5:1863 0 10.0.0.1:1863", 42L), 1_000L);
+        Frame msg = frame("MSG 4 A 5\r\nhello");
+        Frame bad = garbage();
+        try (CaptureWriter w = CaptureWriter.create(f, false)) {
+            w.append(new CaptureRecord.SessionStarted("s1", 7L, "test"));
+            w.append(new CaptureRecord.ConnectionOpened("c1", info));
+            w.append(new CaptureRecord.FrameRecord("c1", 1_000_001L, Direction.C2S, msg, null));
+            w.append(new CaptureRecord.FrameRecord("c1", null, Direction.S2C, bad, "rewritten\r\n".getBytes(StandardCharsets.UTF_8)));
+            w.append(new CaptureRecord.ConnectionClosed("c1", 2_000_000L, "client closed"));
+        }
+        List<CaptureRecord> back = CaptureReader.readAll(f);
+        assertEquals(5, back.size());
+        assertEquals(new CaptureRecord.SessionStarted("s1", 7L, "test"), back.get(0));
+        assertEquals(info, ((CaptureRecord.ConnectionOpened) back.get(1)).info());
+        CaptureRecord.FrameRecord m = (CaptureRecord.FrameRecord) back.get(2);
+        assertEquals(msg, m.frame(), "same bytes and same framing (line length, declared payload, flags)");
+        assertEquals(1_000_001L, m.timeMicros());
+        assertNull(m.rewritten());
+        CaptureRecord.FrameRecord g = (CaptureRecord.FrameRecord) back.get(3);
+        assertEquals(bad, g.frame());
+        assertNull(g.timeMicros());
+        assertArrayEquals("rewritten\r\n".getBytes(StandardCharsets.UTF_8), g.rewritten());
+        assertEquals(new CaptureRecord.ConnectionClosed("c1", 2_000_000L, "client closed"), back.get(4));
+    }
+
+    @Test
+    void everyFrameOfEveryTranscriptSurvivesTheFormat() throws IOException {
+        for (Path t : Captures.transcripts()) {
+            Path f = dir.resolve(Captures.name(t) + ".msncap");
+            List<Frame> frames = Captures.dissect(t).connections().stream().flatMap(c -> c.frames().stream()).map(d -> d.frame()).toList();
+            try (CaptureWriter w = CaptureWriter.create(f, false)) {
+                for (Frame fr : frames) {
+                    w.append(new CaptureRecord.FrameRecord("c1", 5L, Direction.C2S, fr, null));
+                }
+            }
+            List<Frame> back = CaptureReader.readAll(f).stream().map(r -> ((CaptureRecord.FrameRecord) r).frame()).toList();
+            assertEquals(frames, back, t.toString());
+        }
+    }
+
+    @Test
+    void tornTailIsIgnoredOnReadAndCutBeforeAppending() throws IOException {
+        Path f = dir.resolve("s1.msncap");
+        try (CaptureWriter w = CaptureWriter.create(f, false)) {
+            w.append(new CaptureRecord.SessionStarted("s1", 1L, "test"));
+            w.append(new CaptureRecord.FrameRecord("c1", 2L, Direction.C2S, frame("VER 1 MSNP8 CVR0\r\n"), null));
+        }
+        long good = Files.size(f);
+        byte[] next = CaptureFormat.encode(new CaptureRecord.FrameRecord("c1", 3L, Direction.C2S, frame("CVR 2 x\r\n"), null));
+        Files.write(f, java.util.Arrays.copyOf(next, next.length - 3), java.nio.file.StandardOpenOption.APPEND);
+        try (CaptureReader r = CaptureReader.open(f, 0)) {
+            int n = 0;
+            while (r.next() != null) {
+                n++;
+            }
+            assertEquals(2, n);
+            assertEquals(good, r.offset());
+            assertEquals(next.length - 3, r.tornBytes());
+        }
+        try (CaptureWriter w = CaptureWriter.append(f, false)) {
+            w.append(new CaptureRecord.ConnectionClosed("c1", 4L, "end"));
+        }
+        List<CaptureRecord> back = CaptureReader.readAll(f);
+        assertEquals(3, back.size(), "the torn record is gone and the new one follows the last good one");
+        assertInstanceOf(CaptureRecord.ConnectionClosed.class, back.get(2));
+    }
+
+    @Test
+    void aFlippedBitFailsTheCrcAndEndsTheRead() throws IOException {
+        Path f = dir.resolve("s1.msncap");
+        try (CaptureWriter w = CaptureWriter.create(f, false)) {
+            w.append(new CaptureRecord.SessionStarted("s1", 1L, "test"));
+            w.append(new CaptureRecord.FrameRecord("c1", 2L, Direction.C2S, frame("VER 1 MSNP8 CVR0\r\n"), null));
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(raf.length() - 8);
+            int b = raf.read();
+            raf.seek(raf.length() - 8);
+            raf.write(b ^ 0x10);
+        }
+        assertEquals(1, CaptureReader.readAll(f).size());
+    }
+
+    @Test
+    void aFileKilledInsideItsMagicIsAnEmptyCaptureThatAppendingRestarts() throws IOException {
+        Path f = dir.resolve("s1.msncap");
+        Files.write(f, java.util.Arrays.copyOf(CaptureFormat.MAGIC, 3));
+        assertEquals(List.of(), CaptureReader.readAll(f));
+        try (CaptureWriter w = CaptureWriter.append(f, false)) {
+            w.append(new CaptureRecord.SessionStarted("s1", 1L, "again"));
+        }
+        assertEquals(List.of(new CaptureRecord.SessionStarted("s1", 1L, "again")), CaptureReader.readAll(f));
+    }
+
+    @Test
+    void aFileWithoutTheMagicIsRefused() throws IOException {
+        Path f = dir.resolve("x.msncap");
+        Files.writeString(f, "hello world, not a capture");
+        IOException e = assertThrows(IOException.class, () -> CaptureReader.readAll(f));
+        assertTrue(e.getMessage().contains("not a capture file"));
+    }
+}

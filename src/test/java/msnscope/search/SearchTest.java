@@ -1,0 +1,191 @@
+package msnscope.search;
+
+import msnscope.capture.CaptureStore;
+import msnscope.capture.Importer;
+import msnscope.capture.PcapImport;
+import msnscope.dissect.Dissector;
+import msnscope.dissect.spec.SpecLoader;
+import msnscope.export.FrameJson;
+import msnscope.index.CaptureIndex;
+import msnscope.pcap.ProgressListener;
+import msnscope.support.Captures;
+import msnscope.wire.FramerLimits;
+import org.apache.lucene.search.IndexSearcher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Searches over a real index on disk holding the three Escargot captures and every transcript. */
+class SearchTest {
+
+    @TempDir
+    static Path dir;
+    static CaptureIndex index;
+    static IndexSearcher searcher;
+
+    @BeforeAll
+    static void importEverything() throws Exception {
+        Dissector dissector = new Dissector(SpecLoader.builtIn());
+        CaptureStore store = new CaptureStore(dir);
+        Importer importer = new Importer(store, dissector, FramerLimits.DEFAULT);
+        for (String p : List.of("escargot-msnp2", "escargot-msnp8", "escargot-msnp12")) {
+            PcapImport.run(importer, Captures.DIR.resolve(p + ".pcap"), ProgressListener.NONE);
+        }
+        for (Path t : Captures.transcripts()) {
+            importer.transcript(Captures.read(t), t.toString());
+        }
+        index = CaptureIndex.open(store, dissector);
+        searcher = index.acquire();
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        index.release(searcher);
+        index.close();
+    }
+
+    static FrameSearch.Result search(String q, FrameSearch.Options o) throws Exception {
+        return FrameSearch.search(searcher, new MsnQueryParser(Times.nowMicros()).parseQuery(q), o);
+    }
+
+    static FrameSearch.Result search(String q) throws Exception {
+        return search(q, new FrameSearch.Options(1000, "-time", null, null, null, "[", "]"));
+    }
+
+    static List<Object> values(FrameSearch.Result r, String key) {
+        List<Object> out = new ArrayList<>();
+        r.hits().forEach(h -> out.add(h.frame().get(key)));
+        return out;
+    }
+
+    @Test
+    void lowerCaseCommandFindsTheUpperCaseCommand() throws Exception {
+        FrameSearch.Result r = search("cmd:msg");
+        assertTrue(r.total() > 10);
+        assertTrue(values(r, "cmd").stream().allMatch("MSG"::equals));
+        assertEquals(r.total(), search("cmd:MSG").total());
+    }
+
+    @Test
+    void accountFindsEveryFrameOfThatLoginAndNoOther() throws Exception {
+        FrameSearch.Result r = search("account:bob@example.com");
+        assertTrue(r.total() > 50);
+        for (FrameSearch.Hit h : r.hits()) {
+            assertEquals("bob@example.com", h.frame().get("account"));
+        }
+        assertEquals(r.total(), search("account:BOB@Example.COM").total(), "handles are case-insensitive");
+    }
+
+    @Test
+    void xfrOfOneAccountCombinesKeywordFields() throws Exception {
+        FrameSearch.Result r = search("cmd:XFR AND account:alice@example.com");
+        assertTrue(r.total() > 0);
+        assertTrue(r.hits().stream().allMatch(h -> "XFR".equals(h.frame().get("cmd")) && "alice@example.com".equals(h.frame().get("account"))));
+    }
+
+    @Test
+    void tridRangeIsANumericRange() throws Exception {
+        FrameSearch.Result r = search("trid:[5 TO 9]");
+        assertTrue(r.total() > 0);
+        for (Object t : values(r, "trid")) {
+            long v = ((Number) t).longValue();
+            assertTrue(v >= 5 && v <= 9, "trid " + v);
+        }
+        assertTrue(values(search("trid:{5 TO 9}"), "trid").stream().noneMatch(t -> ((Number) t).longValue() == 5 || ((Number) t).longValue() == 9));
+        assertTrue(values(search("trid:10"), "trid").stream().allMatch(t -> ((Number) t).longValue() == 10));
+    }
+
+    @Test
+    void wordsOfAChatMessageFindTheMessageWithHighlights() throws Exception {
+        FrameSearch.Result r = search("hello bob");
+        assertFalse(r.hits().isEmpty());
+        FrameSearch.Hit h = r.hits().get(0);
+        assertEquals("MSG", h.frame().get("cmd"));
+        assertTrue(String.valueOf(h.frame().get("payload")).contains("Hello Bob!"));
+        assertTrue(h.highlights().get("text").contains("[Hello] [Bob]"), h.highlights().toString());
+        assertTrue(search("text:\"got it\"").total() >= 1, "phrase in the decoded message text");
+    }
+
+    @Test
+    void countByCommandCountsEveryMatchFromDocValues() throws Exception {
+        FrameSearch.Result r = search("account:alice@example.com", new FrameSearch.Options(10, "-time", null, null, "cmd", "[", "]"));
+        assertTrue(r.counts().containsKey("MSG"));
+        assertEquals(r.total(), r.counts().values().stream().mapToLong(Long::longValue).sum(), "every frame of a login has exactly one cmd");
+        long[] last = {Long.MAX_VALUE};
+        r.counts().values().forEach(v -> {
+            assertTrue(v <= last[0], "most frequent first");
+            last[0] = v;
+        });
+    }
+
+    @Test
+    void resultsAreNewestFirstAndSinceUntilCutByTime() throws Exception {
+        FrameSearch.Result all = search("cmd:CHG");
+        List<Long> times = new ArrayList<>();
+        for (Object t : values(all, "time")) {
+            if (t != null) {
+                times.add(Times.parse(t.toString(), false, 0));
+            }
+        }
+        assertTrue(times.size() > 2);
+        for (int i = 1; i < times.size(); i++) {
+            assertTrue(times.get(i - 1) >= times.get(i), "newest first");
+        }
+        long mid = times.get(times.size() / 2);
+        FrameSearch.Result since = search("cmd:CHG", new FrameSearch.Options(1000, "time", mid, null, null, "[", "]"));
+        assertTrue(since.total() > 0 && since.total() < times.size());
+        for (Object t : values(since, "time")) {
+            assertTrue(Times.parse(t.toString(), false, 0) >= mid);
+        }
+        FrameSearch.Result until = search("cmd:CHG", new FrameSearch.Options(1000, "time", null, mid - 1, null, "[", "]"));
+        assertEquals(times.size(), since.total() + until.total());
+    }
+
+    @Test
+    void dateRangesAndLatencyUnitsAreUnderstood() throws Exception {
+        assertEquals(0, search("time:[2001-01-01 TO 2001-12-31]").total());
+        String first = String.valueOf(search("cmd:VER").hits().get(0).frame().get("time")).substring(0, 10);
+        assertTrue(search("cmd:VER AND time:" + first).total() > 0, "a bare date is that whole day");
+        FrameSearch.Result slow = search("latency:[1ms TO *]");
+        for (FrameSearch.Hit h : slow.hits()) {
+            assertTrue(((Number) ((Map<?, ?>) h.frame().get("fields")).get("latency-us")).longValue() >= 1000);
+        }
+    }
+
+    @Test
+    void peerWarningVersionAndContentTypeAreKeywordFields() throws Exception {
+        assertTrue(search("peer:bob@example.com AND cmd:JOI AND account:alice@example.com").total() > 0);
+        assertTrue(search("version:12").total() > 0);
+        assertEquals(search("version:12").total(), search("version:msnp12").total());
+        assertTrue(search("content-type:\"text/plain\"").total() > 0);
+        assertTrue(search("warning:error-reply").total() > 0, "msnp12-errors.txt has error replies");
+        assertTrue(search("error:911").total() > 0, "msnp12-errors.txt has a 911");
+        assertEquals(search("error:911").total(), search("error:err_authentication_failed").total(), "code and name are both indexed");
+    }
+
+    @Test
+    void jsonHitsHaveExactlyTheDissectContractKeys() throws Exception {
+        FrameSearch.Hit h = search("cmd:USR").hits().get(0);
+        assertEquals(List.of("session", "stream", "seq", "time", "dir", "role", "version", "cmd", "trid", "params", "raw", "payloadLength",
+                "payload", "payloadBase64", "summary", "fields", "replyTo", "warnings", "rawBase64", "account"), new ArrayList<>(h.frame().keySet()),
+                "the contract's keys in order, then extras");
+        assertEquals(FrameJson.MAPPER.readTree(FrameJson.toLine(h.frame())).size(), h.frame().size());
+    }
+
+    @Test
+    void badQueriesAreOneLineExplanations() {
+        for (String q : List.of("cmd:(", "trid:[5 TO", "foo:bar", "trid:abc", "time:[yesterday TO *]", "   ")) {
+            QuerySyntaxException e = assertThrows(QuerySyntaxException.class, () -> new MsnQueryParser(0).parseQuery(q), q);
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertTrue(e.getMessage().length() < 300, e.getMessage());
+        }
+    }
+}
