@@ -199,8 +199,9 @@ public final class StreamDissector {
 
         updateState(cmd, tokens, dir, form, binding, frame, fields, warnings);
 
-        String summary = summarize(cmd, command, form, fields, new Display(binding, display, answers, payloadSummary, errorText, fields),
-                isError, errorText, payloadSummary, tokens);
+        Display shown = form != null && form.summary() != null
+                ? new Display(binding, display, answers, payloadSummary, errorText, fields) : null;
+        String summary = summarize(cmd, command, form, fields, shown, isError, errorText, payloadSummary, tokens);
         // Immutable already, so the Dissection keeps it as it is.
         List<String> paramList = tokens.length > 1 ? List.of(java.util.Arrays.copyOfRange(tokens, 1, tokens.length)) : List.of();
         Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);

@@ -57,9 +57,14 @@ public final class MimePayload {
 
     /** Splits {@code payload} (the bytes after the {@code MSG} command line) into headers and body. */
     public static MimePayload decode(byte[] payload) {
+        return decode(payload, false);
+    }
+
+    /** {@code withSpans}: also note where each value lies, which only {@link #replaceHeader} needs. */
+    private static MimePayload decode(byte[] payload, boolean withSpans) {
         byte[] p = payload == null ? new byte[0] : payload;
         List<MimeHeader> headers = new ArrayList<>();
-        List<ValueSpan> spans = new ArrayList<>();
+        List<ValueSpan> spans = withSpans ? new ArrayList<>() : null;
         List<String> problems = new ArrayList<>();
         int crlf = 0;
         int lf = 0;
@@ -105,7 +110,9 @@ public final class MimePayload {
                     problems.add("header line " + lineNo + " has an empty name");
                 }
                 headers.add(new MimeHeader(name.text().strip(), value.text()));
-                spans.add(new ValueSpan(valueStart, lineEnd));
+                if (withSpans) {
+                    spans.add(new ValueSpan(valueStart, lineEnd));
+                }
             }
             if (nl < 0) {
                 problems.add("last header line has no line ending");
@@ -166,7 +173,7 @@ public final class MimePayload {
             throw new IllegalArgumentException("a header value cannot contain CR or LF");
         }
         byte[] p = payload == null ? new byte[0] : payload;
-        MimePayload parsed = decode(p);
+        MimePayload parsed = decode(p, true);
         byte[] replacement = newValue.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(p.length + replacement.length);
         int copied = 0;

@@ -116,13 +116,16 @@ public final class MsnObject {
                         + expected + ")");
             }
         }
-        Map<String, String> other = new LinkedHashMap<>();
+        Map<String, String> other = null;
         for (Map.Entry<String, String> e : attrs.entrySet()) {
             if (!isChecksummed(e.getKey()) && !e.getKey().equals("SHA1C")) {
+                if (other == null) {
+                    other = new LinkedHashMap<>();
+                }
                 other.put(e.getKey(), e.getValue());
             }
         }
-        if (!other.isEmpty()) {
+        if (other != null) {
             b.put("other-attributes", other);
         }
         return b.build();
