@@ -247,6 +247,24 @@ public final class MimePayload {
      */
     public Decoded toDecoded() {
         Decoded.Builder b = Decoded.builder();
+        appendTo(b);
+        return b.build();
+    }
+
+    /**
+     * Adds what {@link #toDecoded()} gives to {@code b}, which must be empty, when that is exactly what
+     * {@code b.merge(toDecoded())} would add (always, unless the problems overflow {@link Decoded#MAX_PROBLEMS}
+     * and the merge would count the overflow differently); returns false, adding nothing, otherwise.
+     */
+    boolean appendTo(Decoded.Builder b, boolean checkOverflow) {
+        if (checkOverflow && problems.size() + headers.size() + 1 > Decoded.MAX_PROBLEMS) {
+            return false;
+        }
+        appendTo(b);
+        return true;
+    }
+
+    private void appendTo(Decoded.Builder b) {
         b.put("content-type", contentType.isEmpty() ? null : contentType);
         b.put("charset", charset);
         List<String> mapProblems = new ArrayList<>();
@@ -259,7 +277,6 @@ public final class MimePayload {
         if (listed.size() < headers.size()) {
             b.problem("only the first " + MAX_LISTED_HEADERS + " of " + headers.size() + " headers are listed");
         }
-        return b.build();
     }
 
     private static String unquote(String s) {

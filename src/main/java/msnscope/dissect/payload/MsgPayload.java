@@ -15,7 +15,10 @@ public final class MsgPayload {
 
     /** Decodes with the named body decoder ({@code null} or an unknown name: MIME fields only). */
     public static Decoded decode(MimePayload mime, String decoderName) {
-        Decoded.Builder b = Decoded.builder().merge(mime.toDecoded());
+        Decoded.Builder b = Decoded.builder();
+        if (!mime.appendTo(b, true)) {
+            b.merge(mime.toDecoded());
+        }
         BodyDecoder decoder = decoderName == null ? null : BodyDecoders.byName(decoderName).orElse(null);
         if (decoder != null) {
             b.put("decoder", decoderName);
