@@ -438,7 +438,7 @@ public final class StreamDissector {
             int bestScore = best.score(tokens, 1);
             for (int i = 1; i < n; i++) {
                 FormSpec.Scorer f = forms[i];
-                int score = f.score(tokens, 1);
+                int score = f.score(tokens, 1, bestScore);
                 if (score > bestScore) {
                     best = f;
                     bestScore = score;

@@ -133,8 +133,20 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
             return form;
         }
 
+        /** Highest score a form with a literal mismatch can have. */
+        private static final int MAX_MISMATCHED = 10_000 + 99;
+
         /** Same as {@code form().score(tokens, from)}. */
         public int score(String[] tokens, int from) {
+            return score(tokens, from, Integer.MIN_VALUE);
+        }
+
+        /**
+         * {@link #score(String[], int)} when it is above {@code toBeat}; otherwise any value not above it
+         * (scoring stops at the first literal mismatch once that alone rules the form out).
+         */
+        public int score(String[] tokens, int from, int toBeat) {
+            boolean giveUpOnMismatch = toBeat >= MAX_MISMATCHED;
             int n = params.length;
             int cursor = from;
             boolean arityOk = true;
@@ -165,6 +177,9 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
                             if (contains(lits, t)) {
                                 matchedLiterals++;
                             } else {
+                                if (giveUpOnMismatch) {
+                                    return Integer.MIN_VALUE;
+                                }
                                 mismatches++;
                             }
                         }
