@@ -283,11 +283,6 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
                     + Math.min(literalMatches, 99);
         }
 
-        /** Whether a {@link #score()} is that of an {@link #exact()} binding. */
-        public static boolean exactScore(int score) {
-            return score >= 100_100;
-        }
-
         /** Literals and arity fit; a token of the wrong shape is reported as a bad parameter, not a mismatch. */
         public boolean exact() {
             return literalMismatches == 0 && arityOk;
