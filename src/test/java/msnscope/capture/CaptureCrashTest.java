@@ -46,8 +46,14 @@ class CaptureCrashTest {
         assertTrue(acked >= 3_000, "the child recorded and acknowledged frames before the kill (" + acked + ")");
 
         CaptureStore store = new CaptureStore(dir);
-        // Simulate the worst torn write: half a record at the end of the last file.
-        String last = store.sessions().get(store.sessions().size() - 1);
+        // Simulate the worst torn write: half a record at the end of the last file that has its magic (the
+        // kill may have landed right after the newest file was created, before its magic was written).
+        String last = null;
+        for (String s : store.sessions()) {
+            if (Files.size(store.file(s)) >= CaptureFormat.MAGIC.length) {
+                last = s;
+            }
+        }
         byte[] half = CaptureFormat.encode(new CaptureRecord.ConnectionClosed("c1", 1L, "never finished"));
         Files.write(store.file(last), java.util.Arrays.copyOf(half, half.length / 2), StandardOpenOption.APPEND);
 
