@@ -30,9 +30,9 @@ final class BenchIndexCommand implements Command {
 
     @Override
     public String description() {
-        return "Measure the capture store: indexing frames/s on one thread, search latency p50/p99 on a generated store of\n"
-                + "N frames (default 1,000,000: the sample sessions repeated with other accounts and times), pcap import MB/s,\n"
-                + "index bytes per frame. Samples: FILE... (transcripts, pcaps) or ./captures.";
+        return "Measure the capture store: indexing frames/s on one thread, search latency p50/p99 on a generated\n"
+                + "store of N frames (default 1,000,000: the sample sessions repeated with other accounts and times),\n"
+                + "pcap import MB/s, index bytes per frame. Samples: FILE... (transcripts, pcaps) or ./captures.";
     }
 
     @Override
