@@ -104,7 +104,7 @@ public final class Main {
                 + " — intercepting proxy and traffic analyzer for the MSN Messenger protocol\n\n"
                 + "usage: msnscope COMMAND [options]   (msnscope COMMAND --help for its options)\n\ncommands:\n");
         for (Command c : commands.values()) {
-            sb.append(String.format("  %-10s %s%n", c.name(), c.description().lines().findFirst().orElse("")));
+            sb.append(String.format("  %-12s %s%n", c.name(), c.description().lines().findFirst().orElse("")));
         }
         return sb.toString();
     }
