@@ -41,12 +41,7 @@ class CaptureProxyEndToEndTest {
         try (ProxyFixture fx = new ProxyFixture(); LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
             fx.proxy.addListener(live);
             Conversation talk = new Conversation(fx);
-            Conversation.User alice = talk.login("alice@example.com", 11);
-            Conversation.User bob = talk.login("bob@example.com", 11);
-            talk.chat(alice, bob, false);
-            talk.logout(alice);
-            talk.logout(bob);
-            fx.events.awaitClosed(talk.clients.size(), 5000);
+            talk.aliceAndBobChat(11, false);
             assertTrue(live.recorder().drain(10_000));
             assertEquals(0, live.recorder().dropped());
             frames = (int) live.recorder().acknowledged();

@@ -192,6 +192,20 @@ final class Conversation {
         b.assertClosed();
     }
 
+    /**
+     * The whole playbook: alice and bob log in at {@code version}, alice opens a switchboard and invites
+     * bob, they chat ({@code big}: also a 64 KiB message and a binary P2P chunk), both log out, and every
+     * connection has ended at the proxy.
+     */
+    void aliceAndBobChat(int version, boolean big) throws Exception {
+        User alice = login("alice@example.com", version);
+        User bob = login("bob@example.com", version);
+        chat(alice, bob, big);
+        logout(alice);
+        logout(bob);
+        fx.events.awaitClosed(clients.size(), 5000);
+    }
+
     void logout(User u) throws IOException {
         u.ns.send("OUT");
         u.ns.expect("OUT");

@@ -34,12 +34,7 @@ class ProxyConversationTest {
     void loginChatInviteThroughTheProxy(int version) throws Exception {
         try (ProxyFixture fx = new ProxyFixture()) {
             Conversation talk = new Conversation(fx);
-            Conversation.User alice = talk.login("alice@example.com", version);
-            Conversation.User bob = talk.login("bob@example.com", version);
-            talk.chat(alice, bob, true);
-            talk.logout(alice);
-            talk.logout(bob);
-            fx.events.awaitClosed(talk.clients.size(), 5000);
+            talk.aliceAndBobChat(version, true);
             assertEquals(talk.clients.size(), fx.events.closed.size(), "every connection ended: " + fx.events.closed);
             talk.assertByteExact();
 

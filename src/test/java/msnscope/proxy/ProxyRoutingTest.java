@@ -130,12 +130,7 @@ class ProxyRoutingTest {
         try (ProxyFixture fx = new ProxyFixture()) {
             fx.proxy.addListener(t).addListener(j);
             Conversation talk = new Conversation(fx);
-            Conversation.User alice = talk.login("alice@example.com", 11);
-            Conversation.User bob = talk.login("bob@example.com", 11);
-            talk.chat(alice, bob, true);
-            talk.logout(alice);
-            talk.logout(bob);
-            fx.events.awaitClosed(talk.clients.size(), 5000);
+            talk.aliceAndBobChat(11, true);
         }
         t.close();
         j.close();
@@ -180,12 +175,7 @@ class ProxyRoutingTest {
                 }
             });
             Conversation talk = new Conversation(fx);
-            Conversation.User alice = talk.login("alice@example.com", 11);
-            Conversation.User bob = talk.login("bob@example.com", 11);
-            talk.chat(alice, bob, false);
-            talk.logout(alice);
-            talk.logout(bob);
-            fx.events.awaitClosed(talk.clients.size(), 5000);
+            talk.aliceAndBobChat(11, false);
             talk.assertByteExact();
         }
     }
