@@ -1,6 +1,7 @@
 package msnscope.export;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import msnscope.dissect.Dissection;
@@ -12,9 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,46 +23,103 @@ import java.util.Map;
  */
 public final class FrameJson {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    /** Characters outside the BMP (emoji in messages) as UTF-8, not escaped pairs, whether writing bytes or text. */
+    public static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build())
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private FrameJson() {
     }
 
-    /** The contract's keys for one frame; callers may add extras after them. */
-    public static Map<String, Object> toMap(Dissection d) {
+    /** The frame's JSON Lines object (no newline), with {@code extras} after the contract's keys. */
+    public static String toLine(Dissection d, Map<String, ?> extras) {
+        return new String(toBytes(d, extras), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #toLine} as UTF-8 bytes: what the index stores, with no String in between. */
+    public static byte[] toBytes(Dissection d, Map<String, ?> extras) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            write(g, d, extras);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the contract's keys for one frame, in the documented order, then {@code extras}. Streams
+     * straight from the dissection: indexing writes one of these per frame, so no map is built first.
+     */
+    public static void write(JsonGenerator g, Dissection d, Map<String, ?> extras) throws IOException {
         Frame f = d.frame();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("session", d.session());
-        m.put("stream", d.stream());
-        m.put("seq", d.seq());
-        m.put("time", d.timeMicros() == null ? null : isoTime(d.timeMicros()));
-        m.put("dir", d.direction().name());
-        m.put("role", d.role() == null ? null : d.role().name());
-        m.put("version", d.version() == null ? null : "MSNP" + d.version());
-        m.put("cmd", d.command());
-        m.put("trid", d.trid());
-        m.put("params", d.params());
-        m.put("raw", d.frame().line());
-        m.put("payloadLength", f.payloadLength());
+        g.writeStartObject();
+        g.writeStringField("session", d.session());
+        g.writeStringField("stream", d.stream());
+        g.writeNumberField("seq", d.seq());
+        g.writeStringField("time", d.timeMicros() == null ? null : isoTime(d.timeMicros()));
+        g.writeStringField("dir", d.direction().name());
+        g.writeStringField("role", d.role() == null ? null : d.role().name());
+        g.writeStringField("version", d.version() == null ? null : "MSNP" + d.version());
+        g.writeStringField("cmd", d.command());
+        g.writeFieldName("trid");
+        writeValue(g, d.trid());
+        g.writeFieldName("params");
+        writeValue(g, d.params());
+        g.writeStringField("raw", f.line());
+        g.writeNumberField("payloadLength", f.payloadLength());
         byte[] payload = f.hasPayload() ? f.payload() : null;
         boolean text = payload != null && isText(payload);
-        m.put("payload", payload != null && text ? new String(payload, StandardCharsets.UTF_8) : null);
-        m.put("payloadBase64", payload != null && !text ? Base64.getEncoder().encodeToString(payload) : null);
-        m.put("summary", d.summary());
-        m.put("fields", d.fields());
-        m.put("replyTo", d.replyTo());
-        List<Map<String, String>> warnings = new ArrayList<>();
+        g.writeStringField("payload", payload != null && text ? new String(payload, StandardCharsets.UTF_8) : null);
+        g.writeStringField("payloadBase64", payload != null && !text ? Base64.getEncoder().encodeToString(payload) : null);
+        g.writeStringField("summary", d.summary());
+        g.writeFieldName("fields");
+        writeValue(g, d.fields());
+        g.writeFieldName("replyTo");
+        writeValue(g, d.replyTo());
+        g.writeArrayFieldStart("warnings");
         for (Warning w : d.warnings()) {
-            Map<String, String> wm = new LinkedHashMap<>();
-            wm.put("code", w.code());
-            wm.put("message", w.message());
-            warnings.add(wm);
+            g.writeStartObject();
+            g.writeStringField("code", w.code());
+            g.writeStringField("message", w.message());
+            g.writeEndObject();
         }
-        m.put("warnings", warnings);
-        m.put("rawBase64", exactFromText(f) ? null : Base64.getEncoder().encodeToString(f.copyBytes()));
-        return m;
+        g.writeEndArray();
+        g.writeStringField("rawBase64", exactFromText(f) ? null : Base64.getEncoder().encodeToString(f.copyBytes()));
+        for (Map.Entry<String, ?> e : extras.entrySet()) {
+            g.writeFieldName(e.getKey());
+            writeValue(g, e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    /** The values a dissection holds, written as databind would write them, without its serializer lookups. */
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof List<?> l) {
+            g.writeStartArray();
+            for (Object o : l) {
+                writeValue(g, o);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeObject(v);
+        }
     }
 
     public static String toLine(Map<String, Object> map) {

@@ -62,11 +62,9 @@ public final class SessionExporter {
             case "jsonl" -> {
                 for (ConnectionLog c : view) {
                     for (Dissection d : c.frames()) {
-                        java.util.Map<String, Object> json = FrameJson.toMap(d);
-                        if (redacted != null && !redacted.notes(d).isEmpty()) {
-                            json.put("redacted", redacted.notes(d));   // an extra after the contract's keys
-                        }
-                        out.write(FrameJson.toLine(json));
+                        // "redacted" is an extra after the contract's keys.
+                        boolean noted = redacted != null && !redacted.notes(d).isEmpty();
+                        out.write(FrameJson.toLine(d, noted ? java.util.Map.of("redacted", redacted.notes(d)) : java.util.Map.of()));
                         out.write('\n');
                     }
                 }

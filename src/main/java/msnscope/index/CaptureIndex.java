@@ -50,6 +50,12 @@ public final class CaptureIndex implements Closeable {
     static final long REFRESH_MILLIS = 200;
     static final long COMMIT_MILLIS = 800;
     private static final String OFFSETS = "msnscope.offsets";
+    /**
+     * Which documents this msnscope writes; an index committed with another value is rebuilt on open.
+     * Bump it with any change to the fields of {@link FrameDocuments} or {@link SessionReplay}.
+     */
+    static final String SCHEMA = "2";
+    private static final String SCHEMA_KEY = "msnscope.schema";
     /** Sessions whose replay state is kept while they may still grow. */
     private static final int MAX_LIVE = 256;
 
@@ -99,10 +105,13 @@ public final class CaptureIndex implements Closeable {
             return new CaptureIndex(store, dissector, dir, null, m);
         } catch (IllegalArgumentException e) {
             // An index written with another sort or format by an older msnscope: it is derived data, rebuild it.
-            LOG.warn("rebuilding the index in {} (written by another msnscope version)", store.indexDir());
-            IndexWriterConfig fresh = config();
-            fresh.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
-            w = new IndexWriter(dir, fresh);
+            w = recreate(dir, store);
+            rebuilt = true;
+        }
+        if (!rebuilt && DirectoryReader.indexExists(dir) && !SCHEMA.equals(commitData(w).get(SCHEMA_KEY))) {
+            // Same codec and sort, other fields (an older msnscope): Lucene would refuse the new documents.
+            w.close();
+            w = recreate(dir, store);
             rebuilt = true;
         }
         CaptureIndex index = new CaptureIndex(store, dissector, dir, w, new SearcherManager(w, null));
@@ -111,6 +120,21 @@ public final class CaptureIndex implements Closeable {
         }
         index.catchUp();
         return index;
+    }
+
+    private static IndexWriter recreate(Directory dir, CaptureStore store) throws IOException {
+        LOG.warn("rebuilding the index in {} (written by another msnscope version)", store.indexDir());
+        IndexWriterConfig fresh = config();
+        fresh.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+        return new IndexWriter(dir, fresh);
+    }
+
+    private static Map<String, String> commitData(IndexWriter w) {
+        Map<String, String> data = new HashMap<>();
+        for (Map.Entry<String, String> e : w.getLiveCommitData()) {
+            data.put(e.getKey(), e.getValue());
+        }
+        return data;
     }
 
     private static IndexWriterConfig config() {
@@ -217,15 +241,7 @@ public final class CaptureIndex implements Closeable {
         try (CaptureReader reader = CaptureReader.open(store.file(session), replay.offset)) {
             boolean any = false;
             for (CaptureRecord r; (r = reader.next()) != null; ) {
-                for (Document d : replay.apply(r)) {
-                    // A frame record's document is new (a replay starts by deleting the session's documents):
-                    // add it, which is cheaper; a close re-writes requests that got an "unanswered" warning.
-                    if (r instanceof CaptureRecord.FrameRecord) {
-                        writer.addDocument(d);
-                    } else {
-                        writer.updateDocument(new Term(IndexFields.KEY, key(d)), d);
-                    }
-                }
+                add(session, r, replay.apply(r));
                 any = true;
             }
             replay.offset = reader.offset();
@@ -243,6 +259,21 @@ public final class CaptureIndex implements Closeable {
         }
         while (replays.size() > MAX_LIVE) {
             replays.remove(replays.keySet().iterator().next());
+        }
+    }
+
+    /**
+     * Adds the frame documents a record gave. A frame record's document is new (a replay starts by deleting
+     * the session's documents); a close re-writes requests that got an "unanswered" warning, replacing the
+     * document of the same order (deletes only reach documents added before them).
+     */
+    private void add(String session, CaptureRecord r, List<Document> docs) throws IOException {
+        for (Document d : docs) {
+            if (!(r instanceof CaptureRecord.FrameRecord)) {
+                long order = d.getField(IndexFields.ORDER).numericValue().longValue();
+                writer.deleteDocuments(FrameDocuments.frameQuery(session, order));
+            }
+            writer.addDocument(d);
         }
     }
 
@@ -329,13 +360,7 @@ public final class CaptureIndex implements Closeable {
         SessionReplay replay = new SessionReplay(session, loaded);
         try (CaptureReader reader = CaptureReader.open(store.file(session), 0)) {
             for (CaptureRecord r; (r = reader.next()) != null; ) {
-                for (Document d : replay.apply(r)) {
-                    if (r instanceof CaptureRecord.FrameRecord) {
-                        writer.addDocument(d);
-                    } else {
-                        writer.updateDocument(new Term(IndexFields.KEY, key(d)), d);
-                    }
-                }
+                add(session, r, replay.apply(r));
             }
             replay.offset = reader.offset();
         }
@@ -367,6 +392,7 @@ public final class CaptureIndex implements Closeable {
         if (dirty || writer.hasUncommittedChanges()) {
             Map<String, String> data = new HashMap<>();
             data.put(OFFSETS, FrameJson.toLine(new java.util.TreeMap<String, Object>(indexed)));
+            data.put(SCHEMA_KEY, SCHEMA);
             writer.setLiveCommitData(data.entrySet());
             writer.commit();
             dirty = false;
@@ -377,11 +403,7 @@ public final class CaptureIndex implements Closeable {
         if (!DirectoryReader.indexExists(directory)) {
             return;
         }
-        Map<String, String> data = new HashMap<>();
-        for (Map.Entry<String, String> e : writer.getLiveCommitData()) {
-            data.put(e.getKey(), e.getValue());
-        }
-        String json = data.get(OFFSETS);
+        String json = commitData(writer).get(OFFSETS);
         if (json != null) {
             Map<String, Long> m = FrameJson.MAPPER.readValue(json, new TypeReference<Map<String, Long>>() { });
             indexed.putAll(m);

@@ -6,6 +6,7 @@ import msnscope.export.FrameJson;
 import msnscope.wire.Frame;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
@@ -13,47 +14,55 @@ import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static msnscope.index.IndexFields.*;
 
 /** Builds the Lucene documents of {@link IndexFields} from dissected frames. Stateless. */
 public final class FrameDocuments {
 
-    private static final Pattern HANDLE = Pattern.compile("[^\\s@=;:,<>\"]+@[^\\s@;,<>\"]+\\.[A-Za-z0-9-]+");
-    private static final Pattern TAGS = Pattern.compile("<[^>]*>");
     /** Payload text indexed per frame; the rest of a huge payload is still in the capture. */
     private static final int MAX_TEXT = 32 * 1024;
     private static final Set<String> SKIP = Set.of("format", "headers", "content-type", "charset", "line-endings", "decoder");
+    /** Analysed, not stored, no norms: results sort by time, so length normalisation would only cost a flush step. */
+    private static final FieldType TEXT_TYPE = textType();
 
     private FrameDocuments() {
     }
 
-    /** Unique key of a frame document. */
-    public static String frameKey(String session, String stream, int seq) {
-        return session + "/" + stream + "/" + seq;
+    private static FieldType textType() {
+        FieldType t = new FieldType(TextField.TYPE_NOT_STORED);
+        t.setOmitNorms(true);
+        t.freeze();
+        return t;
     }
 
     /**
-     * The frame document.
+     * The frame document. Frames carry no {@code key} term: a unique term per frame was the costliest field
+     * to index, and the rare re-write of a frame (a request found unanswered at close) finds it by
+     * {@link #frameQuery} instead.
      *
      * @param order session number × 2³² + record number, for stable sorting
+     * @param peers the frame's {@link #peers}, which the caller has already collected for the session
      */
-    public static Document frame(Dissection d, long order) {
+    public static Document frame(Dissection d, long order, Collection<String> peers) {
         Document doc = new Document();
         Frame f = d.frame();
-        Map<String, Object> json = FrameJson.toMap(d);
         // Exact ids and protocol tokens: one un-analysed term each, case-folded as the query analyzer does.
-        keyword(doc, KEY, frameKey(d.session(), d.stream(), d.seq()), false);
         keyword(doc, TYPE, "frame", false);
         keyword(doc, SESSION, d.session(), true);
         keyword(doc, STREAM, d.stream(), true);
@@ -67,7 +76,7 @@ public final class FrameDocuments {
             Object name = d.fields().get("error-name");
             keyword(doc, ERROR, name == null ? null : name.toString(), true);
         }
-        for (String peer : peers(d)) {
+        for (String peer : peers) {
             keyword(doc, PEER, peer, true);
         }
         Set<String> codes = new LinkedHashSet<>();
@@ -86,17 +95,26 @@ public final class FrameDocuments {
         number(doc, LENGTH, f.hasPayload() ? (long) f.payloadLength() : null);
         doc.add(new NumericDocValuesField(ORDER, order));
         // Full text: analysed, not stored (highlighting rebuilds the text from json).
-        doc.add(new TextField(LINE, f.line(), Field.Store.NO));
-        doc.add(new TextField(SUMMARY, d.summary() == null ? "" : d.summary(), Field.Store.NO));
-        String text = text(json);
+        String line = f.line();
+        doc.add(new Field(LINE, line, TEXT_TYPE));
+        doc.add(new Field(SUMMARY, d.summary() == null ? "" : d.summary(), TEXT_TYPE));
+        String text = text(line, d.fields(), payloadText(d));
         if (!text.isEmpty()) {
-            doc.add(new TextField(TEXT, text, Field.Store.NO));
+            doc.add(new Field(TEXT, text, TEXT_TYPE));
         }
-        // The JSON Lines object, stored (LZ4-compressed by the codec): what search prints.
-        Map<String, Object> stored = new java.util.LinkedHashMap<>(json);
-        stored.put("account", d.account()); // an extra after the contract's keys: the login the frame belongs to
-        doc.add(new StoredField(JSON, jsonBytes(stored)));
+        // The JSON Lines object, stored (LZ4-compressed by the codec): what search prints. "account" is an
+        // extra after the contract's keys: the login the frame belongs to.
+        doc.add(new StoredField(JSON, new BytesRef(FrameJson.toBytes(d, Collections.singletonMap("account", d.account())))));
         return doc;
+    }
+
+    /** The frame document of {@code order} in {@code session}: what a re-written frame replaces. */
+    public static Query frameQuery(String session, long order) {
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(SESSION, IndexFields.normalize(SESSION, session))), BooleanClause.Occur.FILTER)
+                .add(new TermQuery(new Term(TYPE, "frame")), BooleanClause.Occur.FILTER)
+                .add(NumericDocValuesField.newSlowExactQuery(ORDER, order), BooleanClause.Occur.FILTER)
+                .build();
     }
 
     /** UTF-8 JSON straight from Jackson: no intermediate String on the indexing path. */
@@ -137,31 +155,45 @@ public final class FrameDocuments {
         doc.add(new NumericDocValuesField(field, value));
     }
 
-    /**
-     * Decoded payload and parameter text of a frame, from its JSON object: the body of a text message
-     * (headers dropped), other text payloads with XML tags removed, and every decoded string value that is
-     * not already on the line (nicks, personal messages).
-     */
+    /** The payload as the JSON object's {@code payload} text, when no decoder took it apart (else not needed). */
+    private static String payloadText(Dissection d) {
+        Frame f = d.frame();
+        if (d.fields().get("payload") instanceof Map<?, ?> || !f.hasPayload()) {
+            return null;
+        }
+        byte[] payload = f.payload();
+        return FrameJson.isText(payload) ? new String(payload, StandardCharsets.UTF_8) : null;
+    }
+
+    /** {@link #text(String, Object, String)} of a stored JSON object: what highlighting re-analyses. */
     public static String text(Map<String, Object> json) {
+        return text(String.valueOf(json.get("raw")), json.get("fields"), json.get("payload") instanceof String p ? p : null);
+    }
+
+    /**
+     * Decoded payload and parameter text of a frame: the body of a text message (headers dropped), other
+     * text payloads with XML tags removed, and every decoded string value that is not already on the line
+     * (nicks, personal messages). {@code payload} is the payload as text, used when {@code fields} holds
+     * no decoded payload.
+     */
+    static String text(String raw, Object fields, String payload) {
         StringBuilder sb = new StringBuilder();
-        String raw = String.valueOf(json.get("raw"));
-        Object fields = json.get("fields");
         Map<?, ?> decoded = fields instanceof Map<?, ?> m && m.get("payload") instanceof Map<?, ?> p ? p : null;
         if (decoded != null) {
             // The payload decoder's output: the content (message text, typing user, PSM…), not the MIME plumbing.
             Object content = decoded.get("content");
             if (content != null) {
-                strings(List.of(content), raw, sb);
+                strings(content, raw, sb);
             }
-        } else if (json.get("payload") instanceof String p) {
-            int blank = p.indexOf("\r\n\r\n");
-            boolean mime = blank > 0 && p.regionMatches(true, 0, "MIME-Version", 0, 12);
-            sb.append(TAGS.matcher(mime ? p.substring(blank + 4) : p).replaceAll(" ").trim());
+        } else if (payload != null) {
+            int blank = payload.indexOf("\r\n\r\n");
+            boolean mime = blank > 0 && payload.regionMatches(true, 0, "MIME-Version", 0, 12);
+            sb.append(stripTags(mime ? payload.substring(blank + 4) : payload).trim());
         }
         if (fields instanceof Map<?, ?> m) {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!"payload".equals(e.getKey())) {
-                    strings(List.of(e.getValue()), raw, sb);
+                    strings(e.getValue(), raw, sb);
                 }
             }
         }
@@ -169,27 +201,42 @@ public final class FrameDocuments {
         return t.length() > MAX_TEXT ? t.substring(0, MAX_TEXT) : t;
     }
 
-    private static void strings(Collection<?> values, String raw, StringBuilder sb) {
-        for (Object v : values) {
-            if (v instanceof String s) {
-                if (!s.isEmpty() && !raw.contains(s) && sb.length() < MAX_TEXT) {
-                    sb.append('\n').append(TAGS.matcher(s).replaceAll(" "));
+    private static void strings(Object v, String raw, StringBuilder sb) {
+        if (v instanceof String s) {
+            if (!s.isEmpty() && sb.length() < MAX_TEXT && !raw.contains(s)) {
+                sb.append('\n').append(stripTags(s));
+            }
+        } else if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                // Presentation details (font, colour) and raw headers are not what people search for.
+                if (!SKIP.contains(String.valueOf(e.getKey()))) {
+                    strings(e.getValue(), raw, sb);
                 }
-            } else if (v instanceof Map<?, ?> m) {
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    // Presentation details (font, colour) and raw headers are not what people search for.
-                    if (!SKIP.contains(String.valueOf(e.getKey()))) {
-                        strings(List.of(e.getValue()), raw, sb);
-                    }
-                }
-            } else if (v instanceof List<?> l) {
-                strings(l, raw, sb);
+            }
+        } else if (v instanceof List<?> l) {
+            for (Object o : l) {
+                strings(o, raw, sb);
             }
         }
     }
 
-    /** Handles the frame names other than its own account: parameters and decoded values. */
-    static Set<String> peers(Dissection d) {
+    /** Every {@code <...>} replaced by a space, as the regex {@code <[^>]*>} would; an unclosed {@code <} stays. */
+    static String stripTags(String s) {
+        int lt = s.indexOf('<');
+        if (lt < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        int from = 0;
+        for (int gt; lt >= 0 && (gt = s.indexOf('>', lt + 1)) >= 0; lt = s.indexOf('<', from)) {
+            sb.append(s, from, lt).append(' ');
+            from = gt + 1;
+        }
+        return sb.append(s, from, s.length()).toString();
+    }
+
+    /** Handles the frame names other than its own account, lower-cased: parameters and decoded values. */
+    public static Set<String> peers(Dissection d) {
         Set<String> out = new LinkedHashSet<>();
         String self = d.account() == null ? "" : d.account().toLowerCase(Locale.ROOT);
         for (String p : d.params()) {
@@ -201,15 +248,13 @@ public final class FrameDocuments {
 
     private static void collectHandles(Object v, String self, Set<String> out) {
         if (v instanceof String s) {
-            if (s.indexOf('@') < 0 || out.size() > 64) {
-                return;
-            }
-            var m = HANDLE.matcher(s);
-            while (m.find()) {
-                String h = m.group().toLowerCase(Locale.ROOT);
-                if (!h.equals(self)) {
-                    out.add(h);
-                }
+            if (out.size() <= 64) {
+                Handles.find(s, h -> {
+                    String lower = h.toLowerCase(Locale.ROOT);
+                    if (!lower.equals(self)) {
+                        out.add(lower);
+                    }
+                });
             }
         } else if (v instanceof Map<?, ?> map) {
             collectHandles(map.values(), self, out);

@@ -32,6 +32,8 @@ final class SessionReplay {
 
     /** Handles listed on a session document; more are still searchable on the frames. */
     private static final int MAX_PEERS = 200;
+    /** Requests remembered per connection for re-writing at close (the dissector keeps 10,000 pending). */
+    private static final int MAX_REQUESTS = 20_000;
 
     final String session;
     final long number;
@@ -63,6 +65,16 @@ final class SessionReplay {
         Long last;
         boolean closed;
         String closeReason;
+        /**
+         * Order of each request by seq: what identifies its document when the close finds it unanswered and
+         * re-writes it. Bounded like the dissector's pending requests, oldest (likeliest answered) first out.
+         */
+        final Map<Integer, Long> orders = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
+                return size() > MAX_REQUESTS;
+            }
+        };
 
         Conn(String id, ConnectionInfo info, StreamDissector stream) {
             this.id = id;
@@ -117,11 +129,14 @@ final class SessionReplay {
             if (d.version() != null) {
                 version = Math.max(version, d.version());
             }
+            Set<String> named = FrameDocuments.peers(d);
             if (peers.size() < MAX_PEERS) {
-                peers.addAll(FrameDocuments.peers(d));
+                peers.addAll(named);
             }
-            Document doc = FrameDocuments.frame(d, ord);
-            return List.of(withOrder(doc, d, f));
+            if (d.direction() == msnscope.wire.Direction.C2S && d.form() != null && d.form().expectsReply()) {
+                c.orders.put(d.seq(), ord);
+            }
+            return List.of(FrameDocuments.frame(d, ord, named));
         }
         if (r instanceof CaptureRecord.ConnectionClosed cl) {
             Conn c = conns.get(cl.connection());
@@ -134,28 +149,15 @@ final class SessionReplay {
             List<Document> changed = new ArrayList<>();
             for (Dissection d : c.stream.close()) {
                 warnings++;
-                changed.add(FrameDocuments.frame(d, orderOf(d)));
+                Long order = c.orders.get(d.seq());
+                if (order != null) {
+                    changed.add(FrameDocuments.frame(d, order, FrameDocuments.peers(d)));
+                }
             }
+            c.orders.clear();
             return changed;
         }
         return List.of();
-    }
-
-    private final Map<String, Long> orders = new java.util.HashMap<>();
-
-    /** Remembers the order of frames that may change at close (requests still waiting for replies). */
-    private Document withOrder(Document doc, Dissection d, CaptureRecord.FrameRecord f) {
-        if (d.direction() == msnscope.wire.Direction.C2S && d.trid() != null) {
-            orders.put(FrameDocuments.frameKey(session, d.stream(), d.seq()), number << 32 | ((records - 1) & 0xffffffffL));
-            if (orders.size() > 100_000) {
-                orders.clear();
-            }
-        }
-        return doc;
-    }
-
-    private long orderOf(Dissection d) {
-        return orders.getOrDefault(FrameDocuments.frameKey(session, d.stream(), d.seq()), number << 32);
     }
 
     /** True when every connection opened so far has closed. */

@@ -116,7 +116,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     }
 
     String json(ProxyConnection c, Dissection d, byte[] forwarded) {
-        Map<String, Object> m = FrameJson.toMap(d);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
         String rewritten = null;
         if (forwarded != null) {
             int lf = indexOf(forwarded, (byte) '\n');
@@ -132,7 +132,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         m.put("proxy", HostPortText.of(c.proxy()));
         m.put("server", c.upstreamName());
         m.put("upstream", c.upstream() == null ? null : HostPortText.of(c.upstream()));
-        return FrameJson.toLine(m);
+        return FrameJson.toLine(d, m);
     }
 
     /** Differing tokens as {@code old => new}, e.g. {@code m1.escargot.log1p.xyz:1864 => 127.0.0.1:40123}. */
