@@ -22,8 +22,9 @@ import java.util.Set;
  * <table>
  * <caption>Fields of a frame document</caption>
  * <tr><th>field</th><th>kind</th><th>why</th></tr>
- * <tr><td>key</td><td>keyword, stored</td><td>{@code s3/c2/17} (session/connection/seq): the term {@code updateDocument}
- *     replaces by, so indexing a frame twice (live, then {@code reindex}) leaves one document</td></tr>
+ * <tr><td>key</td><td>keyword</td><td>on connection ({@code s3/c2}) and session ({@code s3}) documents only: the
+ *     term {@code updateDocument} replaces them by as their totals grow. Frames have none (a unique term per
+ *     frame was the costliest field to index); a frame re-written at close is found by session and order</td></tr>
  * <tr><td>type</td><td>keyword</td><td>{@code frame}; searches filter on it</td></tr>
  * <tr><td>session, stream</td><td>keyword, lower-cased; doc values</td><td>{@code session:s3}, {@code stream:c2};
  *     exact ids, never analysed; doc values for {@code --count-by session}</td></tr>
@@ -94,12 +95,13 @@ public final class IndexFields {
     }
 
     /**
-     * The index is kept sorted newest first (time, then recording order, descending; frames without a time
-     * last). A search sorted the same way — the default — stops after the first N hits of each segment
-     * instead of visiting every match: that is what keeps {@code cmd:MSG} fast on a million frames.
+     * A range of a numeric field, inclusive. Lucene answers it from the points or, when another clause
+     * leads a conjunction (a term, a small time window), by checking the doc values of that clause's
+     * documents only: a wide {@code time:[…]} never has to collect its hundreds of thousands of documents.
      */
-    public static org.apache.lucene.search.Sort newestFirst() {
-        return new org.apache.lucene.search.Sort(sortField(TIME, true), sortField(ORDER, true));
+    public static org.apache.lucene.search.Query range(String field, long lo, long hi) {
+        return new org.apache.lucene.search.IndexOrDocValuesQuery(org.apache.lucene.document.LongPoint.newRangeQuery(field, lo, hi),
+                org.apache.lucene.document.NumericDocValuesField.newSlowRangeQuery(field, lo, hi));
     }
 
     /** A long sort field whose missing values sort last either way. */

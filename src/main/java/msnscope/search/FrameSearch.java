@@ -8,11 +8,15 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.CollectionTerminatedException;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.PointRangeQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
@@ -21,6 +25,7 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.TotalHitCountCollectorManager;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
@@ -67,7 +72,7 @@ public final class FrameSearch {
         b.add(user, BooleanClause.Occur.MUST);
         b.add(new TermQuery(new Term(IndexFields.TYPE, type)), BooleanClause.Occur.FILTER);
         if (since != null || until != null) {
-            b.add(LongPoint.newRangeQuery(IndexFields.TIME, since == null ? Long.MIN_VALUE : since, until == null ? Long.MAX_VALUE : until),
+            b.add(IndexFields.range(IndexFields.TIME, since == null ? Long.MIN_VALUE : since, until == null ? Long.MAX_VALUE : until),
                     BooleanClause.Occur.FILTER);
         }
         return b.build();
@@ -81,9 +86,6 @@ public final class FrameSearch {
         String field = reverse ? spec.substring(1) : spec;
         if (!IndexFields.NUMERIC.contains(field)) {
             throw new QuerySyntaxException("--sort takes time, -time, relevance, or [-]trid, [-]latency, [-]length; not '" + spec + "'");
-        }
-        if (field.equals(IndexFields.TIME) && reverse) {
-            return IndexFields.newestFirst(); // the index's own order: early termination
         }
         return new Sort(IndexFields.sortField(field, reverse), IndexFields.sortField(IndexFields.ORDER, reverse));
     }
@@ -99,7 +101,10 @@ public final class FrameSearch {
             return new Result(total, List.of(), counts);
         }
         Sort sort = sort(o.sort());
-        TopDocs top = searcher.search(q, Math.max(1, o.limit()), sort, false);
+        int n = Math.max(1, o.limit());
+        TopDocs top = sort.getSort()[0].getField() != null && sort.getSort()[0].getField().equals(IndexFields.TIME)
+                ? byTime(searcher, q, n, sort) : searcher.search(q, n, sort, false);
+        long total = countUpTo(searcher, q, TOTAL_HITS_THRESHOLD);
         List<Hit> hits = new ArrayList<>();
         // Lines and summaries are short: highlight them whole. Payload text may be long: best sentences.
         UnifiedHighlighter whole = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
@@ -116,7 +121,100 @@ public final class FrameSearch {
             Map<String, Object> frame = FrameJson.MAPPER.readValue(FrameDocuments.json(doc), new TypeReference<LinkedHashMap<String, Object>>() { });
             hits.add(new Hit(frame, highlight(whole, sentences, userQuery, frame)));
         }
-        return new Result(top.totalHits.value, hits, Map.of(), top.totalHits.relation == org.apache.lucene.search.TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO);
+        return new Result(total, hits, Map.of(), total >= TOTAL_HITS_THRESHOLD);
+    }
+
+    /**
+     * The first {@code n} hits by time (newest or oldest first), found in a time window at the end the sort
+     * starts from, widened eightfold until it holds {@code n} hits. Exact: every frame outside the window
+     * sorts after every frame inside it. Fast on a million frames without an index sort (which cost
+     * indexing a fifth of its speed): the window's points bound the work to a few thousand documents
+     * where a plain sorted search would compare every match.
+     */
+    static TopDocs byTime(IndexSearcher searcher, Query q, int n, Sort sort) throws IOException {
+        boolean newest = sort.getSort()[0].getReverse();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long timed = 0;
+        for (LeafReaderContext ctx : searcher.getIndexReader().leaves()) {
+            PointValues points = ctx.reader().getPointValues(IndexFields.TIME);
+            if (points != null) {
+                min = Math.min(min, LongPoint.decodeDimension(points.getMinPackedValue(), 0));
+                max = Math.max(max, LongPoint.decodeDimension(points.getMaxPackedValue(), 0));
+                timed += points.getDocCount();
+            }
+        }
+        long[] bounds = {min, max};
+        clip(q, bounds);
+        min = bounds[0];
+        max = bounds[1];
+        double span = timed == 0 || min > max ? 0 : (double) max - min + 1;
+        // A first window expected to hold about WINDOW_DOCS documents of any kind.
+        for (double width = Math.max(1, span * WINDOW_DOCS / Math.max(1, timed)); width < span; width *= 8) {
+            long lo = newest ? (long) (max - width) : min;
+            long hi = newest ? max : (long) (min + width);
+            Query windowed = new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST)
+                    .add(IndexFields.range(IndexFields.TIME, lo, hi), BooleanClause.Occur.FILTER).build();
+            TopFieldDocs top = searcher.search(windowed, n, sort, false);
+            if (top.scoreDocs.length >= n) {
+                return top;
+            }
+        }
+        // The window reached every time (or there are none): frames without a time sort last, so search all.
+        return searcher.search(q, n, sort, false);
+    }
+
+    /** Totals are exact up to here, then "at least": counting every match of cmd:MSG would cost more than finding the hits. */
+    private static final int TOTAL_HITS_THRESHOLD = 1000;
+
+    /**
+     * Narrows {@code bounds} to the time ranges {@code q} requires ({@code time:[…]}, {@code --since}): the
+     * windows then start where the hits can be, not at the newest frame of the index.
+     */
+    private static void clip(Query q, long[] bounds) {
+        if (q instanceof BooleanQuery b) {
+            for (BooleanClause c : b.clauses()) {
+                if (c.getOccur() == BooleanClause.Occur.MUST || c.getOccur() == BooleanClause.Occur.FILTER) {
+                    clip(c.getQuery(), bounds);
+                }
+            }
+        } else if (q instanceof IndexOrDocValuesQuery iq && iq.getIndexQuery() instanceof PointRangeQuery r
+                && r.getField().equals(IndexFields.TIME) && r.getNumDims() == 1) {
+            bounds[0] = Math.max(bounds[0], LongPoint.decodeDimension(r.getLowerPoint(), 0));
+            bounds[1] = Math.min(bounds[1], LongPoint.decodeDimension(r.getUpperPoint(), 0));
+        }
+    }
+
+    /** Documents a first time window is sized to hold: enough for 20 hits of a query that matches one frame in 60. */
+    private static final int WINDOW_DOCS = 1200;
+
+    /** Hits of {@code q}, counted exactly up to {@code cap}: a total that costs at most {@code cap} documents. */
+    static long countUpTo(IndexSearcher searcher, Query q, int cap) throws IOException {
+        final class Capped extends SimpleCollector {
+            long count;
+
+            @Override
+            protected void doSetNextReader(LeafReaderContext context) {
+                if (count >= cap) {
+                    throw new CollectionTerminatedException();
+                }
+            }
+
+            @Override
+            public void collect(int doc) {
+                if (++count >= cap) {
+                    throw new CollectionTerminatedException();
+                }
+            }
+
+            @Override
+            public ScoreMode scoreMode() {
+                return ScoreMode.COMPLETE_NO_SCORES;
+            }
+        }
+        Capped c = new Capped();
+        searcher.search(q, c);
+        return c.count;
     }
 
     /** Snippets of the text fields the query matched, rebuilt from the stored JSON as they were indexed. */

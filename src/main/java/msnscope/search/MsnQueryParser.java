@@ -1,7 +1,6 @@
 package msnscope.search;
 
 import msnscope.index.IndexFields;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
@@ -106,9 +105,10 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
         checkField(field);
         if (field != null && IndexFields.NUMERIC.contains(field)) {
             if (field.equals(IndexFields.TIME) && !queryText.chars().allMatch(Character::isDigit)) {
-                return LongPoint.newRangeQuery(field, number(field, queryText, false), number(field, queryText, true));
+                return IndexFields.range(field, number(field, queryText, false), number(field, queryText, true));
             }
-            return LongPoint.newExactQuery(field, number(field, queryText, false));
+            long v = number(field, queryText, false);
+            return IndexFields.range(field, v, v);
         }
         return super.getFieldQuery(field, queryText, quoted);
     }
@@ -132,7 +132,7 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
             if (!endInclusive && hi != Long.MAX_VALUE) {
                 hi = Math.addExact(hi, -1);
             }
-            return LongPoint.newRangeQuery(field, lo, hi);
+            return IndexFields.range(field, lo, hi);
         }
         if (field != null && IndexFields.isKeyword(field)) {
             return super.getRangeQuery(field, part1 == null ? null : IndexFields.normalize(field, part1),

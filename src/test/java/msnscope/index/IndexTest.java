@@ -79,6 +79,53 @@ class IndexTest {
     }
 
     @Test
+    void aRequestFoundUnansweredAtCloseReplacesItsFrameDocument() throws Exception {
+        CaptureStore seed = new CaptureStore(dir.resolve("seed"));
+        new Importer(seed, DISSECTOR, FramerLimits.DEFAULT).transcript("""
+                C: VER 1 MSNP8 CVR0
+                S: VER 1 MSNP8
+                C: CHG 2 NLN 0
+                C: PNG
+                S: QNG 50
+                C: CHG 3 BSY 0
+                """, "unanswered");
+        List<msnscope.capture.CaptureRecord> records = seed.records(seed.sessions().get(0));
+        CaptureStore store = new CaptureStore(dir.resolve("store"));
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            String session;
+            // The frames first, indexed as the live indexer would while the connection is open...
+            try (msnscope.capture.CaptureWriter w = store.newSession(0, "test", false)) {
+                session = CaptureStore.sessionOf(w);
+                for (msnscope.capture.CaptureRecord r : records) {
+                    if (!(r instanceof msnscope.capture.CaptureRecord.ConnectionClosed)) {
+                        w.append(r);
+                    }
+                }
+            }
+            index.follow(session);
+            index.refreshAndCommit();
+            assertEquals(6, count(index, "session:" + session));
+            assertEquals(0, count(index, "warning:unanswered"));
+            // ...then the close, which finds both CHG requests unanswered and re-writes their documents.
+            try (msnscope.capture.CaptureWriter w = msnscope.capture.CaptureWriter.append(store.file(session), false)) {
+                for (msnscope.capture.CaptureRecord r : records) {
+                    if (r instanceof msnscope.capture.CaptureRecord.ConnectionClosed) {
+                        w.append(r);
+                    }
+                }
+            }
+            index.follow(session);
+            index.refreshAndCommit();
+            assertEquals(6, count(index, "session:" + session), "replaced, not added");
+            assertEquals(2, count(index, "warning:unanswered AND cmd:CHG"));
+            assertEquals(0, count(index, "warning:unanswered AND NOT cmd:CHG"));
+            List<String> live = IndexTestSupport.documents(index);
+            index.reindex();
+            assertEquals(live, IndexTestSupport.documents(index));
+        }
+    }
+
+    @Test
     void reindexGivesTheSameDocumentsAsLiveIndexingAndIsIdempotent() throws Exception {
         CaptureStore store = new CaptureStore(dir);
         importTranscripts(store);
