@@ -130,9 +130,48 @@ public final class FrameJson {
         }
     }
 
-    /** ISO-8601 UTC with microseconds. */
+    /**
+     * ISO-8601 UTC with microseconds, exactly as {@link Instant#toString()} writes it (fraction in groups of
+     * three digits, none when zero), written by hand for years 0000–9999: the formatter was the costliest
+     * part of writing a frame's JSON, which indexing does for every frame.
+     */
     public static String isoTime(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L).toString();
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int fraction = (int) Math.floorMod(micros, 1_000_000L);
+        long day = Math.floorDiv(seconds, 86_400L);
+        if (day < YEAR_0 || day > YEAR_9999_END) {
+            return Instant.ofEpochSecond(seconds, fraction * 1_000L).toString();
+        }
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
+        StringBuilder sb = new StringBuilder(27);
+        digits(sb, date.getYear(), 4).append('-');
+        digits(sb, date.getMonthValue(), 2).append('-');
+        digits(sb, date.getDayOfMonth(), 2).append('T');
+        digits(sb, secondOfDay / 3600, 2).append(':');
+        digits(sb, secondOfDay / 60 % 60, 2).append(':');
+        digits(sb, secondOfDay % 60, 2);
+        if (fraction != 0) {
+            sb.append('.');
+            if (fraction % 1000 == 0) {
+                digits(sb, fraction / 1000, 3);
+            } else {
+                digits(sb, fraction, 6);
+            }
+        }
+        return sb.append('Z').toString();
+    }
+
+    /** Epoch days of 0000-01-01 and 9999-12-31. */
+    private static final long YEAR_0 = -719_528L;
+    private static final long YEAR_9999_END = 2_932_896L;
+
+    private static StringBuilder digits(StringBuilder sb, int value, int width) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(s);
     }
 
     /** Payload shown as text: valid UTF-8 without NUL bytes. */

@@ -103,8 +103,10 @@ public final class CaptureIndex implements Closeable {
         } catch (LockObtainFailedException e) {
             SearcherManager m = DirectoryReader.indexExists(dir) ? new SearcherManager(dir, null) : null;
             return new CaptureIndex(store, dissector, dir, null, m);
-        } catch (IllegalArgumentException e) {
-            // An index written with another sort or format by an older msnscope: it is derived data, rebuild it.
+        } catch (IllegalArgumentException | org.apache.lucene.index.CorruptIndexException
+                 | org.apache.lucene.index.IndexFormatTooOldException | org.apache.lucene.index.IndexFormatTooNewException e) {
+            // An index written with another sort, codec or format (an older msnscope or Lucene), or damaged:
+            // it is derived data, rebuild it.
             w = recreate(dir, store);
             rebuilt = true;
         }
@@ -123,7 +125,11 @@ public final class CaptureIndex implements Closeable {
     }
 
     private static IndexWriter recreate(Directory dir, CaptureStore store) throws IOException {
-        LOG.warn("rebuilding the index in {} (written by another msnscope version)", store.indexDir());
+        LOG.warn("rebuilding the index in {} (written by another msnscope version, or damaged)", store.indexDir());
+        // Derived data: start from an empty directory, since a damaged commit could fail even CREATE mode.
+        for (String f : dir.listAll()) {
+            dir.deleteFile(f);
+        }
         IndexWriterConfig fresh = config();
         fresh.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
         return new IndexWriter(dir, fresh);
@@ -139,6 +145,7 @@ public final class CaptureIndex implements Closeable {
 
     private static IndexWriterConfig config() {
         IndexWriterConfig cfg = new IndexWriterConfig(IndexFields.analyzer());
+        cfg.setCodec(new CaptureCodec());
         // No index sort: sorting each flushed segment newest first cost a fifth of the indexing speed, and
         // FrameSearch.top finds the newest hits fast without it.
         // A bigger RAM buffer means fewer, larger segments while importing (Lucene's demo advice).

@@ -126,6 +126,47 @@ class IndexTest {
     }
 
     @Test
+    void anIndexFromAnotherVersionOrDamagedIsRebuiltFromTheCaptureFiles() throws Exception {
+        CaptureStore store = new CaptureStore(dir);
+        importTranscripts(store);
+        List<String> expected;
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            expected = IndexTestSupport.documents(index);
+        }
+        // An index written by plain Lucene with other fields, as an older msnscope would have left it.
+        deleteIndex(store);
+        try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(store.indexDir());
+             org.apache.lucene.index.IndexWriter w = new org.apache.lucene.index.IndexWriter(d,
+                     new org.apache.lucene.index.IndexWriterConfig(new org.apache.lucene.analysis.standard.StandardAnalyzer()))) {
+            org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
+            doc.add(new org.apache.lucene.document.TextField(IndexFields.LINE, "old", org.apache.lucene.document.Field.Store.YES));
+            w.addDocument(doc);
+            w.commit();
+        }
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            assertEquals(expected, IndexTestSupport.documents(index));
+        }
+        // Damaged: every index file cut to half its length.
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(store.indexDir())) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals("write.lock")).toList()) {
+                byte[] b = java.nio.file.Files.readAllBytes(f);
+                java.nio.file.Files.write(f, java.util.Arrays.copyOf(b, b.length / 2));
+            }
+        }
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            assertEquals(expected, IndexTestSupport.documents(index));
+        }
+    }
+
+    private static void deleteIndex(CaptureStore store) throws Exception {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(store.indexDir())) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+    }
+
+    @Test
     void reindexGivesTheSameDocumentsAsLiveIndexingAndIsIdempotent() throws Exception {
         CaptureStore store = new CaptureStore(dir);
         importTranscripts(store);
