@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,10 +249,12 @@ public final class CaptureIndex implements Closeable {
         }
         try (CaptureReader reader = CaptureReader.open(store.file(session), replay.offset)) {
             boolean any = false;
+            List<Document> batch = new ArrayList<>(BATCH);
             for (CaptureRecord r; (r = reader.next()) != null; ) {
-                add(session, r, replay.apply(r));
+                add(session, r, replay.apply(r), batch);
                 any = true;
             }
+            flush(batch);
             replay.offset = reader.offset();
             if (any || replay.records <= 1) {
                 for (Document d : replay.connectionDocuments()) {
@@ -271,23 +274,55 @@ public final class CaptureIndex implements Closeable {
     }
 
     /**
+     * Frame documents waiting to be added in one {@code addDocuments} call: IndexWriter's per-call work
+     * (locking a writer thread state, flush checks) is then paid once per batch instead of per frame.
+     */
+    private static final int BATCH = 256;
+
+    /**
      * Adds the frame documents a record gave. A frame record's document is new (a replay starts by deleting
      * the session's documents); a close re-writes requests that got an "unanswered" warning, replacing the
-     * document of the same order (deletes only reach documents added before them).
+     * document of the same order (deletes only reach documents added before them, so the batch goes first).
      */
-    private void add(String session, CaptureRecord r, List<Document> docs) throws IOException {
-        for (Document d : docs) {
-            if (!(r instanceof CaptureRecord.FrameRecord)) {
-                long order = d.getField(IndexFields.ORDER).numericValue().longValue();
-                writer.deleteDocuments(FrameDocuments.frameQuery(session, order));
+    private void add(String session, CaptureRecord r, List<Document> docs, List<Document> batch) throws IOException {
+        if (r instanceof CaptureRecord.FrameRecord) {
+            batch.addAll(docs);
+            if (batch.size() >= BATCH) {
+                flush(batch);
             }
+            return;
+        }
+        for (Document d : docs) {
+            flush(batch);
+            long order = d.getField(IndexFields.ORDER).numericValue().longValue();
+            writer.deleteDocuments(FrameDocuments.frameQuery(session, order));
             writer.addDocument(d);
         }
     }
 
+    private void flush(List<Document> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            writer.addDocuments(batch);
+        } catch (IllegalArgumentException e) {
+            // Lucene drops a whole batch for one document it refuses: add them one by one so only that one is
+            // missing from the index (the capture file still has its frame).
+            for (Document d : batch) {
+                try {
+                    writer.addDocument(d);
+                } catch (IllegalArgumentException refused) {
+                    LOG.warn("a frame could not be indexed: {}", refused.getMessage());
+                }
+            }
+        }
+        batch.clear();
+    }
+
     /** The key of a document built here (not stored, but present on the unindexed document). */
     private static String key(Document d) {
-        return d.getField(IndexFields.KEY).stringValue();
+        return d.getField(IndexFields.KEY).binaryValue().utf8ToString();
     }
 
     /** Brings the index up to date with every capture file; deletes sessions whose file is gone. */
@@ -367,9 +402,11 @@ public final class CaptureIndex implements Closeable {
     private void indexWhole(String session) throws IOException {
         SessionReplay replay = new SessionReplay(session, loaded);
         try (CaptureReader reader = CaptureReader.open(store.file(session), 0)) {
+            List<Document> batch = new ArrayList<>(BATCH);
             for (CaptureRecord r; (r = reader.next()) != null; ) {
-                add(session, r, replay.apply(r));
+                add(session, r, replay.apply(r), batch);
             }
+            flush(batch);
             replay.offset = reader.offset();
         }
         for (Document d : replay.connectionDocuments()) {

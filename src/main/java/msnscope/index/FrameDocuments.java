@@ -136,13 +136,19 @@ public final class FrameDocuments {
         if (value == null || value.isEmpty()) {
             return;
         }
-        String v = normalize(field, value);
+        // One UTF-8 copy serves the term and the doc value. Lucene refuses terms over 32 KiB; no handle, code
+        // or MIME type comes near MAX_KEYWORD, so a longer value is garbage: keep its start.
+        String folded = normalize(field, value);
+        BytesRef v = new BytesRef(folded.length() > MAX_KEYWORD ? folded.substring(0, MAX_KEYWORD) : folded);
         doc.add(new StringField(field, v, Field.Store.NO));
         if (docValues) {
             // Single-valued fields get the cheaper SortedDocValues; --count-by reads both through getSortedSet.
-            doc.add(MULTI.contains(field) ? new SortedSetDocValuesField(field, new BytesRef(v)) : new SortedDocValuesField(field, new BytesRef(v)));
+            doc.add(MULTI.contains(field) ? new SortedSetDocValuesField(field, v) : new SortedDocValuesField(field, v));
         }
     }
+
+    /** Longest keyword value indexed, in characters (at most 3 UTF-8 bytes each, far under Lucene's 32 KiB). */
+    static final int MAX_KEYWORD = 1024;
 
     /** Keyword fields that may hold several values in one document. */
     private static final Set<String> MULTI = Set.of(PEER, WARNING, ERROR, ACCOUNT);

@@ -167,6 +167,21 @@ class IndexTest {
     }
 
     @Test
+    void aFrameNamingAHugeHandleIsStillIndexed() throws Exception {
+        // Lucene refuses terms over 32 KiB; a payload header can hold a "handle" of any length.
+        String huge = "x@" + "y".repeat(40_000) + ".com";
+        String payload = "MIME-Version: 1.0\r\nContent-Type: text/x-msmsgscontrol\r\nTypingUser: " + huge + "\r\n\r\n\r\n";
+        CaptureStore store = new CaptureStore(dir);
+        new Importer(store, DISSECTOR, FramerLimits.DEFAULT).transcript(
+                "S: MSG " + huge.substring(0, 20) + " Bob " + payload.length() + "\n" + payload.replace("\r\n", "\n")
+                        + "S: MSG bob@example.com Bob 5\nhello\n", "huge");
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            assertEquals(2, count(index, "cmd:MSG"));
+            assertEquals(1, count(index, "peer:x@yyy*"), "kept, cut to its first 1,024 characters");
+        }
+    }
+
+    @Test
     void reindexGivesTheSameDocumentsAsLiveIndexingAndIsIdempotent() throws Exception {
         CaptureStore store = new CaptureStore(dir);
         importTranscripts(store);
