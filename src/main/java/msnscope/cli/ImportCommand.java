@@ -54,17 +54,25 @@ final class ImportCommand implements Command {
         CaptureStore store = DataOptions.create(line);
         Importer importer = new Importer(store, dissector, limits);
         boolean progress = !line.hasOption("no-progress") && System.console() != null;
+        // One unreadable file (a .txt that is not a transcript, in `import captures/*`) does not cost the
+        // others: each is reported on its own line and the exit code says something was skipped.
+        int skipped = 0;
         for (String file : line.getArgList()) {
-            List<String> sessions = importFile(importer, file, progress ? err : null, err);
-            out.println(file + ": " + sessions.size() + (sessions.size() == 1 ? " session" : " sessions")
-                    + (sessions.isEmpty() ? "" : " (" + String.join(", ", sessions) + ")"));
+            try {
+                List<String> sessions = importFile(importer, file, progress ? err : null, err);
+                out.println(file + ": " + sessions.size() + (sessions.size() == 1 ? " session" : " sessions")
+                        + (sessions.isEmpty() ? "" : " (" + String.join(", ", sessions) + ")"));
+            } catch (UsageException e) {
+                err.println("msnscope import: skipped " + e.getMessage());
+                skipped++;
+            }
         }
         try (CaptureIndex index = DataOptions.index(store, dissector)) {
             if (index.readOnly()) {
                 err.println("msnscope import: the index is busy (a running proxy?): it will index these sessions when it next opens it");
             }
         }
-        return Main.OK;
+        return skipped == 0 ? Main.OK : Main.USAGE;
     }
 
     /** Imports one file by its content: pcap/pcapng magic, JSON Lines, else a transcript. */

@@ -32,6 +32,17 @@ class CaptureCliTest {
     }
 
     @Test
+    void aFileThatIsNotACaptureIsSkippedAndTheOthersAreImported() {
+        CliRunner r = CliRunner.run("import", Captures.DIR.resolve("escargot-msnp2.timeline.txt").toString(),
+                Captures.DIR.resolve("msnp8-twn.txt").toString(), "--data", data);
+        assertEquals(2, r.code(), "something was skipped");
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("msnscope import: skipped ") && r.err().contains("escargot-msnp2.timeline.txt is not a transcript"), r.err());
+        assertTrue(r.out().contains("msnp8-twn.txt: 1 session (s4)"), r.out());
+        assertEquals(0, CliRunner.run("search", "session:s4 AND cmd:USR", "--data", data).code());
+    }
+
+    @Test
     void sessionsListsOneLinePerLoginWithItsTotals() {
         CliRunner r = CliRunner.run("sessions", "--data", data);
         assertEquals(0, r.code(), r.err());
