@@ -32,8 +32,8 @@ final class SessionReplay {
 
     /** Handles listed on a session document; more are still searchable on the frames. */
     private static final int MAX_PEERS = 200;
-    /** Requests remembered per connection for re-writing at close (the dissector keeps 10,000 pending). */
-    private static final int MAX_REQUESTS = 20_000;
+    /** Unanswered requests remembered per connection for re-writing at close: the dissector's own bound. */
+    private static final int MAX_REQUESTS = 10_000;
 
     final String session;
     final long number;
@@ -67,7 +67,7 @@ final class SessionReplay {
         String closeReason;
         /**
          * Order of each request by seq: what identifies its document when the close finds it unanswered and
-         * re-writes it. Bounded like the dissector's pending requests, oldest (likeliest answered) first out.
+         * re-writes it. Answered requests leave; bounded like the dissector's pending requests, oldest first out.
          */
         final Map<Integer, Long> orders = new LinkedHashMap<>() {
             @Override
@@ -135,6 +135,8 @@ final class SessionReplay {
             }
             if (d.direction() == msnscope.wire.Direction.C2S && d.form() != null && d.form().expectsReply()) {
                 c.orders.put(d.seq(), ord);
+            } else if (d.replyTo() != null) {
+                c.orders.remove(d.replyTo()); // answered: a close will not re-write it
             }
             return List.of(FrameDocuments.frame(d, ord, named));
         }

@@ -149,8 +149,8 @@ public final class FrameSearch {
         min = bounds[0];
         max = bounds[1];
         double span = timed == 0 || min > max ? 0 : (double) max - min + 1;
-        // A first window expected to hold about WINDOW_DOCS documents of any kind.
-        for (double width = Math.max(1, span * WINDOW_DOCS / Math.max(1, timed)); width < span; width *= 8) {
+        // A first window expected to hold DOCS_PER_HIT documents of any kind for each hit asked for.
+        for (double width = Math.max(1, span * DOCS_PER_HIT * n / Math.max(1, timed)); width < span; width *= 8) {
             long lo = newest ? (long) (max - width) : min;
             long hi = newest ? max : (long) (min + width);
             Query windowed = new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST)
@@ -185,8 +185,8 @@ public final class FrameSearch {
         }
     }
 
-    /** Documents a first time window is sized to hold: enough for 20 hits of a query that matches one frame in 60. */
-    private static final int WINDOW_DOCS = 1200;
+    /** A first time window holds this many documents per hit asked for: one pass for a query that matches one frame in 60. */
+    private static final int DOCS_PER_HIT = 60;
 
     /** Hits of {@code q}, counted exactly up to {@code cap}: a total that costs at most {@code cap} documents. */
     static long countUpTo(IndexSearcher searcher, Query q, int cap) throws IOException {
