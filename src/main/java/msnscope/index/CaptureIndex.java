@@ -55,7 +55,7 @@ public final class CaptureIndex implements Closeable {
      * Which documents this msnscope writes; an index committed with another value is rebuilt on open.
      * Bump it with any change to the fields of {@link FrameDocuments} or {@link SessionReplay}.
      */
-    static final String SCHEMA = "2";
+    static final String SCHEMA = "3";
     private static final String SCHEMA_KEY = "msnscope.schema";
     /** Sessions whose replay state is kept while they may still grow. */
     private static final int MAX_LIVE = 256;
@@ -148,7 +148,7 @@ public final class CaptureIndex implements Closeable {
         IndexWriterConfig cfg = new IndexWriterConfig(IndexFields.analyzer());
         cfg.setCodec(new CaptureCodec());
         // No index sort: sorting each flushed segment newest first cost a fifth of the indexing speed, and
-        // FrameSearch.top finds the newest hits fast without it.
+        // FrameSearch.byTime finds the newest hits fast without it.
         // A bigger RAM buffer means fewer, larger segments while importing (Lucene's demo advice).
         cfg.setRAMBufferSizeMB(64);
         // Plain segment files: cheaper flushes while indexing; a store has few segments open at a time.
