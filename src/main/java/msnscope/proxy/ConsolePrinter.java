@@ -1,6 +1,7 @@
 package msnscope.proxy;
 
 import msnscope.dissect.Dissection;
+import msnscope.dissect.spec.FormSpec;
 import msnscope.dissect.Warning;
 import msnscope.export.FrameJson;
 import msnscope.wire.Direction;
@@ -49,6 +50,8 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     private final PrintStream out;
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
+    /** The role the dissector last gave each open connection, for its "closed" line. */
+    private final Map<String, FormSpec.Role> roles = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread writer;
     private volatile boolean closing;
 
@@ -64,7 +67,9 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     @Override
     public void connectionOpened(ProxyConnection c) {
         if (format == Format.TEXT) {
-            emit(time(c.openedMicros()) + "  " + paint(c.role() + " " + c.id(), "36") + "  ==  "
+            // The main listener's server is a dispatch or a notification server: only its replies tell which.
+            String role = c.referral() == null && c.role() == FormSpec.Role.NS ? "DS/NS" : c.role().name();
+            emit(time(c.openedMicros()) + "  " + paint(role + " " + c.id(), "36") + "  ==  "
                     + HostPortText.of(c.client()) + " -> " + HostPortText.of(c.proxy()) + " -> " + c.upstreamName());
         }
     }
@@ -72,12 +77,16 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     @Override
     public void connectionClosed(ProxyConnection c, String reason) {
         if (format == Format.TEXT) {
-            emit(time(Relay.nowMicros()) + "  " + paint(c.role() + " " + c.id(), "36") + "  ==  closed: " + reason);
+            FormSpec.Role known = roles.remove(c.id());
+            emit(time(Relay.nowMicros()) + "  " + paint((known != null ? known : c.role()) + " " + c.id(), "36") + "  ==  closed: " + reason);
         }
     }
 
     @Override
     public void frame(ProxyConnection c, Dissection d, byte[] forwarded) {
+        if (format == Format.TEXT && d.role() != null) {
+            roles.put(c.id(), d.role());
+        }
         emit(format == Format.JSONL ? json(c, d, forwarded) : text(c, d, forwarded));
     }
 

@@ -143,6 +143,8 @@ class ProxyRoutingTest {
         assertTrue(out.contains(" [65536 bytes text/plain]"), out);
         assertTrue(out.contains("[1317 bytes application/x-msnmsgrp2p]") || out.contains("application/x-msnmsgrp2p]"), out);
         assertTrue(out.contains("==  closed: "), out);
+        assertTrue(out.matches("(?s).*DS/NS c1  ==  127\\.0\\.0\\.1:\\d+ -> .*"), "the main listener's server is not known yet when it opens");
+        assertTrue(out.matches("(?s).*DS c1  ==  closed: .*"), "by its close the dissector knows it was the dispatch server");
         List<String> lines = jsonl.toString(StandardCharsets.UTF_8).lines().toList();
         assertTrue(lines.size() > 40, "one object per frame");
         boolean sawRewrite = false;
