@@ -88,18 +88,23 @@ public final class IndexBenchmark {
         // 2. Indexing, one thread. The first reindex in a fresh JVM runs mostly interpreted code (the JIT needs
         // about ten seconds to compile the dissector and Lucene's indexing chain on two cores); a proxy that
         // has run for a minute indexes at the second figure.
+        // On a shared machine one run can lose 10-20% to a neighbour: the faster of two warm runs is reported,
+        // both are shown.
         double cold;
-        double warm;
+        double[] warm = new double[2];
         try (CaptureIndex index = CaptureIndex.open(store, dissector)) {
             t0 = System.nanoTime();
             index.reindex();
             cold = secs(t0);
-            t0 = System.nanoTime();
-            index.reindex();
-            warm = secs(t0);
+            for (int i = 0; i < warm.length; i++) {
+                t0 = System.nanoTime();
+                index.reindex();
+                warm[i] = secs(t0);
+            }
         }
-        out.printf("indexing:   %,.0f frames/s   (reindex on one thread: read capture, dissect, build documents, Lucene; %,d frames in %.1f s)%n",
-                written / warm, written, warm);
+        double best = Math.min(warm[0], warm[1]);
+        out.printf("indexing:   %,.0f frames/s   (reindex on one thread: read capture, dissect, build documents, Lucene; %,d frames in %.1f s,"
+                + " the faster of two warm runs: %,.0f and %,.0f)%n", written / best, written, best, written / warm[0], written / warm[1]);
         out.printf("            %,.0f frames/s   (the same, cold: the first reindex in this JVM, %.1f s)%n", written / cold, cold);
         int cores = Runtime.getRuntime().availableProcessors();
         if (cores > 1) {
