@@ -2,6 +2,7 @@ package msnscope.cli;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import msnscope.bench.Throughput;
 import msnscope.dissect.ConnectionLog;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.Dissector;
@@ -112,9 +113,9 @@ final class BenchCommand implements Command {
         out.printf("workload: %d files, %d frames, %d bytes per pass (avg %d bytes/frame), %d s warm-up + %d s per figure, 1 thread%n",
                 files.size(), framesPerPass, bytes, bytes / Math.max(1, framesPerPass), warmup, seconds);
 
-        double baseline = measure(warmup, seconds, () -> baselinePass(work));
-        double framing = measure(warmup, seconds, () -> framingPass(work, spec, limits));
-        double full = measure(warmup, seconds, () -> dissectionPass(conversations, dissector, limits));
+        double baseline = Throughput.perSecond(warmup, seconds, () -> baselinePass(work));
+        double framing = Throughput.perSecond(warmup, seconds, () -> framingPass(work, spec, limits));
+        double full = Throughput.perSecond(warmup, seconds, () -> dissectionPass(conversations, dissector, limits));
         out.printf("%-34s %,14.0f frames/s%n", "baseline (LF line split + copy)", baseline);
         out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >= 1,000,000%n", "framing (msnscope Framer)", framing, framing / baseline);
         out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >=   300,000%n", "framing + full dissection", full, full / baseline);
@@ -131,30 +132,6 @@ final class BenchCommand implements Command {
         } catch (IOException e) {
             throw new UsageException("cannot list captures/: " + e.getMessage());
         }
-    }
-
-    /**
-     * Frames per second of a pass, in the steady state after a warm-up: the dissector's hot paths take
-     * about 5 s of running to be fully compiled on this class of machine, and a proxy runs for hours.
-     */
-    private static double measure(int warmup, int seconds, java.util.function.IntSupplier pass) {
-        long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
-        long sink = 0;
-        while (System.nanoTime() < warmupEnd) {
-            sink += pass.getAsInt();
-        }
-        long frames = 0;
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        long now;
-        do {
-            frames += pass.getAsInt();
-            now = System.nanoTime();
-        } while (now < end);
-        if (sink == 42) {
-            System.out.print("");
-        }
-        return frames * 1e9 / (now - start);
     }
 
     private static int baselinePass(List<Workload> work) {

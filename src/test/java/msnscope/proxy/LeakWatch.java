@@ -5,6 +5,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,13 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Counts ByteBuf leaks Netty's leak detector reports (surefire runs with paranoid detection): installs a
  * leak listener on the ByteBuf detector, and {@link #assertNoLeaks} forces collection and a report pass.
+ * As an extension, {@code @ExtendWith(LeakWatch.class)} fails a test class that leaked.
  */
-final class LeakWatch {
+final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
     private static volatile boolean installed;
 
-    private LeakWatch() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        install();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws InterruptedException {
+        assertNoLeaks();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,8 +1,7 @@
 package msnscope.proxy;
 
 import msnscope.dissect.Dissection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,17 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * forms. Proves every referral points at msnscope and both directions are byte-exact but for the
  * rewritten addresses.
  */
+@ExtendWith(LeakWatch.class)
 class ProxyConversationTest {
-
-    @BeforeAll
-    static void watchLeaks() {
-        LeakWatch.install();
-    }
-
-    @AfterAll
-    static void noLeaks() throws InterruptedException {
-        LeakWatch.assertNoLeaks();
-    }
 
     @ParameterizedTest(name = "MSNP{0}")
     @ValueSource(ints = {2, 5, 8, 11, 13, 15})

@@ -1,9 +1,8 @@
 package msnscope.proxy;
 
 import msnscope.dissect.spec.SpecLoader;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -25,20 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every way a connection ends badly, and traffic that is not MSNP: each ends with one clear reason, the
  * other side closed, nothing already received lost, no leaked channel or buffer.
  */
+@ExtendWith(LeakWatch.class)
 class ProxyFaultTest {
 
     private ProxyServer proxy;
     private final ProxyFixture.Events events = new ProxyFixture.Events();
-
-    @BeforeAll
-    static void watchLeaks() {
-        LeakWatch.install();
-    }
-
-    @AfterAll
-    static void noLeaks() throws InterruptedException {
-        LeakWatch.assertNoLeaks();
-    }
 
     @AfterEach
     void stop() {

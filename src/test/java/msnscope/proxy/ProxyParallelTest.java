@@ -1,7 +1,6 @@
 package msnscope.proxy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,17 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * server, opens a switchboard, invites its partner and chats. Every referral must point at msnscope,
  * every connection must be byte-exact, and every cookie must route the switchboard to its own login.
  */
+@ExtendWith(LeakWatch.class)
 class ProxyParallelTest {
-
-    @BeforeAll
-    static void watchLeaks() {
-        LeakWatch.install();
-    }
-
-    @AfterAll
-    static void noLeaks() throws InterruptedException {
-        LeakWatch.assertNoLeaks();
-    }
 
     @Test
     void twoHundredClientsInParallel() throws Exception {

@@ -3,8 +3,7 @@ package msnscope.proxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import msnscope.cli.Main;
 import msnscope.export.FrameJson;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -23,17 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code --resolve}, limits refuse loudly, {@code --fix-client-ip} puts the client's address back, and the
  * console's text and jsonl views.
  */
+@ExtendWith(LeakWatch.class)
 class ProxyRoutingTest {
-
-    @BeforeAll
-    static void watchLeaks() {
-        LeakWatch.install();
-    }
-
-    @AfterAll
-    static void noLeaks() throws InterruptedException {
-        LeakWatch.assertNoLeaks();
-    }
 
     /** Runs {@code body} and returns what was logged to stderr meanwhile (slf4j-simple writes to System.err). */
     private static String stderrOf(Callable<?> body) throws Exception {

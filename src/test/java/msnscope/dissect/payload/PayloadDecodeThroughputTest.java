@@ -4,6 +4,7 @@ import static msnscope.dissect.payload.Samples.utf8;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.IntSupplier;
+import msnscope.bench.Throughput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -43,24 +44,14 @@ class PayloadDecodeThroughputTest {
 
     /** Prints and returns decodes per second after a warm-up of the same length. */
     private static long measure(String what, int seconds, IntSupplier decode) {
-        long sink = 0;
-        long warmupEnd = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < warmupEnd) {
-            sink += decode.getAsInt();
-        }
-        long n = 0;
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        long now;
-        do {
+        long[] sink = {0};
+        long perSecond = (long) Throughput.perSecond(seconds, seconds, () -> {
             for (int i = 0; i < 100; i++) {
-                sink += decode.getAsInt();
+                sink[0] += decode.getAsInt();
             }
-            n += 100;
-            now = System.nanoTime();
-        } while (now < end);
-        long perSecond = (long) (n * 1e9 / (now - start));
+            return 100;
+        });
         System.out.printf("%-34s %,12d decodes/s%n", what, perSecond);
-        return perSecond + (sink == 42 ? 1 : 0);
+        return perSecond + (sink[0] == 42 ? 1 : 0);
     }
 }
