@@ -66,24 +66,4 @@ public record ProxyConfig(HostPort listen, HostPort upstream, String advertise, 
         return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, limits,
                 pendingPerClient, listeners, ttl, dataDir);
     }
-
-    public ProxyConfig withPorts(int low, int high) {
-        return new ProxyConfig(listen, upstream, advertise, low, high, resolver, fixClientIp, dissect, limits,
-                maxPendingPerClient, maxListeners, cookieTtl, dataDir);
-    }
-
-    public ProxyConfig withAdvertise(String host) {
-        return new ProxyConfig(listen, upstream, host, portLow, portHigh, resolver, fixClientIp, dissect, limits,
-                maxPendingPerClient, maxListeners, cookieTtl, dataDir);
-    }
-
-    public ProxyConfig withDataDir(Path dir) {
-        return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, limits,
-                maxPendingPerClient, maxListeners, cookieTtl, dir);
-    }
-
-    public ProxyConfig withFramerLimits(FramerLimits l) {
-        return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, l,
-                maxPendingPerClient, maxListeners, cookieTtl, dataDir);
-    }
 }
