@@ -81,22 +81,15 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         int[] start = new int[n];
         int[] count = new int[n];
         int[] totals = new int[3];
-        int fit = fit(tokens, from, start, count, totals);
-        return new Binding(this, tokens, start, count, (fit & ARITY_OK) != 0, totals[0], totals[1], totals[2]);
+        boolean arityOk = fit(tokens, from, start, count, totals);
+        return new Binding(this, tokens, start, count, arityOk, totals[0], totals[1], totals[2]);
     }
 
     /**
-     * {@link Binding#score()} of {@link #bind}{@code (tokens, from)}, without building the binding: used to
-     * choose among candidate forms, after which only the winner is bound.
-     */
-    public int score(String[] tokens, int from) {
-        int fit = fit(tokens, from, null, null, null);
-        return Binding.score((fit & ARITY_OK) != 0, (fit >>> 1) & 0x3FF, (fit >>> 11) & 0x3FF, fit >>> 21);
-    }
-
-    /**
-     * {@link #score} with what it reads of the form flattened into arrays once: for callers that score the
-     * same forms line after line (the dissector keeps one per candidate form).
+     * {@link Binding#score()} of {@link #bind}, without building the binding, with what it reads of the
+     * form flattened into arrays once: for callers that score the same forms line after line (the
+     * dissector keeps one per candidate form and binds only the winner). {@code FormSpecTest} holds the
+     * two to the same scores.
      */
     public static final class Scorer {
         private final FormSpec form;
@@ -136,7 +129,7 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         /** Highest score a form with a literal mismatch can have. */
         private static final int MAX_MISMATCHED = 10_000 + 99;
 
-        /** Same as {@code form().score(tokens, from)}. */
+        /** Same as {@code form().bind(tokens, from).score()}. */
         public int score(String[] tokens, int from) {
             return score(tokens, from, Integer.MIN_VALUE);
         }
@@ -203,14 +196,11 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         }
     }
 
-    private static final int ARITY_OK = 1;
-
     /**
-     * The assignment of {@link #bind}; fills {@code start} and {@code count} when given. Returns the fit
-     * packed: bit 0 arity ok, bits 1–10 literal mismatches, 11–20 literal matches, 21+ misfits (each
-     * count saturated at 1023; scores only look up to 99); {@code totals} gets the exact counts when given.
+     * The assignment of {@link #bind}: fills {@code start} and {@code count}, and {@code totals} with the
+     * literal mismatches, literal matches and misfits. Returns whether the arity fits.
      */
-    private int fit(String[] tokens, int from, int[] start, int[] count, int[] totals) {
+    private boolean fit(String[] tokens, int from, int[] start, int[] count, int[] totals) {
         List<ParamSpec> params = this.params;
         int n = params.size();
         int suffix = 0;
@@ -236,10 +226,8 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
             if (take < min) {
                 arityOk = false;
             }
-            if (start != null) {
-                start[i] = cursor;
-                count[i] = take;
-            }
+            start[i] = cursor;
+            count[i] = take;
             for (int k = 0; k < take; k++) {
                 if (!p.fits(tokens[cursor + k])) {
                     misfits++;
@@ -257,13 +245,10 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
         if (cursor < tokens.length) {
             arityOk = false;
         }
-        if (totals != null) {
-            totals[0] = mismatches;
-            totals[1] = matchedLiterals;
-            totals[2] = misfits;
-        }
-        return (arityOk ? ARITY_OK : 0) | Math.min(mismatches, 0x3FF) << 1 | Math.min(matchedLiterals, 0x3FF) << 11
-                | Math.min(misfits, 0x3FF) << 21;
+        totals[0] = mismatches;
+        totals[1] = matchedLiterals;
+        totals[2] = misfits;
+        return arityOk;
     }
 
     /** The result of {@link #bind}: which tokens each parameter took, and how well the form fits. */
