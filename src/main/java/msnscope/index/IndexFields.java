@@ -158,8 +158,7 @@ public final class IndexFields {
     static final class WordAnalyzer extends Analyzer {
         @Override
         protected TokenStreamComponents createComponents(String fieldName) {
-            Tokenizer t = org.apache.lucene.analysis.util.CharTokenizer.fromTokenCharPredicate(Character::isLetterOrDigit);
-            return new TokenStreamComponents(t, new LowerCaseFilter(t));
+            return new TokenStreamComponents(new WordTokenizer());
         }
 
         @Override
