@@ -7,19 +7,20 @@ import msnscope.wire.Frame;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.InvertableType;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.SortedDocValuesField;
-import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.NumericUtils;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -136,14 +137,24 @@ public final class FrameDocuments {
         if (value == null || value.isEmpty()) {
             return;
         }
-        // One UTF-8 copy serves the term and the doc value. Lucene refuses terms over 32 KiB; no handle, code
-        // or MIME type comes near MAX_KEYWORD, so a longer value is garbage: keep its start.
+        // Lucene refuses terms over 32 KiB; no handle, code or MIME type comes near MAX_KEYWORD, so a longer
+        // value is garbage: keep its start.
         String folded = normalize(field, value);
         BytesRef v = new BytesRef(folded.length() > MAX_KEYWORD ? folded.substring(0, MAX_KEYWORD) : folded);
-        doc.add(new StringField(field, v, Field.Store.NO));
-        if (docValues) {
-            // Single-valued fields get the cheaper SortedDocValues; --count-by reads both through getSortedSet.
-            doc.add(MULTI.contains(field) ? new SortedSetDocValuesField(field, v) : new SortedDocValuesField(field, v));
+        // One field object carries the term and the doc value: IndexWriter looks each field up per document.
+        // Single-valued fields get the cheaper SortedDocValues; --count-by reads both through getSortedSet.
+        doc.add(new KeywordValue(field, v, !docValues ? KEYWORD : MULTI.contains(field) ? KEYWORD_SORTED_SET : KEYWORD_SORTED));
+    }
+
+    /** A term and its doc value; inverted as one binary term, as {@link StringField} is, not through a token stream. */
+    private static final class KeywordValue extends Field {
+        KeywordValue(String name, BytesRef value, FieldType type) {
+            super(name, value, type);
+        }
+
+        @Override
+        public InvertableType invertableType() {
+            return InvertableType.BINARY;
         }
     }
 
@@ -153,12 +164,48 @@ public final class FrameDocuments {
     /** Keyword fields that may hold several values in one document. */
     private static final Set<String> MULTI = Set.of(PEER, WARNING, ERROR, ACCOUNT);
 
+    private static final FieldType KEYWORD = keywordType(DocValuesType.NONE);
+    private static final FieldType KEYWORD_SORTED = keywordType(DocValuesType.SORTED);
+    private static final FieldType KEYWORD_SORTED_SET = keywordType(DocValuesType.SORTED_SET);
+    private static final FieldType LONG = longType();
+
+    /** {@link StringField}'s indexing (one term, no norms), plus doc values of {@code dv}. */
+    private static FieldType keywordType(DocValuesType dv) {
+        FieldType t = new FieldType(StringField.TYPE_NOT_STORED);
+        t.setDocValuesType(dv);
+        t.freeze();
+        return t;
+    }
+
+    /** {@link LongPoint} plus {@link NumericDocValuesField} in one field type. */
+    private static FieldType longType() {
+        FieldType t = new FieldType();
+        t.setDimensions(1, Long.BYTES);
+        t.setDocValuesType(DocValuesType.NUMERIC);
+        t.freeze();
+        return t;
+    }
+
     static void number(Document doc, String field, Long value) {
         if (value == null) {
             return;
         }
-        doc.add(new LongPoint(field, value));
-        doc.add(new NumericDocValuesField(field, value));
+        doc.add(new LongValue(field, value));
+    }
+
+    /** A long indexed as a point (ranges) and a numeric doc value (sorting) by one field object. */
+    private static final class LongValue extends Field {
+        LongValue(String name, long value) {
+            super(name, LONG);
+            fieldsData = value;
+        }
+
+        @Override
+        public BytesRef binaryValue() {
+            byte[] packed = new byte[Long.BYTES];
+            NumericUtils.longToSortableBytes((Long) fieldsData, packed, 0);
+            return new BytesRef(packed);
+        }
     }
 
     /** The payload as the JSON object's {@code payload} text, when no decoder took it apart (else not needed). */
