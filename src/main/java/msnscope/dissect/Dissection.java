@@ -57,6 +57,17 @@ public final class Dissection {
         this.warnings = warnings.getClass() == ArrayList.class ? (ArrayList<Warning>) warnings : new ArrayList<>(warnings);
     }
 
+    /**
+     * A dissection read back from where it was kept (the index stores each frame's dissection compactly and
+     * rebuilds the JSON Lines object from it): everything the output formats use, without the matched form.
+     */
+    public static Dissection restored(String session, String stream, int seq, Long timeMicros, Direction direction, FormSpec.Role role,
+                                      Integer version, String account, Frame frame, String command, Long trid, List<String> params,
+                                      String summary, Map<String, Object> fields, Integer replyTo, List<Warning> warnings) {
+        return new Dissection(session, stream, seq, timeMicros, direction, role, version, account, frame, command, trid, params, summary,
+                fields, replyTo, null, new ArrayList<>(warnings));
+    }
+
     public String session() {
         return session;
     }

@@ -24,7 +24,6 @@ import org.apache.lucene.util.NumericUtils;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -103,9 +102,9 @@ public final class FrameDocuments {
         if (!text.isEmpty()) {
             doc.add(new Field(TEXT, text, TEXT_TYPE));
         }
-        // The JSON Lines object, stored (LZ4-compressed by the codec): what search prints. "account" is an
-        // extra after the contract's keys: the login the frame belongs to.
-        doc.add(new StoredField(JSON, new BytesRef(FrameJson.toBytes(d, Collections.singletonMap("account", d.account())))));
+        // The dissection, stored compactly (LZ4-compressed by the codec): search rebuilds the JSON Lines object
+        // from it, with the login's account as an extra after the contract's keys.
+        doc.add(new StoredField(FRAME, new BytesRef(StoredFrame.encode(d))));
         return doc;
     }
 
@@ -127,8 +126,15 @@ public final class FrameDocuments {
         }
     }
 
-    /** The stored JSON of a document (stored as UTF-8 bytes). */
+    /**
+     * The JSON of a stored document: a frame's JSON Lines object rebuilt from its {@link StoredFrame}, or the
+     * JSON a connection or session document stores as it is.
+     */
     public static String json(Document doc) {
+        BytesRef frame = doc.getBinaryValue(FRAME);
+        if (frame != null) {
+            return StoredFrame.json(BytesRef.deepCopyOf(frame).bytes);
+        }
         BytesRef b = doc.getBinaryValue(JSON);
         return b == null ? doc.get(JSON) : b.utf8ToString();
     }

@@ -43,9 +43,10 @@ import java.util.Set;
  * <tr><td>line, summary, text</td><td>analysed text (letter-or-digit words, lower-cased, no stop words), not stored</td>
  *     <td>full-text search: the command line, the dissector's sentence, and decoded payload text (chat
  *     messages, nicks, personal messages, decoded parameter values). Highlighting re-analyses the text
- *     rebuilt from {@code json}, so nothing is stored twice</td></tr>
- * <tr><td>json</td><td>stored only</td><td>the frame's JSON Lines object ({@code FrameJson}): search prints it
- *     without touching the capture files</td></tr>
+ *     of the rebuilt JSON object, so nothing is stored twice</td></tr>
+ * <tr><td>frame</td><td>stored only</td><td>the frame's bytes and dissection in a compact binary form
+ *     ({@code StoredFrame}), from which search rebuilds the JSON Lines object without touching the capture
+ *     files</td></tr>
  * <tr><td>order</td><td>NumericDocValues</td><td>session number × 2³² + record number: ties on {@code time}
  *     sort in recording order</td></tr>
  * </table>
@@ -59,6 +60,7 @@ public final class IndexFields {
     public static final String KEY = "key";
     public static final String TYPE = "type";
     public static final String JSON = "json";
+    public static final String FRAME = "frame";
     public static final String ORDER = "order";
     public static final String SESSION = "session";
     public static final String STREAM = "stream";
