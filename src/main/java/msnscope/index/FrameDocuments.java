@@ -133,7 +133,7 @@ public final class FrameDocuments {
     public static String json(Document doc) {
         BytesRef frame = doc.getBinaryValue(FRAME);
         if (frame != null) {
-            return StoredFrame.json(BytesRef.deepCopyOf(frame).bytes);
+            return StoredFrame.json(frame);
         }
         BytesRef b = doc.getBinaryValue(JSON);
         return b == null ? doc.get(JSON) : b.utf8ToString();

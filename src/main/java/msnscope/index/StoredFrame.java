@@ -7,6 +7,7 @@ import msnscope.export.FrameJson;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.util.BytesRef;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,8 +93,8 @@ final class StoredFrame {
         return out.toByteArray();
     }
 
-    static Dissection decode(byte[] stored) {
-        ByteArrayDataInput in = new ByteArrayDataInput(stored);
+    static Dissection decode(BytesRef stored) {
+        ByteArrayDataInput in = new ByteArrayDataInput(stored.bytes, stored.offset, stored.length);
         if (in.readByte() != VERSION) {
             throw new IllegalArgumentException("stored frame of another msnscope version: run msnscope reindex");
         }
@@ -141,7 +142,7 @@ final class StoredFrame {
     }
 
     /** The JSON Lines object of a stored frame, with the login's account as the extra the index adds. */
-    static String json(byte[] stored) {
+    static String json(BytesRef stored) {
         Dissection d = decode(stored);
         return FrameJson.toLine(d, java.util.Collections.singletonMap("account", d.account()));
     }

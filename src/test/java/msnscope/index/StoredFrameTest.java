@@ -31,7 +31,7 @@ class StoredFrameTest {
         Map<String, String> extra = java.util.Collections.singletonMap("account", d.account());
         String expected = FrameJson.toLine(d, extra);
         byte[] stored = StoredFrame.encode(d);
-        assertEquals(expected, StoredFrame.json(stored), () -> "frame: " + d.frame());
+        assertEquals(expected, StoredFrame.json(new org.apache.lucene.util.BytesRef(stored)), () -> "frame: " + d.frame());
     }
 
     /** Dissects {@code wire} as one direction of a fresh connection: garbage, binary and all. */
