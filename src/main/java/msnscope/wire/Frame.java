@@ -33,6 +33,11 @@ public final class Frame {
     private final int declaredLength;
     private final int flags;
     private final String command;
+    /**
+     * The decoded line, made on first use: the dissector, the index and the JSON writer each ask for it. A
+     * race only decodes it twice (Strings are immutable), so no lock is needed.
+     */
+    private String line;
 
     Frame(byte[] bytes, int lineLength, int payloadOffset, int declaredLength, int flags, String command) {
         this.bytes = bytes;
@@ -73,7 +78,12 @@ public final class Frame {
 
     /** The command line decoded as UTF-8 (malformed bytes become U+FFFD), without its terminator. */
     public String line() {
-        return new String(bytes, 0, lineLength, StandardCharsets.UTF_8);
+        String l = line;
+        if (l == null) {
+            l = new String(bytes, 0, lineLength, StandardCharsets.UTF_8);
+            line = l;
+        }
+        return l;
     }
 
     /** True when the line is well-formed UTF-8 (checked on the frame's own bytes, no copy). */
