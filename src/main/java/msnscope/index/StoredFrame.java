@@ -21,17 +21,18 @@ import java.util.Map;
 /**
  * A frame's dissection as the index stores it: the frame's own bytes and what the dissector added,
  * in a compact binary form, from which {@link #json} rebuilds the JSON Lines object exactly as
- * {@link FrameJson} writes it for the live dissection. Storing the JSON itself cost indexing a third of
- * its speed: the text of the line and payload went in twice (as {@code raw}/{@code payload} and as
- * {@code params}), every string was escaped, and the stored-fields compressor had twice the bytes to
- * squeeze. Here the payload and line are copied as bytes, {@code params} is dropped when it is the
- * line's space-separated words (as the dissector makes it), and only search results pay for JSON.
+ * {@link FrameJson} writes it for the live dissection. Writing and storing the JSON itself took over a
+ * quarter of the indexing time: the line and payload went in twice (as {@code raw}/{@code payload} and
+ * as {@code params}), every string was escaped, and the stored-fields compressor had twice the bytes.
+ * Here the line and payload are copied as bytes, {@code params} is left out when it is the line's
+ * space-separated words (as the dissector makes it), and only search results pay for JSON.
  *
  * <p>Layout (Lucene variable-length integers; a string is its UTF-8 length + 1, 0 for null, then the
  * bytes): version byte, seq, session, stream, time (0 = none, else 1 and a zig-zag long), direction,
  * role, version + 1, account, command, trid (as time), params (0 = the line's words, else count + 1 and
  * the strings), line length, payload offset, declared length + 1, frame flags, the frame's command, its
- * raw bytes (length, bytes), summary, fields (a tagged value), replyTo + 1, warnings (count, code and message each).
+ * raw bytes (length, bytes), summary, fields (a tagged value), replyTo + 1, warnings (count, then code
+ * and message each).
  */
 final class StoredFrame {
 
