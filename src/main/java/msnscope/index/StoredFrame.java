@@ -94,10 +94,18 @@ final class StoredFrame {
         return out.toByteArray();
     }
 
+    /** The stored dissection; a damaged one (a bad disk, a bug) fails with one line that says how to repair it. */
     static Dissection decode(BytesRef stored) {
-        ByteArrayDataInput in = new ByteArrayDataInput(stored.bytes, stored.offset, stored.length);
+        try {
+            return read(new ByteArrayDataInput(stored.bytes, stored.offset, stored.length));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("a stored frame in the index is damaged (" + e.getMessage() + "): run msnscope reindex", e);
+        }
+    }
+
+    private static Dissection read(ByteArrayDataInput in) {
         if (in.readByte() != VERSION) {
-            throw new IllegalArgumentException("stored frame of another msnscope version: run msnscope reindex");
+            throw new IllegalArgumentException("written by another msnscope version");
         }
         int seq = in.readVInt();
         String session = string(in);
@@ -235,7 +243,7 @@ final class StoredFrame {
                     throw new UncheckedIOException(e);
                 }
             default:
-                throw new IllegalArgumentException("damaged stored frame: value tag " + tag);
+                throw new IllegalArgumentException("unknown value tag " + tag);
         }
     }
 

@@ -105,6 +105,16 @@ class StoredFrameTest {
     }
 
     @Test
+    void aDamagedStoredFrameFailsWithOneLineThatSaysReindex() {
+        byte[] stored = StoredFrame.encode(dissect("VER 1 MSNP11 CVR0\r\n".getBytes(StandardCharsets.US_ASCII), Direction.C2S).get(0));
+        for (byte[] bad : new byte[][] {java.util.Arrays.copyOf(stored, stored.length / 2), {9, 1, 2}, {}}) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> StoredFrame.decode(new org.apache.lucene.util.BytesRef(bad)));
+            assertTrue(e.getMessage().endsWith("run msnscope reindex"), e.getMessage());
+        }
+    }
+
+    @Test
     void paramsThatAreTheLinesWordsAreNotStoredTwice() {
         assertTrue(StoredFrame.sameAsLine(List.of("1", "MSNP11"), "VER 1 MSNP11"));
         assertTrue(StoredFrame.sameAsLine(List.of(), "PNG"));
