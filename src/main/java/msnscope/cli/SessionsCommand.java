@@ -1,6 +1,5 @@
 package msnscope.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import msnscope.capture.CaptureStore;
 import msnscope.dissect.Dissector;
 import msnscope.export.FrameJson;
@@ -29,7 +28,6 @@ import org.apache.lucene.util.BytesRef;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -115,7 +113,7 @@ final class SessionsCommand implements Command {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ScoreDoc sd : s.search(q, n, new Sort(new SortField(IndexFields.ORDER, SortField.Type.LONG))).scoreDocs) {
             Document d = s.storedFields().document(sd.doc);
-            rows.add(FrameJson.MAPPER.readValue(msnscope.index.FrameDocuments.json(d), new TypeReference<LinkedHashMap<String, Object>>() { }));
+            rows.add(msnscope.index.FrameDocuments.object(d));
         }
         return rows;
     }

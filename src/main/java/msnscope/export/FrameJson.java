@@ -49,6 +49,22 @@ public final class FrameJson {
     }
 
     /**
+     * {@link #toLine} as a map, keys in the contract's order, written into Jackson's token buffer and read back
+     * without text in between: what search holds for each hit (to highlight, print or re-serialise).
+     */
+    public static java.util.LinkedHashMap<String, Object> toMap(Dissection d, Map<String, ?> extras) {
+        try {
+            com.fasterxml.jackson.databind.util.TokenBuffer tokens = new com.fasterxml.jackson.databind.util.TokenBuffer(MAPPER, false);
+            write(tokens, d, extras);
+            try (com.fasterxml.jackson.core.JsonParser p = tokens.asParser()) {
+                return MAPPER.readValue(p, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Writes the contract's keys for one frame, in the documented order, then {@code extras}. Streams
      * straight from the dissection: indexing writes one of these per frame, so no map is built first.
      */

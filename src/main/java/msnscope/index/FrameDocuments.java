@@ -139,6 +139,19 @@ public final class FrameDocuments {
         return b == null ? doc.get(JSON) : b.utf8ToString();
     }
 
+    /** {@link #json} as a map, keys in order; a frame's is built from its {@link StoredFrame} without JSON text. */
+    public static Map<String, Object> object(Document doc) {
+        BytesRef frame = doc.getBinaryValue(FRAME);
+        if (frame != null) {
+            return StoredFrame.object(frame);
+        }
+        try {
+            return FrameJson.MAPPER.readValue(json(doc), new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a stored document in the index is damaged: run msnscope reindex", e);
+        }
+    }
+
     static void keyword(Document doc, String field, String value, boolean docValues) {
         if (value == null || value.isEmpty()) {
             return;

@@ -153,7 +153,17 @@ final class StoredFrame {
     /** The JSON Lines object of a stored frame, with the login's account as the extra the index adds. */
     static String json(BytesRef stored) {
         Dissection d = decode(stored);
-        return FrameJson.toLine(d, java.util.Collections.singletonMap("account", d.account()));
+        return FrameJson.toLine(d, extras(d));
+    }
+
+    /** {@link #json} as a map, keys in order, with no text in between. */
+    static Map<String, Object> object(BytesRef stored) {
+        Dissection d = decode(stored);
+        return FrameJson.toMap(d, extras(d));
+    }
+
+    private static Map<String, Object> extras(Dissection d) {
+        return java.util.Collections.singletonMap("account", d.account());
     }
 
     /** True when {@code params} are the words after the first of {@code line}, split at single spaces. */

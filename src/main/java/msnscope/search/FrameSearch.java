@@ -1,7 +1,5 @@
 package msnscope.search;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import msnscope.export.FrameJson;
 import msnscope.index.FrameDocuments;
 import msnscope.index.IndexFields;
 import org.apache.lucene.document.Document;
@@ -118,7 +116,7 @@ public final class FrameSearch {
                 .build();
         for (ScoreDoc sd : top.scoreDocs) {
             Document doc = searcher.storedFields().document(sd.doc);
-            Map<String, Object> frame = FrameJson.MAPPER.readValue(FrameDocuments.json(doc), new TypeReference<LinkedHashMap<String, Object>>() { });
+            Map<String, Object> frame = FrameDocuments.object(doc);
             hits.add(new Hit(frame, highlight(whole, sentences, userQuery, frame)));
         }
         return new Result(total, hits, Map.of(), total >= TOTAL_HITS_THRESHOLD);

@@ -32,6 +32,8 @@ class StoredFrameTest {
         String expected = FrameJson.toLine(d, extra);
         byte[] stored = StoredFrame.encode(d);
         assertEquals(expected, StoredFrame.json(new org.apache.lucene.util.BytesRef(stored)), () -> "frame: " + d.frame());
+        // The map search holds: written back, the same object.
+        assertEquals(expected, FrameJson.toLine(StoredFrame.object(new org.apache.lucene.util.BytesRef(stored))), () -> "map: " + d.frame());
     }
 
     /** Dissects {@code wire} as one direction of a fresh connection: garbage, binary and all. */
