@@ -285,7 +285,13 @@ final class StoredFrame {
         }
 
         void writeVInt(int i) {
-            writeVLong(i & 0xFFFFFFFFL);
+            if ((i & ~0x7F) == 0) {
+                // Most numbers here (lengths, counts, flags) fit one byte.
+                ensure(1);
+                buf[len++] = (byte) i;
+            } else {
+                writeVLong(i & 0xFFFFFFFFL);
+            }
         }
 
         void writeZLong(long v) {
