@@ -115,7 +115,12 @@ public final class IndexBenchmark {
                 out.printf("            %,.0f frames/s   (reindex on %d threads)%n", written / s, cores);
             }
         }
-        luceneOnly(sessions);
+        double[] parts = luceneOnly(sessions);
+        // The baseline measured in the same run: the two stages timed apart, added up per frame. A slow or
+        // busy machine lowers both; the ratio says what the pipeline itself costs on top.
+        double combined = 1 / (1 / parts[0] + 1 / parts[1]);
+        out.printf("            %.2fx the two stages timed apart (%,.0f frames/s: Lucene alone and dissect + build alone, added per frame)%n",
+                written / best / combined, combined);
 
         // 3. Size.
         long bytes = size(store.indexDir());
@@ -170,8 +175,11 @@ public final class IndexBenchmark {
         return written;
     }
 
-    /** Lucene alone: the documents of the sample sessions added again and again to an in-memory index. */
-    private void luceneOnly(List<List<CaptureRecord>> sessions) throws IOException {
+    /**
+     * Lucene alone (the documents of the sample sessions added again and again to an in-memory index) and
+     * dissect + build alone: prints both and returns their frames/s.
+     */
+    private double[] luceneOnly(List<List<CaptureRecord>> sessions) throws IOException {
         List<Document> docs = new ArrayList<>();
         int n = 0;
         for (List<CaptureRecord> s : sessions) {
@@ -185,6 +193,7 @@ public final class IndexBenchmark {
             }
         }
         IndexWriterConfig cfg = new IndexWriterConfig(IndexFields.analyzer()).setRAMBufferSizeMB(64);
+        double lucene;
         try (ByteBuffersDirectory dir = new ByteBuffersDirectory(); IndexWriter w = new IndexWriter(dir, cfg)) {
             long count = 0;
             long t0 = System.nanoTime();
@@ -196,7 +205,8 @@ public final class IndexBenchmark {
             }
             w.commit();
             double s = secs(t0);
-            out.printf("            %,.0f frames/s   (Lucene alone on pre-built documents, %,d frames)%n", count / s, count);
+            lucene = count / s;
+            out.printf("            %,.0f frames/s   (Lucene alone on pre-built documents, %,d frames)%n", lucene, count);
         }
         long t0 = System.nanoTime();
         long built = 0;
@@ -209,7 +219,9 @@ public final class IndexBenchmark {
                 }
             }
         }
-        out.printf("            %,.0f frames/s   (dissect and build documents alone, no Lucene)%n", built / secs(t0));
+        double build = built / secs(t0);
+        out.printf("            %,.0f frames/s   (dissect and build documents alone, no Lucene)%n", build);
+        return new double[] {lucene, build};
     }
 
     private void latency(CaptureIndex index) throws IOException {
