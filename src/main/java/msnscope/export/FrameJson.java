@@ -1,9 +1,12 @@
 package msnscope.export;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.Text;
 import msnscope.dissect.Warning;
@@ -14,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +41,8 @@ public final class FrameJson {
         return new String(toBytes(d, extras), StandardCharsets.UTF_8);
     }
 
-    /** {@link #toLine} as UTF-8 bytes: what the index stores, with no String in between. */
-    public static byte[] toBytes(Dissection d, Map<String, ?> extras) {
+    /** {@link #toLine} as UTF-8 bytes, straight from the generator. */
+    private static byte[] toBytes(Dissection d, Map<String, ?> extras) {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             write(g, d, extras);
@@ -52,12 +56,12 @@ public final class FrameJson {
      * {@link #toLine} as a map, keys in the contract's order, written into Jackson's token buffer and read back
      * without text in between: what search holds for each hit (to highlight, print or re-serialise).
      */
-    public static java.util.LinkedHashMap<String, Object> toMap(Dissection d, Map<String, ?> extras) {
+    public static LinkedHashMap<String, Object> toMap(Dissection d, Map<String, ?> extras) {
         try {
-            com.fasterxml.jackson.databind.util.TokenBuffer tokens = new com.fasterxml.jackson.databind.util.TokenBuffer(MAPPER, false);
+            TokenBuffer tokens = new TokenBuffer(MAPPER, false);
             write(tokens, d, extras);
-            try (com.fasterxml.jackson.core.JsonParser p = tokens.asParser()) {
-                return MAPPER.readValue(p, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+            try (JsonParser p = tokens.asParser()) {
+                return MAPPER.readValue(p, new TypeReference<LinkedHashMap<String, Object>>() { });
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -66,7 +70,8 @@ public final class FrameJson {
 
     /**
      * Writes the contract's keys for one frame, in the documented order, then {@code extras}. Streams
-     * straight from the dissection: indexing writes one of these per frame, so no map is built first.
+     * straight from the dissection (dissect, search and the proxy console write one per frame), so no map is
+     * built first.
      */
     public static void write(JsonGenerator g, Dissection d, Map<String, ?> extras) throws IOException {
         Frame f = d.frame();
@@ -149,7 +154,7 @@ public final class FrameJson {
     /**
      * ISO-8601 UTC with microseconds, exactly as {@link Instant#toString()} writes it (fraction in groups of
      * three digits, none when zero), written by hand for years 0000–9999: the formatter was the costliest
-     * part of writing a frame's JSON, which indexing does for every frame.
+     * part of writing a frame's JSON, which every output does for every frame.
      */
     public static String isoTime(long micros) {
         long seconds = Math.floorDiv(micros, 1_000_000L);

@@ -1,5 +1,7 @@
 package msnscope.index;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.Warning;
 import msnscope.export.FrameJson;
@@ -24,6 +26,7 @@ import org.apache.lucene.util.NumericUtils;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -94,7 +97,7 @@ public final class FrameDocuments {
         number(doc, LATENCY, latency instanceof Number n ? n.longValue() : null);
         number(doc, LENGTH, f.hasPayload() ? (long) f.payloadLength() : null);
         doc.add(new NumericDocValuesField(ORDER, order));
-        // Full text: analysed, not stored (highlighting rebuilds the text from json).
+        // Full text: analysed, not stored (highlighting re-analyses the text rebuilt from the stored frame).
         String line = f.line();
         doc.add(new Field(LINE, line, TEXT_TYPE));
         doc.add(new Field(SUMMARY, d.summary() == null ? "" : d.summary(), TEXT_TYPE));
@@ -117,11 +120,11 @@ public final class FrameDocuments {
                 .build();
     }
 
-    /** UTF-8 JSON straight from Jackson: no intermediate String on the indexing path. */
+    /** The stored JSON of connection and session documents, UTF-8 straight from Jackson. */
     static BytesRef jsonBytes(Object value) {
         try {
             return new BytesRef(FrameJson.MAPPER.writeValueAsBytes(value));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -146,8 +149,8 @@ public final class FrameDocuments {
             return StoredFrame.object(frame);
         }
         try {
-            return FrameJson.MAPPER.readValue(json(doc), new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return FrameJson.MAPPER.readValue(json(doc), new TypeReference<LinkedHashMap<String, Object>>() { });
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored document in the index is damaged: run msnscope reindex", e);
         }
     }
