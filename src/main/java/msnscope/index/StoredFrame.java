@@ -130,8 +130,7 @@ final class StoredFrame {
         int declared = in.readVInt() - 1;
         int flags = in.readVInt();
         String frameCommand = string(in);
-        byte[] raw = new byte[in.readVInt()];
-        in.readBytes(raw, 0, raw.length);
+        byte[] raw = bytes(in, in.readVInt());
         Frame frame = Frame.ofRaw(raw, lineLength, payloadOffset, declared, flags, frameCommand);
         if (params == null) {
             params = lineWords(frame.line());
@@ -199,9 +198,17 @@ final class StoredFrame {
         if (n == 0) {
             return null;
         }
-        byte[] b = new byte[n - 1];
-        in.readBytes(b, 0, b.length);
-        return new String(b, StandardCharsets.UTF_8);
+        return new String(bytes(in, n - 1), StandardCharsets.UTF_8);
+    }
+
+    /** {@code n} bytes, refused when fewer remain: a damaged length must not allocate gigabytes. */
+    private static byte[] bytes(ByteArrayDataInput in, int n) {
+        if (n < 0 || n > in.length() - in.getPosition()) {
+            throw new IllegalArgumentException("a length of " + n + " runs past the end");
+        }
+        byte[] b = new byte[n];
+        in.readBytes(b, 0, n);
+        return b;
     }
 
     private static Long optionalLong(ByteArrayDataInput in) {

@@ -109,7 +109,9 @@ class StoredFrameTest {
     @Test
     void aDamagedStoredFrameFailsWithOneLineThatSaysReindex() {
         byte[] stored = StoredFrame.encode(dissect("VER 1 MSNP11 CVR0\r\n".getBytes(StandardCharsets.US_ASCII), Direction.C2S).get(0));
-        for (byte[] bad : new byte[][] {java.util.Arrays.copyOf(stored, stored.length / 2), {9, 1, 2}, {}}) {
+        // Cut short; another version; empty; a string length of 2^31-1 (must not allocate it).
+        byte[] huge = {StoredFrame.VERSION, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
+        for (byte[] bad : new byte[][] {java.util.Arrays.copyOf(stored, stored.length / 2), {9, 1, 2}, {}, huge}) {
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> StoredFrame.decode(new org.apache.lucene.util.BytesRef(bad)));
             assertTrue(e.getMessage().endsWith("run msnscope reindex"), e.getMessage());
