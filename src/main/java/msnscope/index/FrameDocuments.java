@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.Warning;
+import msnscope.dissect.payload.MimePayload;
 import msnscope.export.FrameJson;
 import msnscope.wire.Frame;
 import org.apache.lucene.document.Document;
@@ -347,32 +348,13 @@ public final class FrameDocuments {
             return stripParams(ct);
         }
         Frame f = d.frame();
-        if (!f.hasPayload() || f.payloadLength() == 0) {
-            return null;
-        }
-        byte[] payload = f.payload();
-        int n = Math.min(payload.length, 1024);
-        String head = new String(payload, 0, n, StandardCharsets.ISO_8859_1);
-        int at = indexOfIgnoreCase(head, "Content-Type:");
-        if (at < 0) {
-            return null;
-        }
-        int end = head.indexOf('\r', at);
-        return stripParams(head.substring(at + 13, end < 0 ? head.length() : end));
+        String header = f.hasPayload() ? MimePayload.headerContentType(f.payload()) : null;
+        return header == null ? null : header.toLowerCase(Locale.ROOT);
     }
 
     private static String stripParams(String ct) {
         int semi = ct.indexOf(';');
         String t = (semi >= 0 ? ct.substring(0, semi) : ct).trim().toLowerCase(Locale.ROOT);
         return t.isEmpty() ? null : t;
-    }
-
-    private static int indexOfIgnoreCase(String s, String what) {
-        for (int i = 0; i + what.length() <= s.length(); i++) {
-            if (s.regionMatches(true, i, what, 0, what.length())) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

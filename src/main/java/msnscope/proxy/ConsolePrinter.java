@@ -3,6 +3,7 @@ package msnscope.proxy;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.dissect.Warning;
+import msnscope.dissect.payload.MimePayload;
 import msnscope.export.FrameJson;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
@@ -102,7 +103,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         sb.append(paint(shortLine(f.line()), "1"));
         if (f.hasPayload()) {
             sb.append(" [").append(f.payloadLength()).append(" bytes");
-            String ct = contentType(f);
+            String ct = MimePayload.headerContentType(f.payload());
             if (ct != null) {
                 sb.append(' ').append(ct);
             }
@@ -172,20 +173,6 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
             sb.append(t[i].length() > MAX_TOKEN ? t[i].substring(0, MAX_TOKEN - 8) + "…" : t[i]);
         }
         return sb.toString();
-    }
-
-    private static String contentType(Frame f) {
-        byte[] p = f.payload();
-        int n = Math.min(p.length, 512);
-        String head = new String(p, 0, n, StandardCharsets.ISO_8859_1);
-        int i = head.toLowerCase(Locale.ROOT).indexOf("content-type:");
-        if (i < 0) {
-            return null;
-        }
-        int e = head.indexOf('\r', i);
-        String v = head.substring(i + 13, e < 0 ? head.length() : e).trim();
-        int semi = v.indexOf(';');
-        return semi < 0 ? v : v.substring(0, semi).trim();
     }
 
     private static int indexOf(byte[] b, byte x) {

@@ -189,6 +189,30 @@ public final class MimePayload {
         return out.toByteArray();
     }
 
+    /** Bytes of a payload's start searched by {@link #headerContentType}: the header block of any MSNP message. */
+    private static final int HEAD = 1024;
+
+    /**
+     * The MIME type a payload's {@code Content-Type:} header names (case-insensitive, in its first
+     * {@value #HEAD} bytes), as written, without parameters; null when there is none. A quick look for
+     * the proxy console and the index, which need only this, not a full {@link #decode}.
+     */
+    public static String headerContentType(byte[] payload) {
+        String head = new String(payload, 0, Math.min(payload.length, HEAD), StandardCharsets.ISO_8859_1);
+        String name = "Content-Type:";
+        for (int at = 0; at + name.length() <= head.length(); at++) {
+            if (head.regionMatches(true, at, name, 0, name.length())) {
+                int end = at + name.length();
+                while (end < head.length() && head.charAt(end) != '\r' && head.charAt(end) != '\n' && head.charAt(end) != ';') {
+                    end++;
+                }
+                String type = head.substring(at + name.length(), end).trim();
+                return type.isEmpty() ? null : type;
+            }
+        }
+        return null;
+    }
+
     /** All header lines in order, including repeated names. */
     public List<MimeHeader> headers() {
         return headers;

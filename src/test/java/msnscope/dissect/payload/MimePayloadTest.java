@@ -131,4 +131,14 @@ class MimePayloadTest {
         assertEquals(List.of("MIME header block has no blank line"), MimePayload.decode(new byte[0]).problems());
         assertEquals(0, MimePayload.decode(null).headers().size());
     }
+
+    @Test
+    void headerContentTypeNamesTheTypeAsWrittenWithoutParameters() {
+        assertEquals("text/plain", MimePayload.headerContentType(utf8("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nhi")));
+        assertEquals("Text/X-MsMsgsControl", MimePayload.headerContentType(utf8("content-type:Text/X-MsMsgsControl\nTypingUser: a@b.c\n\n")));
+        assertNull(MimePayload.headerContentType(utf8("MIME-Version: 1.0\r\n\r\nno type")));
+        assertNull(MimePayload.headerContentType(utf8("Content-Type: ;charset=x\r\n")));
+        assertNull(MimePayload.headerContentType(new byte[0]));
+        assertNull(MimePayload.headerContentType(utf8("x".repeat(2000) + "Content-Type: text/plain\r\n")), "only the head is searched");
+    }
 }
