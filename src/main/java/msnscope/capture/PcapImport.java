@@ -1,5 +1,6 @@
 package msnscope.capture;
 
+import msnscope.proxy.HostPortText;
 import msnscope.pcap.MsnpDetector;
 import msnscope.pcap.PcapFormatException;
 import msnscope.pcap.PcapReader;
@@ -9,7 +10,6 @@ import msnscope.pcap.TcpChunk;
 import msnscope.pcap.TcpConnection;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class PcapImport {
             for (TcpChunk ch : c.chunks()) {
                 chunks.add(new Importer.Chunk(ch.dir(), ch.timeMicros(), ch.data()));
             }
-            raw.add(new Importer.RawConnection(c.id(), text(c.client()), text(c.server()), c.firstMicros(), chunks));
+            raw.add(new Importer.RawConnection(c.id(), HostPortText.of(c.client()), HostPortText.of(c.server()), c.firstMicros(), chunks));
         }
         List<String> sessions = raw.isEmpty() ? List.of() : importer.connections(raw, file.toString(), true);
         if (raw.isEmpty()) {
@@ -54,8 +54,4 @@ public final class PcapImport {
         return new Report(sessions, problems, result.bytes(), raw.size());
     }
 
-    static String text(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-    }
 }

@@ -1,5 +1,7 @@
 package msnscope.capture;
 
+import msnscope.proxy.HostPortText;
+import msnscope.wire.Clock;
 import msnscope.dissect.Dissection;
 import msnscope.proxy.ProxyConnection;
 import msnscope.proxy.ProxyListener;
@@ -134,7 +136,7 @@ public final class Recorder implements ProxyListener, Closeable {
 
     @Override
     public void connectionClosed(ProxyConnection connection, String reason) {
-        offer(new Closed(connection, reason, nowMicros()));
+        offer(new Closed(connection, reason, Clock.nowMicros()));
     }
 
     private void offer(Object event) {
@@ -316,7 +318,8 @@ public final class Recorder implements ProxyListener, Closeable {
                 from != null && from[0].equals(session) ? from[1] : r.fromConnection(), r.account(), r.original(), r.rewritten(), r.cookie(),
                 r.sessionId(), r.line(), r.timeMicros());
         s.writer.append(new CaptureRecord.ConnectionOpened(c.localId, new ConnectionInfo(pc.id(), pc.role() == null ? null : pc.role().name(),
-                text(pc.client()), text(pc.proxy()), pc.upstreamName(), text(pc.upstream()), ref, pc.openedMicros())));
+                HostPortText.of(pc.client()), HostPortText.of(pc.proxy()), pc.upstreamName(), HostPortText.of(pc.upstream()), ref,
+                pc.openedMicros())));
         touched.add(s);
     }
 
@@ -338,7 +341,7 @@ public final class Recorder implements ProxyListener, Closeable {
         touched.add(s);
         if (e instanceof FrameEvent f) {
             Dissection d = f.d();
-            Long time = d.timeMicros() != null ? d.timeMicros() : nowMicros();
+            Long time = d.timeMicros() != null ? d.timeMicros() : Clock.nowMicros();
             s.writer.append(new CaptureRecord.FrameRecord(c.localId, time, d.direction(), d.frame(), f.forwarded()));
             stitcher.frame(c.session, host(c.pc.client()), d);
             return 1;
@@ -359,18 +362,7 @@ public final class Recorder implements ProxyListener, Closeable {
         return a == null ? null : a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     }
 
-    static String text(InetSocketAddress a) {
-        if (a == null) {
-            return null;
-        }
-        String h = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
-    }
 
-    public static long nowMicros() {
-        java.time.Instant t = java.time.Instant.now();
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-    }
 
     /** Writes what is queued, flushes and closes every file. */
     @Override

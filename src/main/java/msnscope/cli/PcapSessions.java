@@ -1,5 +1,6 @@
 package msnscope.cli;
 
+import msnscope.proxy.HostPortText;
 import msnscope.dissect.ConnectionLog;
 import msnscope.dissect.SessionAssembler;
 import msnscope.pcap.MsnpDetector;
@@ -7,7 +8,6 @@ import msnscope.pcap.PcapResult;
 import msnscope.pcap.TcpChunk;
 import msnscope.pcap.TcpConnection;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,7 +40,7 @@ final class PcapSessions {
         Map<TcpConnection, ConnectionLog> logs = new HashMap<>();
         for (Chunk ch : chunks) {
             ConnectionLog log = logs.computeIfAbsent(ch.connection(),
-                    c -> session.openConnection(text(c.server()), text(c.client())));
+                    c -> session.openConnection(HostPortText.of(c.server()), HostPortText.of(c.client())));
             session.bytes(log, ch.chunk().dir(), ch.chunk().data(), ch.chunk().timeMicros());
         }
         for (ConnectionLog log : logs.values()) {
@@ -48,8 +48,4 @@ final class PcapSessions {
         }
     }
 
-    static String text(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-    }
 }

@@ -1,5 +1,6 @@
 package msnscope.cli;
 
+import msnscope.wire.Clock;
 import msnscope.capture.CaptureStore;
 import msnscope.dissect.Dissector;
 import msnscope.export.FrameJson;
@@ -72,7 +73,7 @@ final class SearchCommand implements Command {
             throw new UsageException("--limit must be at least 1");
         }
         boolean colour = format.equals("text") && DissectCommand.colour(line.getOptionValue("color", "auto"));
-        long now = Times.nowMicros();
+        long now = Clock.nowMicros();
         Long since = time(line, "since", false, now);
         Long until = time(line, "until", true, now);
         Query query;

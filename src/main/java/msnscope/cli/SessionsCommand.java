@@ -1,5 +1,6 @@
 package msnscope.cli;
 
+import msnscope.wire.Clock;
 import msnscope.capture.CaptureStore;
 import msnscope.dissect.Dissector;
 import msnscope.export.FrameJson;
@@ -69,7 +70,7 @@ final class SessionsCommand implements Command {
         String queryText = String.join(" ", line.getArgList()).trim();
         Query user;
         try {
-            user = queryText.isEmpty() ? null : new MsnQueryParser(Times.nowMicros()).parseQuery(queryText);
+            user = queryText.isEmpty() ? null : new MsnQueryParser(Clock.nowMicros()).parseQuery(queryText);
         } catch (QuerySyntaxException e) {
             throw new UsageException(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package msnscope.index;
 
+import msnscope.wire.Clock;
 import msnscope.capture.CaptureRecord;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.CaptureWriter;
@@ -230,7 +231,7 @@ public final class IndexBenchmark {
                 "cmd:USR AND version:12", "time:[2023-11-15 TO 2023-11-16]", "content-type:\"text/plain\""};
         IndexSearcher s = index.acquire();
         try {
-            MsnQueryParser parser = new MsnQueryParser(Times.nowMicros());
+            MsnQueryParser parser = new MsnQueryParser(Clock.nowMicros());
             List<Query> parsed = new ArrayList<>();
             for (String q : queries) {
                 parsed.add(parser.parseQuery(q));

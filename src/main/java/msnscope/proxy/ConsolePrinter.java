@@ -1,5 +1,6 @@
 package msnscope.proxy;
 
+import msnscope.wire.Clock;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.dissect.Warning;
@@ -79,13 +80,14 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     public void connectionClosed(ProxyConnection c, String reason) {
         if (format == Format.TEXT) {
             FormSpec.Role known = roles.remove(c.id());
-            emit(time(Relay.nowMicros()) + "  " + paint((known != null ? known : c.role()) + " " + c.id(), "36") + "  ==  closed: " + reason);
+            emit(time(Clock.nowMicros()) + "  " + paint((known != null ? known : c.role()) + " " + c.id(), "36") + "  ==  closed: " + reason);
         }
     }
 
     @Override
     public void frame(ProxyConnection c, Dissection d, byte[] forwarded) {
-        if (format == Format.TEXT && d.role() != null) {
+        // Written only when the role changes (rarely: a relabelled dispatch server): this runs on the relay's thread.
+        if (format == Format.TEXT && d.role() != null && roles.get(c.id()) != d.role()) {
             roles.put(c.id(), d.role());
         }
         emit(format == Format.JSONL ? json(c, d, forwarded) : text(c, d, forwarded));
@@ -94,7 +96,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     /** The text line for one frame. */
     String text(ProxyConnection c, Dissection d, byte[] forwarded) {
         StringBuilder sb = new StringBuilder(160);
-        sb.append(time(d.timeMicros() == null ? Relay.nowMicros() : d.timeMicros())).append("  ");
+        sb.append(time(d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros())).append("  ");
         String who = (d.role() != null ? d.role().name() : c.role().name()) + " " + c.id()
                 + (d.account() == null ? "" : " " + d.account());
         sb.append(paint(who, "36")).append("  ");

@@ -10,6 +10,7 @@ import msnscope.dissect.RawDissections;
 import msnscope.dissect.SessionContext;
 import msnscope.dissect.StreamDissector;
 import msnscope.dissect.spec.FormSpec;
+import msnscope.wire.Clock;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 import msnscope.wire.PayloadOracle;
@@ -21,7 +22,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,7 +105,7 @@ final class Relay {
         InetSocketAddress clientAddr = (InetSocketAddress) client.remoteAddress();
         InetSocketAddress proxyAddr = (InetSocketAddress) client.localAddress();
         conn = new ProxyConnection(server.nextConnectionId(), route.role(), clientAddr, proxyAddr, route.upstream().toString(),
-                null, null, nowMicros());
+                null, null, Clock.nowMicros());
         if (server.config().dissect()) {
             c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), f -> observed(f, Direction.C2S));
             s2c = new S2CForwarder(client.alloc(), oracle, server.config().limits(), server.holdCommands(route),
@@ -258,7 +258,7 @@ final class Relay {
                 conn.client().getAddress().getHostAddress(), advertise, session);
         ReferralRewriter.Result r;
         try {
-            r = server.rewriter().rewrite(d, who, nowMicros());
+            r = server.rewriter().rewrite(d, who, Clock.nowMicros());
         } catch (RuntimeException e) {
             log.warn("{} referral NOT rewritten (rewriter failed: {}): {}", conn.id(), e, d.frame().line());
             return null;
@@ -283,7 +283,7 @@ final class Relay {
             return null;
         }
         int seq = frames++;
-        long now = nowMicros();
+        long now = Clock.nowMicros();
         try {
             return stream.dissect(f, dir, now);
         } catch (RuntimeException | StackOverflowError e) {
@@ -468,11 +468,6 @@ final class Relay {
                 frames);
         server.listeners().connectionClosed(conn, reason);
         server.ended(this);
-    }
-
-    static long nowMicros() {
-        Instant i = Instant.now();
-        return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
     }
 
     static String shorten(String s) {

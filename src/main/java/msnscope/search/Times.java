@@ -1,5 +1,6 @@
 package msnscope.search;
 
+import msnscope.wire.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -43,18 +44,18 @@ public final class Times {
             return Long.parseLong(t);
         }
         try {
-            return micros(Instant.parse(t));
+            return Clock.micros(Instant.parse(t));
         } catch (DateTimeParseException e) {
             // not an instant with a zone
         }
         try {
-            return micros(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC));
+            return Clock.micros(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             // not a date-time
         }
         try {
             LocalDate d = LocalDate.parse(t);
-            long start = micros(d.atStartOfDay().toInstant(ZoneOffset.UTC));
+            long start = Clock.micros(d.atStartOfDay().toInstant(ZoneOffset.UTC));
             return upper ? start + 86_400_000_000L - 1 : start;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + text + "' is not a time (use 2024-09-28, 2024-09-28T17:18:18Z, "
@@ -62,11 +63,4 @@ public final class Times {
         }
     }
 
-    static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-    }
-
-    public static long nowMicros() {
-        return micros(Instant.now());
-    }
 }

@@ -99,7 +99,7 @@ class CapturePcapImportTest {
             for (msnscope.pcap.TcpChunk ch : all.subList(all.size() * 2 / 5, all.size())) {
                 chunks.add(new Importer.Chunk(ch.dir(), ch.timeMicros(), ch.data()));
             }
-            raw.add(new Importer.RawConnection(c.id(), PcapImport.text(c.client()), PcapImport.text(c.server()), c.firstMicros(), chunks));
+            raw.add(new Importer.RawConnection(c.id(), msnscope.proxy.HostPortText.of(c.client()), msnscope.proxy.HostPortText.of(c.server()), c.firstMicros(), chunks));
         }
         CaptureStore store = new CaptureStore(dir);
         List<String> sessions = new Importer(store, DISSECTOR, FramerLimits.DEFAULT).connections(raw, "mid", true);

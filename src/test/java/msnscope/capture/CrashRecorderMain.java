@@ -1,5 +1,6 @@
 package msnscope.capture;
 
+import msnscope.wire.Clock;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.SpecLoader;
 import msnscope.index.CaptureIndex;
@@ -31,7 +32,7 @@ public final class CrashRecorderMain {
                 var ref = pc.referral() == null ? null : new msnscope.proxy.Referral(pc.referral().kind(), prefix + pc.referral().fromConnection(),
                         null, pc.referral().original(), pc.referral().rewritten(), pc.referral().cookie(), null, pc.referral().line(), 1L);
                 ProxyConnection renamed = new ProxyConnection(prefix + pc.id(), pc.role(), pc.client(), pc.proxy(), pc.upstreamName(),
-                        pc.upstream(), ref, Recorder.nowMicros());
+                        pc.upstream(), ref, Clock.nowMicros());
                 ProxyReplay.Conn rc = new ProxyReplay.Conn(renamed, c.frames());
                 recorder.connectionOpened(renamed);
                 for (Object[] f : rc.frames()) {

@@ -1,5 +1,6 @@
 package msnscope.index;
 
+import msnscope.wire.Clock;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.Importer;
 import msnscope.capture.Recorder;
@@ -54,7 +55,7 @@ class IndexTest {
             index.startLive();
             ConnectionLog log = Captures.dissect(Captures.DIR.resolve("msnp11-chat.txt")).connections().get(2);
             ProxyConnection pc = new ProxyConnection("p1", FormSpec.Role.SB, new InetSocketAddress("127.0.0.1", 5555),
-                    new InetSocketAddress("127.0.0.1", 1864), "10.0.0.7:1864", null, null, Recorder.nowMicros());
+                    new InetSocketAddress("127.0.0.1", 1864), "10.0.0.7:1864", null, null, Clock.nowMicros());
             recorder.connectionOpened(pc);
             // Warm up (class loading, the dissector's first use): the first frame becomes searchable first.
             recorder.frame(pc, log.frames().get(0), null);
@@ -247,7 +248,7 @@ class IndexTest {
     void liveCaptureRecordsAndIndexesWhatTheProxySeesAndClosesCleanly() throws Exception {
         ConnectionLog log = Captures.dissect(Captures.DIR.resolve("msnp2-md5.txt")).connections().get(1);
         ProxyConnection pc = new ProxyConnection("p1", FormSpec.Role.NS, new InetSocketAddress("127.0.0.1", 5555),
-                new InetSocketAddress("127.0.0.1", 1863), "10.0.0.5:1863", null, null, Recorder.nowMicros());
+                new InetSocketAddress("127.0.0.1", 1863), "10.0.0.5:1863", null, null, Clock.nowMicros());
         try (LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
             live.connectionOpened(pc);
             for (Dissection d : log.frames()) {

@@ -1,5 +1,6 @@
 package msnscope.search;
 
+import msnscope.wire.Clock;
 import com.fasterxml.jackson.core.type.TypeReference;
 import msnscope.capture.CaptureRecord;
 import msnscope.capture.CaptureStore;
@@ -137,7 +138,7 @@ class NewestFirstTest {
     }
 
     private static List<String> found(String query, String sort, int limit, Long since, Long until) throws Exception {
-        FrameSearch.Result r = FrameSearch.search(searcher, new MsnQueryParser(Times.nowMicros()).parseQuery(query),
+        FrameSearch.Result r = FrameSearch.search(searcher, new MsnQueryParser(Clock.nowMicros()).parseQuery(query),
                 new FrameSearch.Options(limit, sort, since, until, null, "[", "]"));
         List<String> ids = new ArrayList<>();
         for (FrameSearch.Hit h : r.hits()) {

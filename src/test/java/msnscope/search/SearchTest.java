@@ -1,5 +1,6 @@
 package msnscope.search;
 
+import msnscope.wire.Clock;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.Importer;
 import msnscope.capture.PcapImport;
@@ -53,7 +54,7 @@ class SearchTest {
     }
 
     static FrameSearch.Result search(String q, FrameSearch.Options o) throws Exception {
-        return FrameSearch.search(searcher, new MsnQueryParser(Times.nowMicros()).parseQuery(q), o);
+        return FrameSearch.search(searcher, new MsnQueryParser(Clock.nowMicros()).parseQuery(q), o);
     }
 
     static FrameSearch.Result search(String q) throws Exception {
