@@ -1,5 +1,6 @@
 package msnscope.cli;
 
+import msnscope.pcap.PcapReader;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.Importer;
 import msnscope.dissect.Dissector;
@@ -78,7 +79,7 @@ final class ImportCommand implements Command {
     /** Imports one file by its content: pcap/pcapng magic, JSON Lines, else a transcript. */
     static List<String> importFile(Importer importer, String file, PrintStream progress, PrintStream err) throws UsageException, IOException {
         byte[] data = Inputs.readFile(file);
-        if (Inputs.isPcap(data)) {
+        if (PcapReader.isCapture(data)) {
             return Inputs.importPcap(importer, file, progress, err);
         }
         String text = new String(data, StandardCharsets.UTF_8);

@@ -80,20 +80,11 @@ final class Inputs {
         return dot > 0 ? base.substring(0, dot) : base;
     }
 
-    /** True for the magic numbers of classic pcap (both byte orders, µs and ns) and pcapng. */
-    static boolean isPcap(byte[] data) {
-        if (data.length < 4) {
-            return false;
-        }
-        int magic = ((data[0] & 0xff) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
-        return magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0xa1b23c4d || magic == 0x4d3cb2a1 || magic == 0x0a0d0d0a;
-    }
-
     /** Reads and dissects one session file: a transcript, or a pcap/pcapng capture. */
     static SessionAssembler dissectFile(String name, Dissector dissector, FramerLimits limits) throws UsageException {
         byte[] data = readFile(name);
         SessionAssembler session = new SessionAssembler(dissector, sessionId(name), limits);
-        if (isPcap(data)) {
+        if (PcapReader.isCapture(data)) {
             try {
                 PcapSessions.dissect(PcapReader.read(Path.of(name)), session);
             } catch (PcapFormatException e) {

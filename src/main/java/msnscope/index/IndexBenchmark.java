@@ -8,6 +8,7 @@ import msnscope.capture.ConnectionInfo;
 import msnscope.capture.Importer;
 import msnscope.capture.PcapImport;
 import msnscope.dissect.Dissector;
+import msnscope.pcap.PcapReader;
 import msnscope.pcap.ProgressListener;
 import msnscope.search.FrameSearch;
 import msnscope.search.MsnQueryParser;
@@ -64,7 +65,7 @@ public final class IndexBenchmark {
         List<Path> pcaps = new ArrayList<>();
         for (Path p : samples) {
             byte[] head = Arrays.copyOf(Files.readAllBytes(p), 4);
-            if (isPcap(head)) {
+            if (PcapReader.isCapture(head)) {
                 pcaps.add(p);
                 try {
                     PcapImport.run(importer, p, ProgressListener.NONE);
@@ -323,11 +324,6 @@ public final class IndexBenchmark {
             }
             System.arraycopy(with, 0, raw, i, with.length);
         }
-    }
-
-    private static boolean isPcap(byte[] m) {
-        int v = (m[0] & 0xff) << 24 | (m[1] & 0xff) << 16 | (m[2] & 0xff) << 8 | (m[3] & 0xff);
-        return v == 0x0a0d0d0a || v == 0xa1b2c3d4 || v == 0xd4c3b2a1 || v == 0xa1b23c4d || v == 0x4d3cb2a1;
     }
 
     private static double secs(long t0) {

@@ -79,11 +79,30 @@ public final class PcapReader {
         if (magic == PcapNgSource.SHB_TYPE) {
             return new PcapNgSource(in, problems);
         }
-        for (int m : new int[] {ClassicPcapSource.MAGIC_MICROS, ClassicPcapSource.MAGIC_NANOS}) {
-            if (magic == m || magic == Integer.reverseBytes(m)) {
-                return new ClassicPcapSource(in, problems, magic);
-            }
+        if (isClassicMagic(magic)) {
+            return new ClassicPcapSource(in, problems, magic);
         }
         throw new PcapFormatException(String.format("not a pcap or pcapng file: bad magic 0x%08x", magic));
+    }
+
+    /**
+     * True when {@code head} starts with the magic number of a pcapng or a classic pcap file (either byte
+     * order, microsecond or nanosecond): how {@code import} and {@code dissect} tell captures from transcripts.
+     */
+    public static boolean isCapture(byte[] head) {
+        if (head.length < 4) {
+            return false;
+        }
+        int magic = Bytes.i32(head, 0);
+        return magic == PcapNgSource.SHB_TYPE || isClassicMagic(magic);
+    }
+
+    private static boolean isClassicMagic(int magic) {
+        for (int m : new int[] {ClassicPcapSource.MAGIC_MICROS, ClassicPcapSource.MAGIC_NANOS}) {
+            if (magic == m || magic == Integer.reverseBytes(m)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -265,4 +265,16 @@ class PcapFormatsTest {
         assertTrue(MsnpDetector.looksLikeMsnp(c));
         assertFalse(c.chunks().isEmpty());
     }
+
+    @Test
+    void isCaptureKnowsEveryMagicNumberAndNothingElse() {
+        int[] magics = {0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a};
+        for (int m : magics) {
+            byte[] head = {(byte) (m >>> 24), (byte) (m >>> 16), (byte) (m >>> 8), (byte) m, 0};
+            assertTrue(PcapReader.isCapture(head), Integer.toHexString(m));
+        }
+        assertFalse(PcapReader.isCapture("C: VER 1 MSNP8".getBytes(StandardCharsets.US_ASCII)));
+        assertFalse(PcapReader.isCapture(new byte[] {(byte) 0xa1, (byte) 0xb2}));
+        assertFalse(PcapReader.isCapture(new byte[0]));
+    }
 }
