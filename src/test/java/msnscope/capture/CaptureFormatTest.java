@@ -76,13 +76,19 @@ class CaptureFormatTest {
         }
     }
 
-    @Test
-    void tornTailIsIgnoredOnReadAndCutBeforeAppending() throws IOException {
+    /** {@code s1.msncap} holding a session start and one frame. */
+    private Path sessionWithOneFrame() throws IOException {
         Path f = dir.resolve("s1.msncap");
         try (CaptureWriter w = CaptureWriter.create(f, false)) {
             w.append(new CaptureRecord.SessionStarted("s1", 1L, "test"));
             w.append(new CaptureRecord.FrameRecord("c1", 2L, Direction.C2S, frame("VER 1 MSNP8 CVR0\r\n"), null));
         }
+        return f;
+    }
+
+    @Test
+    void tornTailIsIgnoredOnReadAndCutBeforeAppending() throws IOException {
+        Path f = sessionWithOneFrame();
         long good = Files.size(f);
         byte[] next = CaptureFormat.encode(new CaptureRecord.FrameRecord("c1", 3L, Direction.C2S, frame("CVR 2 x\r\n"), null));
         Files.write(f, java.util.Arrays.copyOf(next, next.length - 3), java.nio.file.StandardOpenOption.APPEND);
@@ -105,11 +111,7 @@ class CaptureFormatTest {
 
     @Test
     void aFlippedBitFailsTheCrcAndEndsTheRead() throws IOException {
-        Path f = dir.resolve("s1.msncap");
-        try (CaptureWriter w = CaptureWriter.create(f, false)) {
-            w.append(new CaptureRecord.SessionStarted("s1", 1L, "test"));
-            w.append(new CaptureRecord.FrameRecord("c1", 2L, Direction.C2S, frame("VER 1 MSNP8 CVR0\r\n"), null));
-        }
+        Path f = sessionWithOneFrame();
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.seek(raf.length() - 8);
             int b = raf.read();

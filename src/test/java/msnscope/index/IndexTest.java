@@ -148,8 +148,8 @@ class IndexTest {
             assertEquals(expected, IndexTestSupport.documents(index));
         }
         // Damaged: every index file cut to half its length.
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(store.indexDir())) {
-            for (Path f : files.filter(f -> !f.getFileName().toString().equals("write.lock")).toList()) {
+        for (Path f : indexFiles(store)) {
+            if (!f.getFileName().toString().equals("write.lock")) {
                 byte[] b = java.nio.file.Files.readAllBytes(f);
                 java.nio.file.Files.write(f, java.util.Arrays.copyOf(b, b.length / 2));
             }
@@ -160,10 +160,14 @@ class IndexTest {
     }
 
     private static void deleteIndex(CaptureStore store) throws Exception {
+        for (Path f : indexFiles(store)) {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
+    private static List<Path> indexFiles(CaptureStore store) throws Exception {
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(store.indexDir())) {
-            for (Path f : files.toList()) {
-                java.nio.file.Files.delete(f);
-            }
+            return files.toList();
         }
     }
 
