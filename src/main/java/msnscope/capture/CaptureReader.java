@@ -97,6 +97,16 @@ public final class CaptureReader implements Closeable {
         return r;
     }
 
+    /** Offset just after the last valid record of {@code file}: where an appender continues. */
+    public static long validEnd(Path file) throws IOException {
+        try (CaptureReader r = open(file, 0)) {
+            while (r.next() != null) {
+                // scan to the end of the valid records
+            }
+            return r.offset();
+        }
+    }
+
     /** Byte offset just after the last valid record read: where an appender continues. */
     public long offset() {
         return offset;

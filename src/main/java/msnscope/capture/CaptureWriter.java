@@ -14,20 +14,32 @@ import java.nio.file.StandardOpenOption;
  * ({@code kill -9}), and with {@code fsync} also a power cut. Opening an existing file first drops a
  * torn tail left by a crash, so new records always follow the last valid one.
  *
- * <p>Not thread-safe: the recorder's writer thread owns its writers.
+ * <p>Failure, the way a write-ahead log treats it: a flush that fails (disk full, I/O error) cuts the file
+ * back to the end of the last whole record it knows is written ({@link #length()}), so a partial record can
+ * never hide the records written after space comes back, and keeps the buffered records for the next
+ * flush. Every write is positional at that end, so a retry never leaves a gap or a duplicate.
+ *
+ * <p>The file descriptor is opened on the first flush and can be given back with {@link #release()} (a
+ * recorder with more sessions than it may keep open); the next flush opens it again at the same end.
+ *
+ * <p>Not thread-safe: one owner at a time.
  */
 public final class CaptureWriter implements Closeable {
 
-    private final Path file;
-    private final FileChannel channel;
-    private final boolean fsync;
-    private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-    private long length;
+    private static final int INITIAL_BUFFER = 1 << 16;
 
-    private CaptureWriter(Path file, FileChannel channel, long length, boolean fsync) {
+    private final Path file;
+    private final boolean fsync;
+    private FileChannel channel;
+    private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_BUFFER);
+    /** End of the last record known to be handed to the operating system. */
+    private long written;
+    private boolean closed;
+
+    private CaptureWriter(Path file, FileChannel channel, long written, boolean fsync) {
         this.file = file;
         this.channel = channel;
-        this.length = length;
+        this.written = written;
         this.fsync = fsync;
     }
 
@@ -36,29 +48,25 @@ public final class CaptureWriter implements Closeable {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         CaptureWriter w = new CaptureWriter(file, ch, 0, fsync);
         w.buffer.put(CaptureFormat.MAGIC);
-        w.length = CaptureFormat.MAGIC.length;
         return w;
     }
 
     /** Opens an existing file for appending, truncating a torn tail. */
     public static CaptureWriter append(Path file, boolean fsync) throws IOException {
-        long good;
-        try (CaptureReader r = CaptureReader.open(file, 0)) {
-            while (r.next() != null) {
-                // scan to the end of the valid records
-            }
-            good = r.offset();
-        }
+        long good = CaptureReader.validEnd(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-        if (ch.size() > good) {
-            ch.truncate(good);
+        try {
+            if (ch.size() > good) {
+                ch.truncate(good);
+            }
+        } catch (IOException e) {
+            ch.close();
+            throw e;
         }
-        ch.position(good);
         CaptureWriter w = new CaptureWriter(file, ch, good, fsync);
         if (good == 0) {
             // Killed before its magic reached the disk: start the file again.
             w.buffer.put(CaptureFormat.MAGIC);
-            w.length = CaptureFormat.MAGIC.length;
         }
         return w;
     }
@@ -68,37 +76,103 @@ public final class CaptureWriter implements Closeable {
         return Files.exists(file) ? append(file, fsync) : create(file, fsync);
     }
 
-    public void append(CaptureRecord r) throws IOException {
-        byte[] b = CaptureFormat.encode(r);
+    public void append(CaptureRecord r) {
+        appendEncoded(CaptureFormat.encode(r));
+    }
+
+    /** Appends one record already encoded by {@link CaptureFormat#encode}. */
+    public void appendEncoded(byte[] b) {
         if (buffer.remaining() < b.length) {
-            writeBuffer();
-            if (buffer.capacity() < b.length) {
-                buffer = ByteBuffer.allocate(b.length);
-            }
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + b.length));
+            buffer.flip();
+            bigger.put(buffer);
+            buffer = bigger;
         }
         buffer.put(b);
-        length += b.length;
     }
 
-    /** Hands everything appended to the operating system (and the disk, with fsync). */
+    /**
+     * Hands everything appended to the operating system (and the disk, with fsync). On failure the file is
+     * cut back to {@link #length()} and the records stay buffered for the next call.
+     */
     public void flush() throws IOException {
-        writeBuffer();
-        if (fsync) {
-            channel.force(false);
+        if (buffer.position() == 0) {
+            if (fsync && channel != null) {
+                channel.force(false);
+            }
+            return;
+        }
+        try {
+            if (channel == null) {
+                channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            }
+            buffer.flip();
+            long at = written;
+            while (buffer.hasRemaining()) {
+                at += channel.write(buffer, at);
+            }
+            if (fsync) {
+                channel.force(false);
+            }
+            written = at;
+            buffer.clear();
+            if (buffer.capacity() > 16 * INITIAL_BUFFER) {
+                buffer = ByteBuffer.allocate(INITIAL_BUFFER);
+            }
+        } catch (IOException | RuntimeException e) {
+            buffer.position(buffer.limit());
+            buffer.limit(buffer.capacity());
+            cutBack();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
     }
 
-    private void writeBuffer() throws IOException {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+    /** After a failed write: no partial record may stay after the last whole one. */
+    private void cutBack() {
+        if (channel == null) {
+            return;
         }
+        try {
+            if (channel.size() > written) {
+                channel.truncate(written);
+            }
+        } catch (IOException ignored) {
+            // The next successful write starts at the same offset and overwrites what is left.
+        }
+    }
+
+    /** Bytes appended but not yet handed to the operating system. */
+    public int buffered() {
+        return buffer.position();
+    }
+
+    /** Drops what is buffered (a recorder over its memory bound while the disk refuses writes). */
+    public void discard() {
         buffer.clear();
+    }
+
+    /** Closes the file descriptor; the next flush opens it again. */
+    public void release() throws IOException {
+        if (channel != null) {
+            FileChannel c = channel;
+            channel = null;
+            c.close();
+        }
+    }
+
+    /** True while the file descriptor is open. */
+    public boolean holdsFile() {
+        return channel != null;
     }
 
     /** Length of the file once everything appended is flushed. */
     public long length() {
-        return length;
+        return written + buffer.position();
+    }
+
+    /** Length of what has been handed to the operating system. */
+    public long written() {
+        return written;
     }
 
     public Path file() {
@@ -107,10 +181,14 @@ public final class CaptureWriter implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (closed) {
+            return;
+        }
         try {
             flush();
         } finally {
-            channel.close();
+            closed = true;
+            release();
         }
     }
 }

@@ -1,11 +1,12 @@
 package msnscope.capture;
 
-import msnscope.proxy.HostPortText;
-import msnscope.wire.Clock;
 import msnscope.dissect.Dissection;
+import msnscope.dissect.spec.FormSpec;
+import msnscope.proxy.HostPortText;
 import msnscope.proxy.ProxyConnection;
 import msnscope.proxy.ProxyListener;
 import msnscope.proxy.Referral;
+import msnscope.wire.Clock;
 import msnscope.wire.Direction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,64 +14,76 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * Records everything the proxy sees into the {@link CaptureStore}: a {@link ProxyListener} whose hooks
- * only put an event on a bounded queue (they run on the proxy's event loops and never block), and one
- * writer thread that stitches connections into sessions ({@link Stitcher}), appends records and flushes
- * once per batch.
+ * Records everything the proxy sees into the {@link CaptureStore}, <b>before the proxy forwards it</b>:
+ * the relay hands each frame to {@link #frame} as it frames it, and calls {@link #beforeForward()} once per
+ * read, before it flushes the forwarded bytes to the peer; that call writes the records of the read to the
+ * operating system. So a frame either peer has received is in a capture file, and survives {@code kill -9}
+ * (with {@code fsync}, a power cut too). One write per session per read batch, no queue to lose.
  *
- * <p>Guarantees: a frame counted by {@link #acknowledged()} has been flushed to the operating system and
- * survives {@code kill -9} (with {@code fsync}, a power cut too). When the queue is full the event is
- * dropped and counted ({@link #dropped()}) rather than stalling the relay; the proxy prints
- * {@link #status()}. The index is not fed from here: it follows the capture files ({@code onWritten}),
- * so an index that falls behind never slows recording and catches up from the files.
+ * <p>Thread-safe: the proxy's event loops call in concurrently; each call holds the recorder's lock for a
+ * few microseconds (stitching, encoding, one positional write).
+ *
+ * <p>Stitching ({@link Stitcher}, {@code docs/capture-format.md}): a switchboard connection is placed by its
+ * first client line (the cookie), which the relay frames before it forwards it; a notification-server
+ * connection by the {@code XFR NS} referral that announced the address it dialled, from the same client
+ * host. When several logins from one host were referred to the same address at once, the connection is
+ * recorded in a session of its own at once (nothing waits in memory) and moved into its login's session as
+ * soon as it names its account ({@code CVR}/{@code USR}).
+ *
+ * <p>Failures, like a write-ahead log: a write that fails (disk full, too many open files) is cut back to
+ * the last whole record; the recorder says so once, the proxy keeps relaying, the records wait in memory
+ * (up to {@value #MAX_WAITING_BYTES} bytes, then frames are dropped and counted) and writing is retried every
+ * second; when a write succeeds again recording resumes and says how many frames were lost. At most
+ * {@value #MAX_OPEN_FILES} capture files are kept open; the least recently written are closed first.
  */
 public final class Recorder implements ProxyListener, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
-    /** Default queue bound: about a few seconds of a busy proxy; each event holds one frame. */
-    public static final int DEFAULT_QUEUE = 65_536;
-    /** Events taken per batch; one flush per batch. */
-    private static final int BATCH = 4096;
     /** Events held for a switchboard connection until its first client line says which session it joins. */
-    private static final int MAX_PENDING = 256;
+    static final int MAX_PENDING = 256;
+    /** Capture files open at once (each costs a descriptor the proxy's sockets also need). */
+    static final int MAX_OPEN_FILES = 64;
+    /** Bytes of records that may wait in memory while the disk refuses writes. */
+    static final long MAX_WAITING_BYTES = 32L << 20;
+    private static final long RETRY_NANOS = 1_000_000_000L;
 
     private final CaptureStore store;
     private final boolean fsync;
-    private final BlockingQueue<Object> queue;
-    private final Thread thread;
     private final BiConsumer<String, Long> onWritten;
     private final AtomicLong received = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong droppedFrames = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
-    private volatile boolean closing;
-    private volatile IOException failure;
+    private final AtomicLong lost = new AtomicLong();
+    private volatile String failure;
+    private long lostWhenFailing;
+    private long retryAt;
+    private boolean closed;
 
-    // Writer-thread state only.
+    // Guarded by this.
     private final Stitcher stitcher = new Stitcher();
     private final Map<String, Conn> conns = new HashMap<>();
     private final Map<String, Sess> sessions = new HashMap<>();
-    /** Proxy connection id to session id and session-local id, kept after close for later referrals. */
-    private final Map<String, String[]> placed = new java.util.LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String[]> eldest) {
-            return size() > 65_536;
-        }
-    };
+    private final Set<Sess> dirty = new LinkedHashSet<>();
+    private final Map<String, Placed> placed = bounded(65_536);
+    /** NS referrals by session and the address the client was sent to: the referral a connection there came by. */
+    private final Map<String, Referral> nsReferrals = bounded(16_384);
+    private long writes;
+
+    private record Placed(String session, String localId) {
+    }
 
     private record Opened(ProxyConnection c) {
     }
@@ -86,9 +99,12 @@ public final class Recorder implements ProxyListener, Closeable {
 
     private static final class Conn {
         final ProxyConnection pc;
-        String session;
+        Sess sess;
         String localId;
+        /** Events before the session is known (a switchboard before its first client line). */
         final ArrayDeque<Object> pending = new ArrayDeque<>();
+        /** A notification-server connection recorded in a session of its own until it names its account. */
+        List<CaptureRecord> provisional;
 
         Conn(ProxyConnection pc) {
             this.pc = pc;
@@ -96,58 +112,55 @@ public final class Recorder implements ProxyListener, Closeable {
     }
 
     private static final class Sess {
+        final String id;
         final CaptureWriter writer;
         int connections;
         int open;
+        int unflushedFrames;
+        long lastWrite;
+        /** Holds only a provisional connection: not announced to the index until it is known to stay. */
+        boolean provisional;
 
-        Sess(CaptureWriter writer) {
+        Sess(String id, CaptureWriter writer) {
+            this.id = id;
             this.writer = writer;
         }
     }
 
     /**
-     * @param onWritten told (on the writer thread) after each flush: session id and its file length
+     * @param onWritten told after each write: session id and its file length (the live index follows it)
      */
-    public Recorder(CaptureStore store, int queueSize, boolean fsync, BiConsumer<String, Long> onWritten) {
+    public Recorder(CaptureStore store, boolean fsync, BiConsumer<String, Long> onWritten) {
         this.store = store;
         this.fsync = fsync;
-        this.queue = new ArrayBlockingQueue<>(queueSize);
         this.onWritten = onWritten == null ? (s, l) -> { } : onWritten;
-        this.thread = new Thread(this::run, "msnscope-recorder");
-        this.thread.setDaemon(true);
-        this.thread.start();
     }
 
     @Override
-    public void connectionOpened(ProxyConnection connection) {
-        offer(new Opened(connection));
+    public synchronized void connectionOpened(ProxyConnection connection) {
+        event(new Opened(connection));
     }
 
     @Override
-    public void frame(ProxyConnection connection, Dissection dissection, byte[] forwarded) {
+    public synchronized void frame(ProxyConnection connection, Dissection dissection, byte[] forwarded) {
         received.incrementAndGet();
-        offer(new FrameEvent(connection, dissection, forwarded));
+        event(new FrameEvent(connection, dissection, forwarded));
     }
 
     @Override
-    public void referral(ProxyConnection connection, Referral referral) {
-        offer(new ReferralEvent(connection, referral));
+    public synchronized void referral(ProxyConnection connection, Referral referral) {
+        event(new ReferralEvent(connection, referral));
     }
 
     @Override
-    public void connectionClosed(ProxyConnection connection, String reason) {
-        offer(new Closed(connection, reason, Clock.nowMicros()));
+    public synchronized void connectionClosed(ProxyConnection connection, String reason) {
+        event(new Closed(connection, reason, Clock.nowMicros()));
     }
 
-    private void offer(Object event) {
-        if (!queue.offer(event)) {
-            if (event instanceof FrameEvent) {
-                droppedFrames.incrementAndGet();
-            }
-            if (dropped.incrementAndGet() % 10_000 == 1) {
-                LOG.warn("recorder queue full ({} events): {} events dropped so far; the disk cannot keep up", queue.size(), dropped.get());
-            }
-        }
+    /** Write-before-forward: the relay's bytes of this read go out only after this returns. */
+    @Override
+    public void beforeForward() {
+        sync();
     }
 
     /** Frames handed to the recorder. */
@@ -155,230 +168,397 @@ public final class Recorder implements ProxyListener, Closeable {
         return received.get();
     }
 
-    /** Frames flushed to the capture files. */
+    /** Frames written to the capture files (handed to the operating system). */
     public long acknowledged() {
         return acknowledged.get();
     }
 
-    /** Events lost because the queue was full. */
-    public long dropped() {
-        return dropped.get();
+    /** Frames lost: the disk refused writes for longer than the memory bound allows, or the recorder was closed. */
+    public long lost() {
+        return lost.get();
     }
 
-    /** Frames lost because the queue was full ({@code received = acknowledged + droppedFrames + backlog}). */
-    public long droppedFrames() {
-        return droppedFrames.get();
-    }
-
-    /** Events waiting to be written. */
-    public int backlog() {
-        return queue.size();
+    /** The write failure in force, or null while writes succeed. */
+    public String failure() {
+        return failure;
     }
 
     /** One line for the proxy's console. */
     public String status() {
-        return String.format("recorded %d frames, %d waiting, %d dropped%s", acknowledged(), backlog(), dropped(),
-                failure == null ? "" : ", capture failed: " + failure.getMessage());
+        String f = failure;
+        return String.format("recorded %d frames, %d lost%s", acknowledged(), lost(),
+                f == null ? "" : ", capture writes failing: " + f);
     }
 
-    /** Waits until every event queued so far is written and flushed (tests, shutdown). */
-    public boolean drain(long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        CountDownMarker m = new CountDownMarker();
-        while (!queue.offer(m)) {
-            if (System.currentTimeMillis() > deadline) {
-                return false;
+    private void event(Object e) {
+        if (closed) {
+            if (e instanceof FrameEvent) {
+                lost.incrementAndGet();
             }
-            Thread.sleep(1);
+            return;
         }
-        return m.latch.await(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-    }
-
-    private static final class CountDownMarker {
-        final java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
-    }
-
-    private void run() {
-        List<Object> batch = new ArrayList<>(BATCH);
-        while (!closing || !queue.isEmpty()) {
-            try {
-                Object first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
-                Set<Sess> touched = new LinkedHashSet<>();
-                List<CountDownMarker> markers = new ArrayList<>();
-                long frames = 0;
-                for (Object e : batch) {
-                    if (e instanceof CountDownMarker m) {
-                        markers.add(m);
-                        continue;
-                    }
-                    frames += handle(e, touched);
-                }
-                batch.clear();
-                for (Sess s : touched) {
-                    s.writer.flush();
-                }
-                acknowledged.addAndGet(frames);
-                for (Sess s : touched) {
-                    onWritten.accept(CaptureStore.sessionOf(s.writer), s.writer.length());
-                    if (s.open == 0) {
-                        s.writer.close();
-                        sessions.values().remove(s);
-                    }
-                }
-                markers.forEach(m -> m.latch.countDown());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (IOException | RuntimeException e) {
-                failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
-                LOG.error("capture write failed: {}", e.toString());
-                batch.clear();
+        try {
+            handle(e);
+        } catch (IOException ex) {
+            failing(ex);
+            if (e instanceof FrameEvent) {
+                lost.incrementAndGet();
             }
         }
     }
 
-    /** Handles one event; returns the number of frames it wrote. */
-    private int handle(Object e, Set<Sess> touched) throws IOException {
+    private void handle(Object e) throws IOException {
         if (e instanceof Opened o) {
-            Conn c = new Conn(o.c());
-            conns.put(o.c().id(), c);
-            String session = null;
-            Referral ref = o.c().referral();
-            if (ref != null && placed.containsKey(ref.fromConnection())) {
-                session = placed.get(ref.fromConnection())[0];
-            } else if (ref != null && ref.cookie() != null) {
-                session = stitcher.cookieSession(ref.cookie());
-            }
-            if (session == null && ref == null && o.c().role() != msnscope.dissect.spec.FormSpec.Role.SB) {
-                session = stitcher.notificationServer(host(o.c().client()), o.c().upstreamName());
-            }
-            if (session != null || o.c().role() != msnscope.dissect.spec.FormSpec.Role.SB) {
-                assign(c, session, touched);
-            } else {
-                c.pending.add(e);
-            }
-            return 0;
+            opened(o);
+            return;
         }
         ProxyConnection pc = e instanceof FrameEvent f ? f.c() : e instanceof ReferralEvent r ? r.c() : ((Closed) e).c();
         Conn c = conns.get(pc.id());
         if (c == null) {
+            // Opened before the recorder was attached: record what follows in a session of its own.
             c = new Conn(pc);
             conns.put(pc.id(), c);
-            assign(c, null, touched);
+            assign(c, null, null);
         }
-        if (c.session == null) {
+        if (c.sess == null) {
             c.pending.add(e);
-            boolean decide = e instanceof Closed || c.pending.size() > MAX_PENDING;
             String session = null;
+            boolean decide = e instanceof Closed || c.pending.size() > MAX_PENDING;
             if (e instanceof FrameEvent f && f.d().direction() == Direction.C2S) {
                 session = stitcher.switchboard(f.d().frame().line());
                 decide = true;
             }
-            if (!decide) {
-                return 0;
-            }
-            int frames = 0;
-            assign(c, session, touched);
-            while (!c.pending.isEmpty()) {
-                Object p = c.pending.poll();
-                if (!(p instanceof Opened)) {
-                    frames += write(c, p, touched);
+            if (decide) {
+                assign(c, session, null);
+                while (!c.pending.isEmpty()) {
+                    write(c, c.pending.poll());
                 }
             }
-            return frames;
+            return;
         }
-        return write(c, e, touched);
+        write(c, e);
     }
 
-    private void assign(Conn c, String session, Set<Sess> touched) throws IOException {
-        Sess s = session == null ? null : sessions.get(session);
-        if (s == null && session != null && store.exists(session)) {
-            s = new Sess(CaptureWriter.append(store.file(session), fsync));
-            s.connections = countConnections(session);
-            sessions.put(session, s);
+    private void opened(Opened o) throws IOException {
+        ProxyConnection pc = o.c();
+        Conn c = new Conn(pc);
+        conns.put(pc.id(), c);
+        Referral ref = pc.referral();
+        String session = null;
+        if (ref != null && placed.get(ref.fromConnection()) != null) {
+            session = placed.get(ref.fromConnection()).session();
+        } else if (ref != null && ref.cookie() != null) {
+            session = stitcher.cookieSession(ref.cookie());
         }
-        if (s == null) {
-            s = new Sess(store.newSession(c.pc.openedMicros(), "proxy", fsync));
-            session = CaptureStore.sessionOf(s.writer);
-            sessions.put(session, s);
-        }
-        c.session = session;
-        c.localId = "c" + (++s.connections);
-        s.open++;
-        placed.put(c.pc.id(), new String[] {session, c.localId});
-        ProxyConnection pc = c.pc;
-        Referral r = pc.referral();
-        String[] from = r == null ? null : placed.get(r.fromConnection());
-        ConnectionInfo.StoredReferral ref = r == null ? null : new ConnectionInfo.StoredReferral(r.kind(),
-                from != null && from[0].equals(session) ? from[1] : r.fromConnection(), r.account(), r.original(), r.rewritten(), r.cookie(),
-                r.sessionId(), r.line(), r.timeMicros());
-        s.writer.append(new CaptureRecord.ConnectionOpened(c.localId, new ConnectionInfo(pc.id(), pc.role() == null ? null : pc.role().name(),
-                HostPortText.of(pc.client()), HostPortText.of(pc.proxy()), pc.upstreamName(), HostPortText.of(pc.upstream()), ref,
-                pc.openedMicros())));
-        touched.add(s);
-    }
-
-    private int countConnections(String session) throws IOException {
-        int n = 0;
-        for (CaptureRecord r : store.records(session)) {
-            if (r instanceof CaptureRecord.ConnectionOpened) {
-                n++;
+        if (session != null) {
+            assign(c, session, ref);
+        } else if (pc.role() == FormSpec.Role.SB) {
+            c.pending.add(o);
+        } else {
+            String host = host(pc.client());
+            String dialled = HostPortText.of(pc.proxy());
+            if (stitcher.nsCandidates(host, dialled) > 1) {
+                assign(c, null, null);
+                c.sess.provisional = c.sess.connections == 1;
+                c.provisional = new ArrayList<>();
+            } else {
+                String s = stitcher.notificationServer(host, dialled, null);
+                assign(c, s, s == null ? null : nsReferrals.get(s + ">" + dialled));
             }
         }
-        return n;
     }
 
-    private int write(Conn c, Object e, Set<Sess> touched) throws IOException {
-        Sess s = sessions.get(c.session);
+    private void assign(Conn c, String session, Referral ref) throws IOException {
+        Sess s = session == null ? null : session(session);
         if (s == null) {
-            return 0;
+            s = newSession(c.pc.openedMicros());
         }
-        touched.add(s);
+        c.sess = s;
+        c.localId = "c" + (++s.connections);
+        s.open++;
+        placed.put(c.pc.id(), new Placed(s.id, c.localId));
+        CaptureRecord opened = openedRecord(c, ref);
+        s.writer.append(opened);
+        dirty.add(s);
+    }
+
+    private CaptureRecord openedRecord(Conn c, Referral r) {
+        ProxyConnection pc = c.pc;
+        Placed from = r == null ? null : placed.get(r.fromConnection());
+        ConnectionInfo.StoredReferral ref = r == null ? null : new ConnectionInfo.StoredReferral(r.kind(),
+                from != null && from.session().equals(c.sess.id) ? from.localId() : r.fromConnection(), r.account(), r.original(),
+                r.rewritten(), r.cookie(), r.sessionId(), r.line(), r.timeMicros());
+        return new CaptureRecord.ConnectionOpened(c.localId, new ConnectionInfo(pc.id(), pc.role() == null ? null : pc.role().name(),
+                HostPortText.of(pc.client()), HostPortText.of(pc.proxy()), pc.upstreamName(), HostPortText.of(pc.upstream()), ref,
+                pc.openedMicros()));
+    }
+
+    /** An open session, or a finished one reopened for appending (a late switchboard), or null. */
+    private Sess session(String id) throws IOException {
+        Sess s = sessions.get(id);
+        if (s == null && store.exists(id)) {
+            CaptureWriter w = withDescriptor(() -> CaptureWriter.append(store.file(id), fsync));
+            s = new Sess(id, w);
+            for (CaptureRecord r : store.records(id)) {
+                if (r instanceof CaptureRecord.ConnectionOpened) {
+                    s.connections++;
+                }
+            }
+            sessions.put(id, s);
+        }
+        return s;
+    }
+
+    private Sess newSession(long micros) throws IOException {
+        CaptureWriter w = withDescriptor(() -> store.newSession(micros, "proxy", fsync));
+        Sess s = new Sess(CaptureStore.sessionOf(w), w);
+        sessions.put(s.id, s);
+        return s;
+    }
+
+    private void write(Conn c, Object e) throws IOException {
+        Sess s = c.sess;
         if (e instanceof FrameEvent f) {
             Dissection d = f.d();
-            Long time = d.timeMicros() != null ? d.timeMicros() : Clock.nowMicros();
-            s.writer.append(new CaptureRecord.FrameRecord(c.localId, time, d.direction(), d.frame(), f.forwarded()));
-            stitcher.frame(c.session, host(c.pc.client()), d);
-            return 1;
-        }
-        if (e instanceof ReferralEvent r) {
-            stitcher.cookie(r.r().cookie(), c.session);
-            return 0;
-        }
-        if (e instanceof Closed cl) {
+            long time = d.timeMicros() != null ? d.timeMicros() : Clock.nowMicros();
+            CaptureRecord.FrameRecord rec = new CaptureRecord.FrameRecord(c.localId, time, d.direction(), d.frame(), f.forwarded());
+            s.writer.append(rec);
+            s.unflushedFrames++;
+            dirty.add(s);
+            stitcher.frame(s.id, host(c.pc.client()), d);
+            if (c.provisional != null) {
+                c.provisional.add(rec);
+                if (d.direction() == Direction.C2S && d.account() != null) {
+                    settle(c, d.account());
+                } else if (c.provisional.size() > MAX_PENDING) {
+                    keep(c);
+                }
+            }
+        } else if (e instanceof ReferralEvent r) {
+            Referral ref = r.r();
+            if ("NS".equals(ref.kind()) && ref.rewritten() != null) {
+                stitcher.nsReferral(s.id, host(c.pc.client()), ref.rewritten(), ref.account(), ref.timeMicros());
+                nsReferrals.put(s.id + ">" + ref.rewritten(), ref);
+            } else {
+                stitcher.cookie(ref.cookie(), s.id);
+            }
+        } else if (e instanceof Closed cl) {
             s.writer.append(new CaptureRecord.ConnectionClosed(c.localId, cl.micros(), cl.reason()));
+            dirty.add(s);
             conns.remove(c.pc.id());
             s.open--;
+            if (c.provisional != null) {
+                keep(c);
+            }
         }
-        return 0;
+    }
+
+    /** The provisional connection named its account: move it into the login that referred it, if one fits. */
+    private void settle(Conn c, String account) throws IOException {
+        String dialled = HostPortText.of(c.pc.proxy());
+        String target = stitcher.notificationServer(host(c.pc.client()), dialled, account);
+        Sess from = c.sess;
+        if (target == null || target.equals(from.id) || !from.provisional || session(target) == null) {
+            keep(c);
+            return;
+        }
+        Sess to = session(target);
+        List<CaptureRecord> records = c.provisional;
+        c.provisional = null;
+        c.sess = to;
+        c.localId = "c" + (++to.connections);
+        to.open++;
+        placed.put(c.pc.id(), new Placed(to.id, c.localId));
+        to.writer.append(openedRecord(c, nsReferrals.get(target + ">" + dialled)));
+        for (CaptureRecord r : records) {
+            CaptureRecord.FrameRecord f = (CaptureRecord.FrameRecord) r;
+            to.writer.append(new CaptureRecord.FrameRecord(c.localId, f.timeMicros(), f.direction(), f.frame(), f.rewritten()));
+        }
+        to.unflushedFrames += records.size();
+        from.unflushedFrames = 0;
+        // The copy is written before the provisional file goes: a crash in between leaves a duplicate, never a loss.
+        to.writer.flush();
+        dirty.remove(from);
+        sessions.remove(from.id);
+        from.writer.discard();
+        from.writer.close();
+        Files.deleteIfExists(from.writer.file());
+        dirty.add(to);
+    }
+
+    /** The provisional connection stays in the session it was recorded in. */
+    private void keep(Conn c) {
+        c.provisional = null;
+        if (c.sess.provisional) {
+            c.sess.provisional = false;
+            dirty.add(c.sess);
+        }
+    }
+
+    /** Writes every record appended so far to the operating system (write-before-forward; tests; shutdown). */
+    public synchronized void sync() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (failure != null && now - retryAt < 0) {
+            boundWaiting();
+            return;
+        }
+        IOException failed = null;
+        for (Iterator<Sess> it = dirty.iterator(); it.hasNext(); ) {
+            Sess s = it.next();
+            try {
+                withDescriptor(() -> {
+                    s.writer.flush();
+                    return null;
+                });
+            } catch (IOException e) {
+                failed = e;
+                break;
+            }
+            it.remove();
+            acknowledged.addAndGet(s.unflushedFrames);
+            s.unflushedFrames = 0;
+            s.lastWrite = ++writes;
+            if (!s.provisional) {
+                onWritten.accept(s.id, s.writer.written());
+            }
+            if (s.open == 0) {
+                finish(s);
+            }
+        }
+        if (failed != null) {
+            failing(failed);
+            boundWaiting();
+        } else if (failure != null) {
+            LOG.warn("capture writes succeed again: recording resumed ({} frames lost while failing)", lost.get() - lostWhenFailing);
+            failure = null;
+        }
+        closeIdleFiles(MAX_OPEN_FILES);
+    }
+
+    private void finish(Sess s) {
+        sessions.remove(s.id);
+        try {
+            s.writer.close();
+        } catch (IOException e) {
+            failing(e);
+        }
+    }
+
+    private void failing(IOException e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (failure == null) {
+            lostWhenFailing = lost.get();
+            LOG.error("capture write failed ({}); still relaying; records wait in memory (up to {} MB) and recording resumes "
+                    + "when writes succeed again", why, MAX_WAITING_BYTES >> 20);
+        }
+        failure = why;
+        retryAt = System.nanoTime() + RETRY_NANOS;
+    }
+
+    /** While writes fail: past the memory bound, what waits is dropped and counted. */
+    private void boundWaiting() {
+        long waiting = 0;
+        for (Sess s : dirty) {
+            waiting += s.writer.buffered();
+        }
+        if (waiting <= MAX_WAITING_BYTES) {
+            return;
+        }
+        for (Sess s : dirty) {
+            lost.addAndGet(s.unflushedFrames);
+            s.unflushedFrames = 0;
+            s.writer.discard();
+        }
+        dirty.clear();
+    }
+
+    private interface FileAction<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code a}; when the process is out of file descriptors, closes every idle capture file and tries once more. */
+    private <T> T withDescriptor(FileAction<T> a) throws IOException {
+        try {
+            return a.run();
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("Too many open files")) {
+                throw e;
+            }
+            closeIdleFiles(0);
+            return a.run();
+        }
+    }
+
+    /** Keeps at most {@code max} capture files open: the least recently written are released. */
+    private void closeIdleFiles(int max) {
+        List<Sess> open = new ArrayList<>();
+        for (Sess s : sessions.values()) {
+            if (s.writer.holdsFile()) {
+                open.add(s);
+            }
+        }
+        if (open.size() <= max) {
+            return;
+        }
+        open.sort((a, b) -> Long.compare(a.lastWrite, b.lastWrite));
+        for (int i = 0; i < open.size() - max; i++) {
+            try {
+                open.get(i).writer.release();
+            } catch (IOException e) {
+                // closing a descriptor that failed: nothing is lost, the next flush opens it again
+            }
+        }
     }
 
     private static String host(InetSocketAddress a) {
         return a == null ? null : a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     }
 
+    private static <K, V> Map<K, V> bounded(int max) {
+        return new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        };
+    }
 
-
-    /** Writes what is queued, flushes and closes every file. */
+    /** Writes what is appended and closes every file; frames handed in afterwards are counted as lost. */
     @Override
-    public void close() throws IOException {
-        closing = true;
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
+        for (Conn c : new ArrayList<>(conns.values())) {
+            if (c.sess == null && !c.pending.isEmpty()) {
+                // A switchboard that never said which login it belongs to: it gets a session of its own.
+                try {
+                    assign(c, null, null);
+                    while (!c.pending.isEmpty()) {
+                        write(c, c.pending.poll());
+                    }
+                } catch (IOException e) {
+                    failing(e);
+                }
+            }
+        }
+        retryAt = System.nanoTime();
+        sync();
+        closed = true;
         for (Sess s : sessions.values()) {
-            s.writer.close();
+            try {
+                s.writer.close();
+            } catch (IOException e) {
+                lost.addAndGet(s.unflushedFrames);
+                failing(e);
+            }
         }
         sessions.clear();
-        if (failure != null) {
-            throw failure;
+        if (lost.get() > 0) {
+            LOG.warn("capture: {}", status());
         }
     }
 }

@@ -1,6 +1,7 @@
 package msnscope.cli;
 
 import msnscope.capture.CaptureStore;
+import msnscope.capture.RecorderLock;
 import msnscope.dissect.Dissector;
 import msnscope.index.CaptureIndex;
 import org.apache.commons.cli.CommandLine;
@@ -39,6 +40,20 @@ final class DeleteCommand implements Command {
             throw new UsageException("give the session ids to delete (see msnscope sessions)");
         }
         CaptureStore store = DataOptions.existing(line);
+        // A recording proxy may be writing any of its sessions: delete only while nobody records (and
+        // hold the lock meanwhile, so no proxy starts recording halfway through).
+        RecorderLock lock;
+        try {
+            lock = RecorderLock.acquire(store, "deleting sessions");
+        } catch (RecorderLock.Busy e) {
+            throw new UsageException(e.getMessage() + "; stop it, then delete");
+        }
+        try (lock) {
+            return delete(line, store, out);
+        }
+    }
+
+    private static int delete(CommandLine line, CaptureStore store, PrintStream out) throws Exception {
         for (String arg : line.getArgList()) {
             String[] id = DataOptions.id(arg, store);
             if (id.length != 1) {

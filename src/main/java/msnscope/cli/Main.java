@@ -82,13 +82,41 @@ public final class Main {
             err.println("msnscope: dissectors: " + e.getMessage());
             return USAGE;
         } catch (Exception | Error e) {
-            err.println("msnscope " + command.name() + ": failed: " + e);
+            err.println("msnscope " + command.name() + ": failed: " + describe(e));
             if (System.getenv("MSNSCOPE_DEBUG") != null) {
                 e.printStackTrace(err);
             }
             return FAILED;
         }
     }
+
+    /**
+     * A failure in the user's words: the first message along the cause chain, without Java class names
+     * ({@code java.io.IOException: }) that wrapping adds; for a message-less failure, what kind of problem it was.
+     */
+    static String describe(Throwable e) {
+        if (e instanceof NullPointerException || e instanceof IndexOutOfBoundsException || e instanceof ClassCastException
+                || e instanceof IllegalStateException || e instanceof ArithmeticException || e instanceof NumberFormatException) {
+            // A bug, not a problem with the user's input or machine: its message would only be Java internals.
+            return "internal error (please report it; MSNSCOPE_DEBUG=1 shows the details)";
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank()) {
+                return CLASS_PREFIX.matcher(m).replaceAll("").strip();
+            }
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (give Java more with -Xmx, e.g. java -Xmx2g -jar msnscope.jar ...)";
+        }
+        if (e instanceof StackOverflowError) {
+            return "input nested too deeply";
+        }
+        return "internal error (please report it; MSNSCOPE_DEBUG=1 shows the details)";
+    }
+
+    private static final java.util.regex.Pattern CLASS_PREFIX =
+            java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?");
 
     static String help(Command command, Options options) {
         StringWriter sw = new StringWriter();

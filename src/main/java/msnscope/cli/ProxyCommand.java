@@ -1,12 +1,12 @@
 package msnscope.cli;
 
+import msnscope.capture.RecorderLock;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.ProtocolSpec;
 import msnscope.index.LiveCapture;
 import msnscope.proxy.ConsolePrinter;
 import msnscope.proxy.HostPort;
 import msnscope.proxy.ProxyConfig;
-import msnscope.proxy.ProxyListener;
 import msnscope.proxy.ProxyServer;
 import msnscope.proxy.Resolver;
 import org.apache.commons.cli.CommandLine;
@@ -24,6 +24,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code msnscope proxy --upstream HOST:PORT}: stay in the path of every connection of a client, and show it live. */
 final class ProxyCommand implements Command {
+
+    /** How long connections get to end by themselves when the proxy is stopped. */
+    static final long SHUTDOWN_GRACE_MILLIS = 5_000;
 
     @Override
     public String name() {
@@ -88,12 +91,14 @@ final class ProxyCommand implements Command {
                     colour && format.equals("text"), out);
             server.addListener(console);
         }
-        captureRecorder(config.dataDir(), spec).ifPresent(server::addListener);
+        Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);
+        live.ifPresent(server::addListener);
         InetSocketAddress bound;
         try {
             bound = server.start();
         } catch (Exception e) {
             server.close();
+            closeQuietly(live, err);
             throw new UsageException("cannot listen on " + config.listen() + ": " + e.getMessage());
         }
         if (!bound.getAddress().isLoopbackAddress()) {
@@ -104,8 +109,14 @@ final class ProxyCommand implements Command {
                 + ", upstream " + config.upstream() + "; point the client here (Ctrl-C to stop)");
         CountDownLatch stop = new CountDownLatch(1);
         ConsolePrinter c = console;
+        // One ordered path for SIGTERM and Ctrl-C: stop accepting, let connections end after what they
+        // received is forwarded (recorded before forwarding, closes recorded), then write and close the
+        // capture, commit the index, and only then let the JVM go.
         Thread hook = new Thread(() -> {
-            server.close();
+            err.println("msnscope proxy: stopping (" + server.liveConnections() + " connections open)");
+            server.shutdown(SHUTDOWN_GRACE_MILLIS);
+            live.ifPresent(l -> err.println("msnscope proxy: " + l.status()));
+            closeQuietly(live, err);
             if (c != null) {
                 c.close();
             }
@@ -116,16 +127,28 @@ final class ProxyCommand implements Command {
         return Main.OK;
     }
 
+    private static void closeQuietly(Optional<LiveCapture> live, PrintStream err) {
+        if (live.isPresent()) {
+            try {
+                live.get().close();
+            } catch (IOException | RuntimeException e) {
+                err.println("msnscope proxy: closing the capture store failed: " + e.getMessage());
+            }
+        }
+    }
+
     /**
-     * With {@code --data DIR}: record everything into the capture store there and index it live
-     * ({@link LiveCapture}: a bounded queue, so the relay never waits; closed by its own shutdown hook).
+     * With {@code --data DIR}: record everything into the capture store there (before it is forwarded) and
+     * index it live; refused in one line when another proxy records into the same store.
      */
-    static Optional<ProxyListener> captureRecorder(Path dataDir, ProtocolSpec spec) throws UsageException {
+    static Optional<LiveCapture> captureRecorder(Path dataDir, ProtocolSpec spec) throws UsageException {
         if (dataDir == null) {
             return Optional.empty();
         }
         try {
             return Optional.of(LiveCapture.open(dataDir, new Dissector(spec)));
+        } catch (RecorderLock.Busy e) {
+            throw new UsageException(e.getMessage() + "; record into another --data DIR, or stop it first");
         } catch (IOException | RuntimeException e) {
             throw new UsageException("cannot record into " + dataDir + ": " + e.getMessage());
         }

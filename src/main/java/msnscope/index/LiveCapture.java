@@ -2,6 +2,7 @@ package msnscope.index;
 
 import msnscope.capture.CaptureStore;
 import msnscope.capture.Recorder;
+import msnscope.capture.RecorderLock;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.Dissector;
 import msnscope.proxy.ProxyConnection;
@@ -13,38 +14,39 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * What the proxy attaches with {@code --data DIR}: a {@link Recorder} writing the capture files and a live
- * {@link CaptureIndex} following them (near-real-time search from other processes). The hooks go straight
- * to the recorder's bounded queue. Every {@value #REPORT_SECONDS} s it logs one line when events were
- * dropped or the index is more than {@value #BACKLOG_WARN_MB} MB behind the capture; {@link #status()} gives
- * the same for a console. Closed by a shutdown hook (Ctrl-C) or by {@link #close()}.
+ * What the proxy attaches with {@code --data DIR}: the store's {@link RecorderLock} (one recording proxy per
+ * store), a {@link Recorder} writing the capture files before the proxy forwards, and a live
+ * {@link CaptureIndex} following them (near-real-time search from other processes). The index also picks up
+ * sessions other processes add meanwhile ({@code import}), checked every {@value #FOLLOW_SECONDS} s. Every
+ * {@value #REPORT_SECONDS} s it logs one line when frames were lost or the index is more than
+ * {@value #BACKLOG_WARN_MB} MB behind the capture; {@link #status()} gives the same for a console. The
+ * proxy's shutdown path closes it after the last connection is recorded ({@link #close()}).
  */
 public final class LiveCapture implements ProxyListener, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveCapture.class);
     static final int REPORT_SECONDS = 10;
     static final int BACKLOG_WARN_MB = 16;
+    static final int FOLLOW_SECONDS = 2;
 
+    private final CaptureStore store;
+    private final RecorderLock lock;
     private final CaptureIndex index;
     private final Recorder recorder;
     private final Thread reporter;
-    private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private LiveCapture(CaptureIndex index, Recorder recorder) {
+    private LiveCapture(CaptureStore store, RecorderLock lock, CaptureIndex index, Recorder recorder) {
+        this.store = store;
+        this.lock = lock;
         this.index = index;
         this.recorder = recorder;
         this.reporter = new Thread(this::report, "msnscope-capture-report");
         this.reporter.setDaemon(true);
-        this.shutdownHook = new Thread(() -> {
-            try {
-                close();
-            } catch (IOException e) {
-                LOG.error("closing the capture store: {}", e.toString());
-            }
-        }, "msnscope-capture-close");
     }
 
     /**
@@ -53,15 +55,21 @@ public final class LiveCapture implements ProxyListener, Closeable {
      */
     public static LiveCapture open(Path dataDir, Dissector dissector) throws IOException {
         CaptureStore store = new CaptureStore(dataDir);
-        CaptureIndex index = CaptureIndex.open(store, dissector);
+        RecorderLock lock = RecorderLock.acquire(store, "recording");
+        CaptureIndex index;
+        try {
+            index = CaptureIndex.open(store, dissector);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         if (index.readOnly()) {
-            LOG.warn("another msnscope holds the index in {}: recording only; run msnscope reindex later", dataDir);
+            LOG.warn("another msnscope holds the index in {}: recording only; the index catches up when it is next opened", dataDir);
         }
         index.startLive();
-        Recorder recorder = new Recorder(store, Recorder.DEFAULT_QUEUE, false, index.readOnly() ? null : index::written);
-        LiveCapture live = new LiveCapture(index, recorder);
+        Recorder recorder = new Recorder(store, false, index.readOnly() ? null : index::written);
+        LiveCapture live = new LiveCapture(store, lock, index, recorder);
         live.reporter.start();
-        Runtime.getRuntime().addShutdownHook(live.shutdownHook);
         return live;
     }
 
@@ -85,6 +93,11 @@ public final class LiveCapture implements ProxyListener, Closeable {
         recorder.connectionClosed(connection, reason);
     }
 
+    @Override
+    public void beforeForward() {
+        recorder.beforeForward();
+    }
+
     public Recorder recorder() {
         return recorder;
     }
@@ -93,28 +106,49 @@ public final class LiveCapture implements ProxyListener, Closeable {
         return index;
     }
 
-    /** One line: frames recorded, waiting, dropped, and how far the index is behind. */
+    /** One line: frames recorded and lost, and how far the index is behind. */
     public String status() {
         return recorder.status() + String.format(", index %.1f MB behind", index.backlogBytes() / 1e6);
     }
 
     private void report() {
-        long droppedBefore = 0;
+        long lostBefore = 0;
+        Map<String, Long> seen = new HashMap<>();
+        long lastReport = System.nanoTime();
         while (!closed) {
             try {
-                Thread.sleep(REPORT_SECONDS * 1000L);
+                Thread.sleep(FOLLOW_SECONDS * 1000L);
             } catch (InterruptedException e) {
                 return;
             }
-            long dropped = recorder.dropped();
-            if (dropped > droppedBefore || index.backlogBytes() > BACKLOG_WARN_MB * 1_000_000L) {
-                LOG.warn("capture: {}", status());
+            if (!index.readOnly()) {
+                follow(seen);
             }
-            droppedBefore = dropped;
+            if (System.nanoTime() - lastReport >= REPORT_SECONDS * 1_000_000_000L) {
+                lastReport = System.nanoTime();
+                long lost = recorder.lost();
+                if (lost > lostBefore || index.backlogBytes() > BACKLOG_WARN_MB * 1_000_000L) {
+                    LOG.warn("capture: {}", status());
+                }
+                lostBefore = lost;
+            }
         }
     }
 
-    /** Writes what is queued, indexes it, commits, closes. Idempotent. */
+    /** Sessions that grew without this recorder (an {@code import} beside the proxy) are indexed too. */
+    private void follow(Map<String, Long> seen) {
+        try {
+            for (Map.Entry<String, Long> e : store.lengths().entrySet()) {
+                if (!e.getValue().equals(seen.put(e.getKey(), e.getValue()))) {
+                    index.written(e.getKey(), e.getValue());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("listing the capture files failed", e);
+        }
+    }
+
+    /** Writes what is recorded, indexes it, commits, closes, and releases the store. Idempotent. */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -123,14 +157,10 @@ public final class LiveCapture implements ProxyListener, Closeable {
         closed = true;
         reporter.interrupt();
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // already shutting down: this is the hook
-        }
-        try {
             recorder.close();
-        } finally {
             index.close();
+        } finally {
+            lock.close();
         }
     }
 }

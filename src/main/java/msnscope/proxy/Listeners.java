@@ -77,4 +77,15 @@ final class Listeners implements ProxyListener {
             }
         }
     }
+
+    @Override
+    public void beforeForward() {
+        for (ProxyListener l : all) {
+            try {
+                l.beforeForward();
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
 }

@@ -4,8 +4,8 @@ import msnscope.dissect.Dissection;
 
 /**
  * What the proxy tells the rest of msnscope (console, recorder), in the style of mitmproxy's addon
- * hooks. Called on the connection's event loop: implementations must return quickly and never block
- * (the recorder hands events to a bounded queue) — the relay must not wait on them.
+ * hooks. Called on the connection's event loop: implementations must return quickly — the relay waits
+ * on them. Only the recorder does I/O here, once per read, in {@link #beforeForward()}.
  */
 public interface ProxyListener {
 
@@ -27,5 +27,12 @@ public interface ProxyListener {
 
     /** The connection ended; {@code reason} is one line ("client closed", "upstream reset", …). */
     default void connectionClosed(ProxyConnection connection, String reason) {
+    }
+
+    /**
+     * The frames of one read were handed to {@link #frame}; the proxy flushes the forwarded bytes to the
+     * peer right after this returns. What must be on disk before a peer can see it is written here.
+     */
+    default void beforeForward() {
     }
 }

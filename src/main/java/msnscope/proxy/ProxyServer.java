@@ -50,6 +50,8 @@ public final class ProxyServer implements AutoCloseable {
     static final int LOW_WATER = 32 * 1024;
     static final int HIGH_WATER = 128 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** After the grace period, how long closing connections get to report their close. */
+    private static final long FINISH_MILLIS = 2_000;
 
     private final ProxyConfig config;
     private final ProtocolSpec spec;
@@ -142,20 +144,50 @@ public final class ProxyServer implements AutoCloseable {
         return relays.size();
     }
 
-    /** Stops accepting, closes every connection, and waits (a few seconds at most) for the threads. */
+    /** Stops at once: {@link #shutdown} with no grace period. */
     @Override
     public void close() {
+        shutdown(0);
+    }
+
+    /**
+     * The one ordered way to stop: stop accepting; end every connection after what it already received is
+     * forwarded (each side flushed, then closed); wait up to {@code graceMillis} for them, then close what is
+     * left; wait (bounded) until every connection has told the listeners it closed, so the recorder has a
+     * close record for each; then stop the threads. The caller closes the recorder and the index after this.
+     */
+    public void shutdown(long graceMillis) {
         for (Channel ch : serverChannels) {
-            ch.close();
+            ch.close().syncUninterruptibly();
         }
+        for (Relay r : relays) {
+            r.clientChannel().eventLoop().execute(() -> r.shutdown(graceMillis > 0));
+        }
+        awaitRelays(graceMillis);
         for (Relay r : relays) {
             r.clientChannel().close();
             if (r.upstreamChannel() != null) {
                 r.upstreamChannel().close();
             }
         }
+        awaitRelays(FINISH_MILLIS);
+        if (!relays.isEmpty()) {
+            log.warn("{} connections did not finish closing within the shutdown grace period", relays.size());
+        }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private void awaitRelays(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!relays.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     // ---- for the relays ----

@@ -203,11 +203,13 @@ final class Relay {
 
     void clientReadComplete() {
         if (upstream != null) {
+            server.listeners().beforeForward();
             upstream.flush();
         }
     }
 
     void serverReadComplete() {
+        server.listeners().beforeForward();
         client.flush();
     }
 
@@ -361,6 +363,7 @@ final class Relay {
         if (c2s != null) {
             c2s.finish();
         }
+        server.listeners().beforeForward();
         if (serverInputDone || upstream == null) {
             closeBoth();
         } else {
@@ -380,6 +383,7 @@ final class Relay {
         if (s2c != null) {
             s2c.finish();
         }
+        server.listeners().beforeForward();
         event(lastServerOut != null ? "server sent " + lastServerOut + " and closed" : "server closed");
         if (clientInputDone) {
             closeBoth();
@@ -412,6 +416,23 @@ final class Relay {
             log.debug("{} {} side error", conn == null ? "?" : conn.id(), side, cause);
         }
         (fromClient ? client : upstream).close();
+    }
+
+    /**
+     * The proxy is stopping: what was received is flushed to the other side, then both sides are closed
+     * ({@code graceful}), or closed at once.
+     */
+    void shutdown(boolean graceful) {
+        event("proxy shut down");
+        server.listeners().beforeForward();
+        if (graceful) {
+            closeBoth();
+        } else {
+            client.close();
+            if (upstream != null) {
+                upstream.close();
+            }
+        }
     }
 
     private void closeBoth() {
