@@ -105,6 +105,8 @@ public final class Recorder implements ProxyListener, Closeable {
         final ArrayDeque<Object> pending = new ArrayDeque<>();
         /** A notification-server connection recorded in a session of its own until it names its account. */
         List<CaptureRecord> provisional;
+        /** Its session file could not be created: events wait in {@link #pending}. */
+        boolean unplaced;
 
         Conn(ProxyConnection pc) {
             this.pc = pc;
@@ -223,13 +225,15 @@ public final class Recorder implements ProxyListener, Closeable {
         if (c.sess == null) {
             c.pending.add(e);
             String session = null;
-            boolean decide = e instanceof Closed || c.pending.size() > MAX_PENDING;
+            boolean decide = e instanceof Closed || c.pending.size() > MAX_PENDING || (c.unplaced && retryDue());
             if (e instanceof FrameEvent f && f.d().direction() == Direction.C2S) {
                 session = stitcher.switchboard(f.d().frame().line());
                 decide = true;
             }
             if (decide) {
-                assign(c, session, null);
+                if (!place(c, session, null)) {
+                    return;
+                }
                 while (!c.pending.isEmpty()) {
                     write(c, c.pending.poll());
                 }
@@ -250,22 +254,52 @@ public final class Recorder implements ProxyListener, Closeable {
         } else if (ref != null && ref.cookie() != null) {
             session = stitcher.cookieSession(ref.cookie());
         }
+        if (ref != null && "NS".equals(ref.kind())) {
+            // Came by a referral the proxy already tied to it: that candidate is taken.
+            stitcher.notificationServer(host(pc.client()), HostPortText.of(pc.proxy()), ref.account());
+        }
         if (session != null) {
-            assign(c, session, ref);
+            place(c, session, ref);
         } else if (pc.role() == FormSpec.Role.SB) {
             c.pending.add(o);
         } else {
             String host = host(pc.client());
             String dialled = HostPortText.of(pc.proxy());
             if (stitcher.nsCandidates(host, dialled) > 1) {
-                assign(c, null, null);
-                c.sess.provisional = c.sess.connections == 1;
-                c.provisional = new ArrayList<>();
+                if (place(c, null, null)) {
+                    c.sess.provisional = c.sess.connections == 1;
+                    c.provisional = new ArrayList<>();
+                }
             } else {
                 String s = stitcher.notificationServer(host, dialled, null);
-                assign(c, s, s == null ? null : nsReferrals.get(s + ">" + dialled));
+                place(c, s, s == null ? null : nsReferrals.get(s + ">" + dialled));
             }
         }
+    }
+
+    /**
+     * {@link #assign}, or, when the session file cannot be created or opened (disk full, no descriptors),
+     * keeps the connection's events waiting (bounded) and tries again at the next retry; false then.
+     */
+    private boolean place(Conn c, String session, Referral ref) {
+        try {
+            assign(c, session, ref);
+            c.unplaced = false;
+            return true;
+        } catch (IOException e) {
+            failing(e);
+            c.unplaced = true;
+            while (c.pending.size() > MAX_PENDING) {
+                if (c.pending.poll() instanceof FrameEvent) {
+                    lost.incrementAndGet();
+                }
+            }
+            return false;
+        }
+    }
+
+    private boolean retryDue() {
+        return failure == null || System.nanoTime() - retryAt >= 0;
     }
 
     private void assign(Conn c, String session, Referral ref) throws IOException {
@@ -374,7 +408,8 @@ public final class Recorder implements ProxyListener, Closeable {
             CaptureRecord.FrameRecord f = (CaptureRecord.FrameRecord) r;
             to.writer.append(new CaptureRecord.FrameRecord(c.localId, f.timeMicros(), f.direction(), f.frame(), f.rewritten()));
         }
-        to.unflushedFrames += records.size();
+        // Frames of the provisional file already written were counted then; count only the rest.
+        to.unflushedFrames += from.unflushedFrames;
         from.unflushedFrames = 0;
         // The copy is written before the provisional file goes: a crash in between leaves a duplicate, never a loss.
         to.writer.flush();
@@ -400,8 +435,7 @@ public final class Recorder implements ProxyListener, Closeable {
         if (dirty.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
-        if (failure != null && now - retryAt < 0) {
+        if (!retryDue()) {
             boundWaiting();
             return;
         }

@@ -23,7 +23,7 @@ public final class CrashRecorderMain {
         CaptureStore store = new CaptureStore(Path.of(args[0]));
         CaptureIndex index = CaptureIndex.open(store, new Dissector(SpecLoader.builtIn()));
         index.startLive();
-        Recorder recorder = new Recorder(store, Recorder.DEFAULT_QUEUE, false, index::written);
+        Recorder recorder = new Recorder(store, false, index::written);
         List<ProxyReplay.Conn> template = ProxyReplay.connections(Captures.DIR.resolve("msnp11-chat.txt"), "x", 1L, true);
         for (int round = 0; ; round++) {
             String prefix = "r" + round + "-";
@@ -41,7 +41,7 @@ public final class CrashRecorderMain {
                 recorder.connectionClosed(renamed, "closed");
             }
             if (round % 5 == 4) {
-                recorder.drain(10_000);
+                recorder.sync();
                 System.out.println("acked " + recorder.acknowledged());
                 System.out.flush();
             }

@@ -49,7 +49,7 @@ public final class ProxyReplay {
                 boolean match = sb ? "SB".equals(r[0]) && first.contains(String.valueOf(r[1])) : "NS".equals(r[0]);
                 if (match) {
                     Conn from = (Conn) r[3];
-                    ref = new Referral((String) r[0], from.pc().id(), null, (String) r[2], "127.0.0.1:" + (sb ? 1864 : 1863), (String) r[1],
+                    ref = new Referral((String) r[0], from.pc().id(), null, (String) r[2], "127.0.0.1:" + listenerPort(log.role()), (String) r[1],
                             null, (String) r[4], t);
                     referrals.remove(i);
                     break;
@@ -57,7 +57,7 @@ public final class ProxyReplay {
             }
             String server = log.server() == null ? "10.0.0.9:1863" : log.server();
             ProxyConnection pc = new ProxyConnection(prefix + (++n), sb ? FormSpec.Role.SB : FormSpec.Role.NS,
-                    new InetSocketAddress("127.0.0.1", 40000 + n), new InetSocketAddress("127.0.0.1", sb ? 1864 : 1863), server,
+                    new InetSocketAddress("127.0.0.1", 40000 + n), new InetSocketAddress("127.0.0.1", listenerPort(log.role())), server,
                     InetSocketAddress.createUnresolved(server.substring(0, server.lastIndexOf(':')),
                             Integer.parseInt(server.substring(server.lastIndexOf(':') + 1))), ref, t);
             Conn c = new Conn(pc, new ArrayList<>());
@@ -66,7 +66,7 @@ public final class ProxyReplay {
                 byte[] forwarded = null;
                 if (d.fields().get("referral") instanceof Map<?, ?> r) {
                     String address = String.valueOf(r.get("address"));
-                    String rewritten = "127.0.0.1:" + ("SB".equals(r.get("kind")) ? 1864 : 1863);
+                    String rewritten = "127.0.0.1:" + listenerPort("SB".equals(r.get("kind")) ? FormSpec.Role.SB : FormSpec.Role.NS);
                     forwarded = new String(d.frame().copyBytes(), StandardCharsets.UTF_8).replace(address, rewritten)
                             .getBytes(StandardCharsets.UTF_8);
                     referrals.add(new Object[] {r.get("kind"), r.get("cookie"), address, c, d.frame().line()});
@@ -76,6 +76,11 @@ public final class ProxyReplay {
             out.add(c);
         }
         return out;
+    }
+
+    /** The proxy's listener a connection of this role arrives on: the main one for DS, one per referred server otherwise. */
+    static int listenerPort(FormSpec.Role role) {
+        return role == FormSpec.Role.SB ? 1864 : role == FormSpec.Role.NS ? 1865 : 1863;
     }
 
     /** Plays connections one after the other (as a transcript lists them). */
@@ -94,7 +99,8 @@ public final class ProxyReplay {
         l.frame(c.pc(), d, (byte[]) f[1]);
         if (f[1] != null && d.fields().get("referral") instanceof Map<?, ?> r) {
             l.referral(c.pc(), new Referral(String.valueOf(r.get("kind")), c.pc().id(), d.account(), String.valueOf(r.get("address")),
-                    "127.0.0.1:1864", (String) r.get("cookie"), null, d.frame().line(), (long) f[2]));
+                    "127.0.0.1:" + listenerPort("SB".equals(r.get("kind")) ? FormSpec.Role.SB : FormSpec.Role.NS), (String) r.get("cookie"),
+                    null, d.frame().line(), (long) f[2]));
         }
     }
 }

@@ -51,7 +51,7 @@ class IndexTest {
     void aFrameRecordedWhileTheProxyRunsIsSearchableWithinASecond() throws Exception {
         CaptureStore store = new CaptureStore(dir);
         try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR);
-             Recorder recorder = new Recorder(store, Recorder.DEFAULT_QUEUE, false, index::written)) {
+             Recorder recorder = new Recorder(store, false, index::written)) {
             index.startLive();
             ConnectionLog log = Captures.dissect(Captures.DIR.resolve("msnp11-chat.txt")).connections().get(2);
             ProxyConnection pc = new ProxyConnection("p1", FormSpec.Role.SB, new InetSocketAddress("127.0.0.1", 5555),
@@ -59,6 +59,7 @@ class IndexTest {
             recorder.connectionOpened(pc);
             // Warm up (class loading, the dissector's first use): the first frame becomes searchable first.
             recorder.frame(pc, log.frames().get(0), null);
+            recorder.beforeForward();
             long w0 = System.nanoTime();
             while (count(index, "session:s1") == 0 && System.nanoTime() - w0 < 20_000_000_000L) {
                 Thread.sleep(20);
@@ -67,6 +68,7 @@ class IndexTest {
             for (Dissection d : log.frames().subList(1, log.frames().size())) {
                 recorder.frame(pc, d, null);
             }
+            recorder.beforeForward();
             long seen = 0;
             while (seen == 0 && System.nanoTime() - t0 < 5_000_000_000L) {
                 Thread.sleep(20);
