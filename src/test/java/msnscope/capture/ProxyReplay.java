@@ -89,8 +89,10 @@ public final class ProxyReplay {
             l.connectionOpened(c.pc());
             for (Object[] f : c.frames()) {
                 send(l, c, f);
+                l.beforeForward();
             }
             l.connectionClosed(c.pc(), "client closed");
+            l.beforeForward();
         }
     }
 
