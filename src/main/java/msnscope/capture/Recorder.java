@@ -256,7 +256,7 @@ public final class Recorder implements ProxyListener, Closeable {
         }
         if (ref != null && "NS".equals(ref.kind())) {
             // Came by a referral the proxy already tied to it: that candidate is taken.
-            stitcher.notificationServer(host(pc.client()), HostPortText.of(pc.proxy()), ref.account());
+            stitcher.notificationServer(host(pc.client()), listener(HostPortText.of(pc.proxy())), ref.account());
         }
         if (session != null) {
             place(c, session, ref);
@@ -264,7 +264,7 @@ public final class Recorder implements ProxyListener, Closeable {
             c.pending.add(o);
         } else {
             String host = host(pc.client());
-            String dialled = HostPortText.of(pc.proxy());
+            String dialled = listener(HostPortText.of(pc.proxy()));
             if (stitcher.nsCandidates(host, dialled) > 1) {
                 if (place(c, null, null)) {
                     c.sess.provisional = c.sess.connections == 1;
@@ -371,8 +371,9 @@ public final class Recorder implements ProxyListener, Closeable {
         } else if (e instanceof ReferralEvent r) {
             Referral ref = r.r();
             if ("NS".equals(ref.kind()) && ref.rewritten() != null) {
-                stitcher.nsReferral(s.id, host(c.pc.client()), ref.rewritten(), ref.account(), ref.timeMicros());
-                nsReferrals.put(s.id + ">" + ref.rewritten(), ref);
+                String listener = listener(ref.rewritten());
+                stitcher.nsReferral(s.id, host(c.pc.client()), listener, ref.account(), ref.timeMicros());
+                nsReferrals.put(s.id + ">" + listener, ref);
             } else {
                 stitcher.cookie(ref.cookie(), s.id);
             }
@@ -389,7 +390,7 @@ public final class Recorder implements ProxyListener, Closeable {
 
     /** The provisional connection named its account: move it into the login that referred it, if one fits. */
     private void settle(Conn c, String account) throws IOException {
-        String dialled = HostPortText.of(c.pc.proxy());
+        String dialled = listener(HostPortText.of(c.pc.proxy()));
         String target = stitcher.notificationServer(host(c.pc.client()), dialled, account);
         Sess from = c.sess;
         if (target == null || target.equals(from.id) || !from.provisional || session(target) == null) {
@@ -545,6 +546,15 @@ public final class Recorder implements ProxyListener, Closeable {
                 // closing a descriptor that failed: nothing is lost, the next flush opens it again
             }
         }
+    }
+
+    /**
+     * The proxy listener an address names, by its port: every listener of a proxy is on one host, which a
+     * referral may write differently ({@code --advertise NAME}) than the socket reports.
+     */
+    private static String listener(String hostPort) {
+        int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
+        return colon < 0 ? String.valueOf(hostPort) : "proxy-listener" + hostPort.substring(colon);
     }
 
     private static String host(InetSocketAddress a) {
