@@ -8,6 +8,8 @@ import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,10 +37,17 @@ final class ReferralRewriter {
 
     private final RouteTable routes;
     private final RouteTable.Binder binder;
+    private final Resolver resolver;
 
     ReferralRewriter(RouteTable routes, RouteTable.Binder binder) {
+        this(routes, binder, Resolver.system());
+    }
+
+    /** @param resolver the connect path's resolver, so the self-relay guard sees the address a connection would reach */
+    ReferralRewriter(RouteTable routes, RouteTable.Binder binder, Resolver resolver) {
         this.routes = routes;
         this.binder = binder;
+        this.resolver = resolver;
     }
 
     /** True when the dissected frame is a server referral this class would rewrite. */
@@ -68,7 +77,7 @@ final class ReferralRewriter {
         String line = frame.line();
         RouteTable.Route route;
         try {
-            route = routes.routeFor(target, role, binder);
+            route = route(target, role);
         } catch (RouteTable.RefusedException e) {
             return new Result(null, null, e.getMessage());
         }
@@ -94,7 +103,7 @@ final class ReferralRewriter {
                     continue;
                 }
                 try {
-                    RouteTable.Route r = routes.routeFor(other, FormSpec.Role.NS, binder);
+                    RouteTable.Route r = route(other, FormSpec.Role.NS);
                     replace.add(new int[]{i});
                     values.add(who.advertiseHost() + ":" + r.listenAddress().getPort());
                 } catch (RouteTable.RefusedException e) {
@@ -103,6 +112,27 @@ final class ReferralRewriter {
             }
         }
         return new Result(splice(frame, replace, values), referral, null);
+    }
+
+    /**
+     * The route to {@code target}. A new one is checked against the proxy's own listeners with the address
+     * resolved as the connect path will resolve it: every spelling of this host ({@code 127.1},
+     * {@code 2130706433}, {@code 0.0.0.0}, {@code [::ffff:127.0.0.1]}, {@code localhost}, a {@code --resolve}
+     * name) is caught, not just the one the proxy prints. Resolving happens outside the table's lock (it may
+     * wait for DNS) and only for servers not routed yet.
+     */
+    private RouteTable.Route route(HostPort target, FormSpec.Role role) throws RouteTable.RefusedException {
+        RouteTable.Route known = routes.existing(target);
+        if (known != null) {
+            return known;
+        }
+        InetSocketAddress resolved;
+        try {
+            resolved = resolver.resolve(target);
+        } catch (UnknownHostException e) {
+            resolved = null;
+        }
+        return routes.routeFor(target, resolved, role, binder);
     }
 
     private static String[] tokensOf(Dissection d) {
