@@ -178,7 +178,7 @@ public final class Importer {
 
     private List<String> stitchAndWrite(List<ConnectionLog> logs, Map<ConnectionLog, ConnectionInfo> infos, List<Dissection> order,
                                         String source) throws IOException {
-        // Which connection each frame belongs to, and the first frame of each connection.
+        // Which connection each frame belongs to.
         Map<Dissection, ConnectionLog> owner = new IdentityHashMap<>();
         for (ConnectionLog l : logs) {
             for (Dissection d : l.frames()) {

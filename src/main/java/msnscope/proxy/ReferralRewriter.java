@@ -23,7 +23,8 @@ import java.util.List;
  *
  * <p>Only the address tokens change, byte for byte; everything else on the line, including its terminator
  * and any bytes that are not valid UTF-8, is kept. Command lines have no length, so nothing else is
- * recomputed. A token that is not {@code host:port} (the {@code 0} of {@code XFR 0 NS 0}) is left alone.
+ * recomputed. The {@code 0} of {@code XFR 0 NS 0} is left alone; any other address that is not {@code host:port}
+ * is left alone too, with a refusal for the log.
  */
 final class ReferralRewriter {
 
@@ -34,6 +35,9 @@ final class ReferralRewriter {
     /** Who received the referral. */
     record Receiver(String connectionId, String account, String clientIp, String advertiseHost, SessionContext session) {
     }
+
+    /** The {@code hostport} value that means "the server you are on" ({@code XFR 0 NS 0}), per {@code dissectors/README.md}. */
+    private static final String SAME_SERVER = "0";
 
     private final RouteTable routes;
     private final RouteTable.Binder binder;
@@ -66,9 +70,14 @@ final class ReferralRewriter {
         String[] tokens = tokensOf(d);
         FormSpec.Binding binding = form.bind(tokens, 1);
         int addressIndex = tokenIndex(binding, spec.address());
-        HostPort target = addressIndex < 0 ? null : HostPort.tryParse(tokens[addressIndex]);
-        if (target == null) {
+        if (addressIndex < 0 || SAME_SERVER.equals(tokens[addressIndex])) {
             return null;
+        }
+        HostPort target = HostPort.tryParse(tokens[addressIndex]);
+        if (target == null) {
+            // Not routable (an unbracketed IPv6 address, a port out of range): the client may still make
+            // something of it, so the line goes through as sent, and the log says why it was not rewritten.
+            return new Result(null, null, "its address '" + tokens[addressIndex] + "' is not HOST:PORT ([brackets] around IPv6)");
         }
         String cookie = spec.cookie() == null ? null : binding.token(spec.cookie());
         String sessionId = spec.session() == null ? null : binding.token(spec.session());
