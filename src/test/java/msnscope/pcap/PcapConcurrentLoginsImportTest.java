@@ -24,6 +24,7 @@ import static msnscope.pcap.TestPackets.FIN;
 import static msnscope.pcap.TestPackets.PSH;
 import static msnscope.pcap.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Two people log in at once from one client host (issue 9, item 9): alice and bob each go through the
@@ -112,31 +113,71 @@ class PcapConcurrentLoginsImportTest {
         aliceNs.client(410, "OUT").close(411);
         bobNs.client(412, "OUT").close(413);
 
-        PcapTestWriter w = PcapTestWriter.pcap(1);
-        p.stream().sorted(Comparator.comparingLong(Packet::ms)).forEach(x -> w.packet(1_700_000_000_000_000L + x.ms() * 1000, x.frame()));
-        Path file = w.write(dir.resolve("two-logins.pcap"));
+        Map<String, List<String>> byLogin = importByLogin(p, 6);
+        assertEquals(Map.of(
+                "alice@example.com", List.of("DS " + CLIENT + ":50001", "NS " + CLIENT + ":50003", "SB " + CLIENT + ":50005"),
+                "bob@example.com", List.of("DS " + CLIENT + ":50002", "NS " + CLIENT + ":50004", "SB " + CLIENT + ":50006")),
+                byLogin);
+    }
 
+    @Test
+    void aNotificationConnectionThatNeverSaysWhoItIsJoinsNeitherLogin() throws Exception {
+        List<Packet> p = new ArrayList<>();
+        Tcp aliceDs = new Tcp(p, 50001, DS, 1863).open(100);
+        Tcp bobDs = new Tcp(p, 50002, DS, 1863).open(105);
+        login(aliceDs, 110, "alice@example.com");
+        login(bobDs, 112, "bob@example.com");
+        aliceDs.client(130, "USR 3 TWN I alice@example.com").server(140, "XFR 3 NS " + NS + ":1863 0 " + DS + ":1863").close(150);
+        bobDs.client(131, "USR 3 TWN I bob@example.com").server(141, "XFR 3 NS " + NS + ":1863 0 " + DS + ":1863").close(151);
+        Tcp silent = new Tcp(p, 50003, NS, 1863).open(200);
+        silent.client(210, "VER 1 MSNP8 CVR0").server(212, "VER 1 MSNP8 CVR0").close(220);
+        Map<String, List<String>> byLogin = importByLogin(p, 3);
+        assertEquals(Map.of(
+                "alice@example.com", List.of("DS " + CLIENT + ":50001"),
+                "bob@example.com", List.of("DS " + CLIENT + ":50002"),
+                "nobody", List.of("NS " + CLIENT + ":50003")), byLogin);
+    }
+
+    @Test
+    void aReferralThatPassedAfterTheConnectionOpenedDoesNotClaimIt() throws Exception {
+        List<Packet> p = new ArrayList<>();
+        // Alice's notification connection is already open when bob is referred to the same server.
+        Tcp aliceNs = new Tcp(p, 50003, NS, 1863).open(50);
+        Tcp bobDs = new Tcp(p, 50002, DS, 1863).open(100);
+        login(bobDs, 112, "bob@example.com");
+        bobDs.client(131, "USR 3 TWN I bob@example.com").server(141, "XFR 3 NS " + NS + ":1863 0 " + DS + ":1863").close(151);
+        login(aliceNs, 160, "alice@example.com");
+        notification(aliceNs, 170, "alice@example.com", "Alice", "1111.alice");
+        aliceNs.close(200);
+        Map<String, List<String>> byLogin = importByLogin(p, 2);
+        assertEquals(Map.of(
+                "alice@example.com", List.of("NS " + CLIENT + ":50003"),
+                "bob@example.com", List.of("DS " + CLIENT + ":50002")), byLogin);
+    }
+
+    /** Writes the packets as a pcap in time order, imports it, and lists each session's connections by its login. */
+    private Map<String, List<String>> importByLogin(List<Packet> packets, int connections) throws Exception {
+        PcapTestWriter w = PcapTestWriter.pcap(1);
+        packets.stream().sorted(Comparator.comparingLong(Packet::ms))
+                .forEach(x -> w.packet(1_700_000_000_000_000L + x.ms() * 1000, x.frame()));
+        Path file = w.write(dir.resolve("logins.pcap"));
         CaptureStore store = new CaptureStore(dir.resolve("store"));
         PcapImport.Report report = PcapImport.run(new Importer(store, DISSECTOR, FramerLimits.DEFAULT), file, (read, total) -> { });
-        assertEquals(6, report.connections(), report.problems().toString());
-
+        assertEquals(connections, report.connections(), report.problems().toString());
         Map<String, List<String>> byLogin = new TreeMap<>();
         for (String s : report.sessions()) {
             List<String> roles = new ArrayList<>();
             String login = null;
             for (ConnectionLog c : store.load(s, DISSECTOR, FramerLimits.DEFAULT).connections()) {
-                login = login == null ? c.account() : login;
-                assertEquals(login, c.account(), "every connection of " + s + " is one login's");
+                String account = c.account() == null ? "nobody" : c.account();
+                login = login == null ? account : login;
+                assertEquals(login, account, "every connection of " + s + " is one login's");
                 roles.add(c.role().name() + " " + c.client());
             }
             roles.sort(null);
-            byLogin.put(login, roles);
+            assertNull(byLogin.put(login, roles), "one session per login: " + login);
         }
-        assertEquals(Map.of(
-                "alice@example.com", List.of("DS " + CLIENT + ":50001", "NS " + CLIENT + ":50003", "SB " + CLIENT + ":50005"),
-                "bob@example.com", List.of("DS " + CLIENT + ":50002", "NS " + CLIENT + ":50004", "SB " + CLIENT + ":50006")),
-                byLogin, "sessions: " + report.sessions());
-        assertEquals(2, report.sessions().size());
+        return byLogin;
     }
 
     private static void login(Tcp t, long ms, String handle) {
