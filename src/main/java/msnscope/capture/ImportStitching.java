@@ -13,9 +13,11 @@ import java.util.Map;
 /**
  * Groups an import's connections into sessions with the {@link Stitcher}, fed every frame in the order
  * it happened. A connection is placed at its first frame, except a notification-server connection that
- * more than one dispatch referral could explain (two logins from one host, both sent to the same
- * server): it is held, its frames kept back from the stitcher, until a frame says which account logged
- * in on it ({@code CVR} or {@code USR}), and is then placed by that evidence. The stitcher learns the
+ * a dispatch referral could explain: it is held, its frames kept back from the stitcher, until a frame
+ * says which account logged in on it ({@code CVR} or {@code USR}), and is then placed by that evidence.
+ * That tells apart two logins from one host sent to the same server, and keeps a login whose dispatch
+ * connection the capture missed out of another's session even when that one's referral is the only
+ * candidate. The stitcher learns the
  * held frames when the connection is placed, before any later frame, so a switchboard cookie handed out
  * on it is known in time.
  *
@@ -48,7 +50,7 @@ final class ImportStitching {
         String first = firstClientLine(l);
         if (Stitcher.opensSwitchboard(first) || l.role() == FormSpec.Role.SB) {
             group(l, stitcher.switchboard(first));
-        } else if (d.account() == null && stitcher.nsCandidates(host(l), l.server()) > 1) {
+        } else if (d.account() == null && stitcher.nsCandidates(host(l), l.server()) > 0) {
             List<Dissection> frames = new ArrayList<>();
             frames.add(d);
             held.put(l, new Held(frames, openedMicros));

@@ -139,6 +139,25 @@ class PcapConcurrentLoginsImportTest {
     }
 
     @Test
+    void aLoginWhoseDispatchConnectionWasNotCapturedDoesNotTakeTheOnlyReferral() throws Exception {
+        List<Packet> p = new ArrayList<>();
+        Tcp aliceDs = new Tcp(p, 50001, DS, 1863).open(100);
+        login(aliceDs, 110, "alice@example.com");
+        aliceDs.client(130, "USR 3 TWN I alice@example.com").server(140, "XFR 3 NS " + NS + ":1863 0 " + DS + ":1863").close(150);
+        // Bob was referred before the capture started; his notification connection connects and speaks first.
+        Tcp bobNs = new Tcp(p, 50004, NS, 1863).open(200);
+        Tcp aliceNs = new Tcp(p, 50003, NS, 1863).open(205);
+        login(bobNs, 210, "bob@example.com");
+        login(aliceNs, 220, "alice@example.com");
+        bobNs.close(300);
+        aliceNs.close(301);
+        Map<String, List<String>> byLogin = importByLogin(p, 3);
+        assertEquals(Map.of(
+                "alice@example.com", List.of("DS " + CLIENT + ":50001", "NS " + CLIENT + ":50003"),
+                "bob@example.com", List.of("NS " + CLIENT + ":50004")), byLogin);
+    }
+
+    @Test
     void aReferralThatPassedAfterTheConnectionOpenedDoesNotClaimIt() throws Exception {
         List<Packet> p = new ArrayList<>();
         // Alice's notification connection is already open when bob is referred to the same server.
