@@ -36,6 +36,12 @@ public final class Stitcher {
     private static final int MAX_ENTRIES = 16_384;
     /** Unconsumed referrals kept per (client host, server): a host behind NAT may log in many times. */
     private static final int MAX_REFERRALS_PER_KEY = 256;
+    /**
+     * How long before a connection opened a referral can explain it. A client connects to the notification
+     * server the moment the dispatch server refers it (Escargot expires even switchboard cookies after two
+     * minutes); an older unclaimed referral is a login that went elsewhere, not evidence.
+     */
+    private static final long MAX_REFERRAL_AGE_MICROS = 10L * 60 * 1_000_000;
 
     /** An {@code XFR NS} not yet claimed by a notification-server connection. */
     private record NsReferral(String session, String account, long micros) {
@@ -119,7 +125,7 @@ public final class Stitcher {
 
     /**
      * Rule 3 with evidence and time order: only referrals passed at or before {@code openedMicros} (when the
-     * connection opened) are candidates. A referral from a login with another account never fits; one
+     * connection opened), and not more than ten minutes before, are candidates. A referral from a login with another account never fits; one
      * whose account is unknown fits any. Of the fitting ones, those with the same account win, the oldest
      * first (two logins of one account from one host are told apart by order: the first referred connects
      * first); without such, a single fitting candidate is taken; anything else is ambiguous and gives null,
@@ -134,7 +140,7 @@ public final class Stitcher {
         NsReferral onlyFitting = null;
         int fitting = 0;
         for (NsReferral r : list) {
-            if (r.micros() > openedMicros || !r.fits(account)) {
+            if (r.micros() > openedMicros || tooOld(r, openedMicros) || !r.fits(account)) {
                 continue;
             }
             fitting++;
@@ -155,6 +161,11 @@ public final class Stitcher {
             nsReferrals.remove(key(clientHost, serverAddress));
         }
         return chosen.session();
+    }
+
+    /** Only with both times known: 0 is "the referral's time is unknown", MAX_VALUE "the connection's". */
+    private static boolean tooOld(NsReferral r, long openedMicros) {
+        return r.micros() > 0 && openedMicros != Long.MAX_VALUE && openedMicros - r.micros() > MAX_REFERRAL_AGE_MICROS;
     }
 
     /** Rules 2 and 4 for a switchboard whose first client line is {@code line}, or null. */

@@ -82,6 +82,15 @@ class StitcherTest {
     }
 
     @Test
+    void aReferralLongBeforeTheConnectionIsAnotherLoginsLeftover() {
+        long minute = 60_000_000L;
+        stitcher.nsReferral("s1", HOST, NS, "alice@example.com", 1_000 * minute);
+        assertNull(stitcher.notificationServer(HOST, NS, "alice@example.com", 1_011 * minute));
+        stitcher.nsReferral("s2", HOST, NS, "alice@example.com", 1_010 * minute);
+        assertEquals("s2", stitcher.notificationServer(HOST, NS, "alice@example.com", 1_011 * minute), "the recent one, not the oldest");
+    }
+
+    @Test
     void referralsAreKeptApartByClientHostAndServer() {
         stitcher.nsReferral("s1", HOST, NS, "alice@example.com", 100);
         assertEquals(0, stitcher.nsCandidates("10.0.0.3", NS));
