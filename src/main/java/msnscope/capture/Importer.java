@@ -178,34 +178,23 @@ public final class Importer {
 
     private List<String> stitchAndWrite(List<ConnectionLog> logs, Map<ConnectionLog, ConnectionInfo> infos, List<Dissection> order,
                                         String source) throws IOException {
-        // Which connection each frame belongs to, and the first frame of each connection.
+        // Which connection each frame belongs to.
         Map<Dissection, ConnectionLog> owner = new IdentityHashMap<>();
         for (ConnectionLog l : logs) {
             for (Dissection d : l.frames()) {
                 owner.put(d, l);
             }
         }
-        Stitcher stitcher = new Stitcher();
-        Map<ConnectionLog, String> group = new IdentityHashMap<>();
-        Map<String, List<ConnectionLog>> groups = new LinkedHashMap<>();
-        int next = 0;
+        ImportStitching stitching = new ImportStitching();
         for (Dissection d : order) {
             ConnectionLog l = owner.get(d);
-            if (!group.containsKey(l)) {
-                String first = firstClientLine(l);
-                String g;
-                if (Stitcher.opensSwitchboard(first) || l.role() == FormSpec.Role.SB) {
-                    g = stitcher.switchboard(first);
-                } else {
-                    g = stitcher.notificationServer(Stitcher.host(l.client()), l.server());
-                }
-                if (g == null) {
-                    g = "g" + (next++);
-                }
-                group.put(l, g);
-                groups.computeIfAbsent(g, k -> new ArrayList<>()).add(l);
-            }
-            stitcher.frame(group.get(l), Stitcher.host(l.client()), d);
+            stitching.frame(l, d, infos.get(l).openedMicros());
+        }
+        stitching.finish();
+        Map<ConnectionLog, String> group = stitching.groups();
+        Map<String, List<ConnectionLog>> groups = new LinkedHashMap<>();
+        for (Map.Entry<ConnectionLog, String> e : group.entrySet()) {
+            groups.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
         }
         // Connections that carried no frame at all are left out: an empty session is noise.
         Map<String, List<Dissection>> frames = new HashMap<>();
@@ -223,15 +212,6 @@ public final class Importer {
             ids.add(write(members, subInfos, sub, source));
         }
         return ids;
-    }
-
-    private static String firstClientLine(ConnectionLog l) {
-        for (Dissection d : l.frames()) {
-            if (d.direction() == Direction.C2S) {
-                return d.frame().line();
-            }
-        }
-        return null;
     }
 
     /** Writes one session: connections opened at their first frame, frames in {@code order}, closed after their last. */

@@ -82,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
         this.dissector = new Dissector(spec);
         this.routes = new RouteTable(config.portLow(), config.portHigh(), config.maxListeners(), config.maxPendingPerClient(),
                 config.cookieTtl());
-        this.rewriter = new ReferralRewriter(routes, this::bindListener);
+        this.rewriter = new ReferralRewriter(routes, this::bindListener, config.resolver());
         ClientIpFixer f = config.fixClientIp() ? new ClientIpFixer(spec) : null;
         if (f != null && !f.enabled()) {
             log.warn("--fix-client-ip: dissectors/payloads.yaml declares no address-headers for {}; nothing will be fixed",
@@ -224,7 +224,19 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     ChannelFuture connectUpstream(Channel client, InetSocketAddress target, Relay relay) {
+        if (routes.isOwn(target)) {
+            // Defence in depth behind the referral guard: a route whose server turned out to be this proxy
+            // (--upstream, DNS that changed, an OS-chosen port) would relay into itself until descriptors run out.
+            return client.newFailedFuture(new SelfRelayException(target));
+        }
         return upstreamTemplate.clone(client.eventLoop()).handler(new ServerSideHandler(relay)).connect(target);
+    }
+
+    /** Why a relay was not connected: its server is one of the proxy's own listeners. */
+    static final class SelfRelayException extends Exception {
+        SelfRelayException(InetSocketAddress target) {
+            super(HostPortText.of(target) + " is msnscope's own listener; not connected (it would relay into itself)", null, false, false);
+        }
     }
 
     Relay opened(RouteTable.Route route, Channel client) {

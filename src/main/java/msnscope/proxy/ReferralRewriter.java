@@ -8,6 +8,8 @@ import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,8 @@ import java.util.List;
  *
  * <p>Only the address tokens change, byte for byte; everything else on the line, including its terminator
  * and any bytes that are not valid UTF-8, is kept. Command lines have no length, so nothing else is
- * recomputed. A token that is not {@code host:port} (the {@code 0} of {@code XFR 0 NS 0}) is left alone.
+ * recomputed. The {@code 0} of {@code XFR 0 NS 0} is left alone; any other address that is not {@code host:port}
+ * is left alone too, with a refusal for the log.
  */
 final class ReferralRewriter {
 
@@ -33,12 +36,22 @@ final class ReferralRewriter {
     record Receiver(String connectionId, String account, String clientIp, String advertiseHost, SessionContext session) {
     }
 
+    /** The {@code hostport} value that means "the server you are on" ({@code XFR 0 NS 0}), per {@code dissectors/README.md}. */
+    private static final String SAME_SERVER = "0";
+
     private final RouteTable routes;
     private final RouteTable.Binder binder;
+    private final Resolver resolver;
 
     ReferralRewriter(RouteTable routes, RouteTable.Binder binder) {
+        this(routes, binder, Resolver.system());
+    }
+
+    /** @param resolver the connect path's resolver, so the self-relay guard sees the address a connection would reach */
+    ReferralRewriter(RouteTable routes, RouteTable.Binder binder, Resolver resolver) {
         this.routes = routes;
         this.binder = binder;
+        this.resolver = resolver;
     }
 
     /** True when the dissected frame is a server referral this class would rewrite. */
@@ -57,9 +70,14 @@ final class ReferralRewriter {
         String[] tokens = tokensOf(d);
         FormSpec.Binding binding = form.bind(tokens, 1);
         int addressIndex = tokenIndex(binding, spec.address());
-        HostPort target = addressIndex < 0 ? null : HostPort.tryParse(tokens[addressIndex]);
-        if (target == null) {
+        if (addressIndex < 0 || SAME_SERVER.equals(tokens[addressIndex])) {
             return null;
+        }
+        HostPort target = HostPort.tryParse(tokens[addressIndex]);
+        if (target == null) {
+            // Not routable (an unbracketed IPv6 address, a port out of range): the client may still make
+            // something of it, so the line goes through as sent, and the log says why it was not rewritten.
+            return new Result(null, null, "its address '" + tokens[addressIndex] + "' is not HOST:PORT ([brackets] around IPv6)");
         }
         String cookie = spec.cookie() == null ? null : binding.token(spec.cookie());
         String sessionId = spec.session() == null ? null : binding.token(spec.session());
@@ -68,7 +86,7 @@ final class ReferralRewriter {
         String line = frame.line();
         RouteTable.Route route;
         try {
-            route = routes.routeFor(target, role, binder);
+            route = route(target, role);
         } catch (RouteTable.RefusedException e) {
             return new Result(null, null, e.getMessage());
         }
@@ -94,7 +112,7 @@ final class ReferralRewriter {
                     continue;
                 }
                 try {
-                    RouteTable.Route r = routes.routeFor(other, FormSpec.Role.NS, binder);
+                    RouteTable.Route r = route(other, FormSpec.Role.NS);
                     replace.add(new int[]{i});
                     values.add(who.advertiseHost() + ":" + r.listenAddress().getPort());
                 } catch (RouteTable.RefusedException e) {
@@ -103,6 +121,27 @@ final class ReferralRewriter {
             }
         }
         return new Result(splice(frame, replace, values), referral, null);
+    }
+
+    /**
+     * The route to {@code target}. A new one is checked against the proxy's own listeners with the address
+     * resolved as the connect path will resolve it: every spelling of this host ({@code 127.1},
+     * {@code 2130706433}, {@code 0.0.0.0}, {@code [::ffff:127.0.0.1]}, {@code localhost}, a {@code --resolve}
+     * name) is caught, not just the one the proxy prints. Resolving happens outside the table's lock (it may
+     * wait for DNS) and only for servers not routed yet.
+     */
+    private RouteTable.Route route(HostPort target, FormSpec.Role role) throws RouteTable.RefusedException {
+        RouteTable.Route known = routes.existing(target);
+        if (known != null) {
+            return known;
+        }
+        InetSocketAddress resolved;
+        try {
+            resolved = resolver.resolve(target);
+        } catch (UnknownHostException e) {
+            resolved = null;
+        }
+        return routes.routeFor(target, resolved, role, binder);
     }
 
     private static String[] tokensOf(Dissection d) {

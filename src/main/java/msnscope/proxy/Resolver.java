@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * behind such a server maps that name to where the switchboard really is.
  *
  * <p>Thread-safe (immutable). System resolution blocks the calling thread; it happens once per new
- * upstream connection, on the connection's event loop, and literal IPs never block.
+ * upstream connection, on the connection's event loop, and once per server a referral names for the first
+ * time (the self-relay guard must see the address a connection would reach); literal IPs never block.
  */
 public final class Resolver {
 

@@ -107,18 +107,28 @@ public final class RouteTable {
         routes.put(key(upstream), new Route(upstream, listenAddress, true, FormSpec.Role.NS));
     }
 
-    /** The route for a server named in a referral, opening its listener when it is the first mention. */
-    public synchronized Route routeFor(HostPort upstream, FormSpec.Role role, Binder binder) throws RefusedException {
+    /** The route already open for a server named in a referral, or null. */
+    public synchronized Route existing(HostPort upstream) {
+        return routes.get(key(upstream));
+    }
+
+    /**
+     * The route for a server named in a referral, opening its listener when it is the first mention.
+     *
+     * @param resolved {@code upstream} resolved as the connect path will resolve it (see {@link Resolver}),
+     *                 or null when it does not resolve (the connection will fail and say so, never loop)
+     */
+    public synchronized Route routeFor(HostPort upstream, InetSocketAddress resolved, FormSpec.Role role, Binder binder)
+            throws RefusedException {
         Route r = routes.get(key(upstream));
         if (r != null) {
             return r;
         }
-        for (Route mine : routes.values()) {
-            InetSocketAddress a = mine.listenAddress();
-            if (a.getPort() == upstream.port() && (upstream.host().equalsIgnoreCase("localhost")
-                    || a.getAddress() != null && upstream.host().equals(a.getAddress().getHostAddress()))) {
-                throw new RefusedException("the referral names msnscope's own listener " + upstream + " (a loop)");
-            }
+        if (resolved != null && isOwn(resolved)) {
+            boolean open = routeAt(resolved.getPort()) != null;
+            throw new RefusedException("the referral names msnscope's own listener " + upstream
+                    + (upstream.toString().equals(HostPortText.of(resolved)) ? "" : " (= " + HostPortText.of(resolved) + ")")
+                    + (open ? "" : ", a port of --ports " + portLow + "-" + portHigh + " it may open") + " (a loop)");
         }
         if (extraListeners >= maxListeners) {
             throw new RefusedException("listener limit reached (" + maxListeners + " extra listeners, --max-listeners)");
@@ -154,6 +164,28 @@ public final class RouteTable {
         routes.put(key(upstream), r);
         extraListeners++;
         return r;
+    }
+
+    /**
+     * True when a connection to {@code target} would arrive at this proxy: its port is the main listener's,
+     * an open referral listener's or one of {@code --ports} (a listener the proxy may open later), and its
+     * address reaches the listen address ({@link LocalReach}). Both the referral guard and the connect path ask.
+     */
+    public synchronized boolean isOwn(InetSocketAddress target) {
+        if (target.getAddress() == null || !ownPort(target.getPort())) {
+            return false;
+        }
+        for (Route mine : routes.values()) {
+            InetSocketAddress a = mine.listenAddress();
+            if (a.getAddress() != null && LocalReach.reaches(target.getAddress(), a.getAddress())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean ownPort(int port) {
+        return (portHigh != 0 && port >= portLow && port <= portHigh) || inUse(port);
     }
 
     private boolean inUse(int port) {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProxyRoutingTest {
 
     /** Runs {@code body} and returns what was logged to stderr meanwhile (slf4j-simple writes to System.err). */
-    private static String stderrOf(Callable<?> body) throws Exception {
+    static String stderrOf(Callable<?> body) throws Exception {
         PrintStream old = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
