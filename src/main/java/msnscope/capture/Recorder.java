@@ -271,7 +271,7 @@ public final class Recorder implements ProxyListener, Closeable {
                     c.provisional = new ArrayList<>();
                 }
             } else {
-                String s = stitcher.notificationServer(host, dialled, null);
+                String s = stitcher.notificationServer(host, dialled, null, pc.openedMicros());
                 place(c, s, s == null ? null : nsReferrals.get(s + ">" + dialled));
             }
         }
@@ -391,7 +391,7 @@ public final class Recorder implements ProxyListener, Closeable {
     /** The provisional connection named its account: move it into the login that referred it, if one fits. */
     private void settle(Conn c, String account) throws IOException {
         String dialled = listener(HostPortText.of(c.pc.proxy()));
-        String target = stitcher.notificationServer(host(c.pc.client()), dialled, account);
+        String target = stitcher.notificationServer(host(c.pc.client()), dialled, account, c.pc.openedMicros());
         Sess from = c.sess;
         if (target == null || target.equals(from.id) || !from.provisional || session(target) == null) {
             keep(c);

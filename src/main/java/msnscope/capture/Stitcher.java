@@ -168,31 +168,6 @@ public final class Stitcher {
         return r.micros() > 0 && openedMicros != Long.MAX_VALUE && openedMicros - r.micros() > MAX_REFERRAL_AGE_MICROS;
     }
 
-    // TEMPORARY (lead's branch): the evidence API, replaced by the stitching branch at merge.
-    private final Map<String, java.util.List<String[]>> nsTickets = bounded();
-
-    public void nsReferral(String session, String clientHost, String serverAddress, String account, long micros) {
-        nsTickets.computeIfAbsent(key(clientHost, serverAddress), k -> new java.util.ArrayList<>()).add(new String[] {session, account});
-    }
-
-    public int nsCandidates(String clientHost, String serverAddress) {
-        java.util.List<String[]> l = nsTickets.get(key(clientHost, serverAddress));
-        return l == null ? 0 : l.size();
-    }
-
-    public String notificationServer(String clientHost, String serverAddress, String account) {
-        java.util.List<String[]> l = nsTickets.get(key(clientHost, serverAddress));
-        if (l == null || l.isEmpty()) {
-            return null;
-        }
-        for (int i = 0; i < l.size(); i++) {
-            if (l.size() == 1 || (account != null && account.equalsIgnoreCase(l.get(i)[1]))) {
-                return l.remove(i)[0];
-            }
-        }
-        return null;
-    }
-
     /** Rules 2 and 4 for a switchboard whose first client line is {@code line}, or null. */
     public String switchboard(String line) {
         String[] t = line == null ? new String[0] : line.split(" ");
