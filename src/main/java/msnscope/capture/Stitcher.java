@@ -109,11 +109,6 @@ public final class Stitcher {
         return list == null ? 0 : list.size();
     }
 
-    /** Rule 3 before anything is known of the connection but where it came from and went to. */
-    public String notificationServer(String clientHost, String serverAddress) {
-        return notificationServer(clientHost, serverAddress, null);
-    }
-
     /**
      * Rule 3 with evidence. account == null: not known yet. Returns the session when exactly one unconsumed
      * candidate fits (the only candidate; or the only one whose account equals {@code account},
