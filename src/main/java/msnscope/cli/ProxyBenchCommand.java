@@ -12,6 +12,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.Recorder;
+import msnscope.bench.ExternalRelay;
+import msnscope.bench.MixServer;
+import msnscope.bench.MixWorkload;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.ProtocolSpec;
 import msnscope.index.LiveCapture;
@@ -57,7 +60,7 @@ final class ProxyBenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--seconds N] [--connections N] [--window N]";
+        return "[--seconds N] [--workload ping|mix|both] [--connections N] [--window N] [--commands N]";
     }
 
     @Override
@@ -73,11 +76,62 @@ final class ProxyBenchCommand implements Command {
                 .desc("pipelining client connections for the throughput run (default 4)").build());
         o.addOption(Option.builder().longOpt("window").hasArg().argName("N")
                 .desc("commands in flight per connection (default 256)").build());
+        o.addOption(Option.builder().longOpt("workload").hasArg().argName("NAME")
+                .desc("ping (many connections, CHG echoed), mix (one connection, PNG and MSG with payload pipelined, "
+                        + "with socat and mitmproxy baselines when installed) or both (default)").build());
+        o.addOption(Option.builder().longOpt("commands").hasArg().argName("N")
+                .desc("commands per pipelined run of the mix workload (default 100000)").build());
         return o;
     }
 
     /** A scenario's figures. */
     record Result(String name, double commandsPerSecond, double p50Micros, double p99Micros) {
+    }
+
+    /**
+     * msnscope's relays in front of one server, each on its own port: the plain relay (no framing), msnscope
+     * (framing, rewriting, dissection), msnscope recording alone (write-before-forward, no index) and
+     * msnscope with {@code --data} (recording and the live index).
+     */
+    private static final class Relays implements AutoCloseable {
+        final List<String> names = List.of("plain relay", "msnscope", "msnscope capture", "msnscope --data");
+        final List<ProxyServer> servers = new ArrayList<>();
+        final List<Integer> ports = new ArrayList<>();
+        final Recorder recorder;
+        final LiveCapture live;
+
+        Relays(int upstream, ProtocolSpec spec, Path data) throws Exception {
+            HostPort target = new HostPort("127.0.0.1", upstream);
+            HostPort listen = new HostPort("127.0.0.1", 0);
+            servers.add(new ProxyServer(ProxyConfig.of(listen, target).withDissect(false), spec));
+            servers.add(new ProxyServer(ProxyConfig.of(listen, target), spec));
+            ProxyServer capturing = new ProxyServer(ProxyConfig.of(listen, target), spec);
+            recorder = new Recorder(new CaptureStore(data.resolve("capture-only")), false, null);
+            capturing.addListener(recorder);
+            servers.add(capturing);
+            ProxyServer recording = new ProxyServer(ProxyConfig.of(listen, target), spec);
+            live = LiveCapture.open(data.resolve("data"), new Dissector(spec));
+            recording.addListener(live);
+            servers.add(recording);
+            for (ProxyServer s : servers) {
+                ports.add(s.start().getPort());
+            }
+        }
+
+        String recordingStatus() {
+            return String.format("msnscope capture (recorder, no index): %s%nmsnscope --data (recorder and live index): %s%n"
+                    + "both write each read's frames to the capture file before forwarding them (one write per read)", recorder.status(),
+                    live.status());
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (ProxyServer s : servers) {
+                s.close();
+            }
+            recorder.close();
+            live.close();
+        }
     }
 
     @Override
@@ -87,74 +141,120 @@ final class ProxyBenchCommand implements Command {
         int seconds = Inputs.intOption(line, "seconds", 5);
         int connections = Inputs.intOption(line, "connections", 4);
         int window = Inputs.intOption(line, "window", 256);
-        if (seconds < 1 || connections < 1 || window < 1) {
-            throw new UsageException("--seconds, --connections and --window must be at least 1");
+        int commands = Inputs.intOption(line, "commands", 100_000);
+        String workload = line.getOptionValue("workload", "both");
+        if (seconds < 1 || connections < 1 || window < 1 || commands < 2) {
+            throw new UsageException("--seconds, --connections and --window must be at least 1, --commands at least 2");
+        }
+        if (!List.of("ping", "mix", "both").contains(workload)) {
+            throw new UsageException("--workload must be ping, mix or both, not '" + workload + "'");
         }
         ProtocolSpec spec = Inputs.spec(line);
-        EventLoopGroup echoGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ProxyServer relay = null;
-        ProxyServer scope = null;
-        ProxyServer recording = null;
-        ProxyServer capturing = null;
-        Recorder recorder = null;
-        LiveCapture live = null;
         Path data = Files.createTempDirectory("msnscope-bench-proxy");
+        try {
+            out.printf("bench-proxy: %d s per measurement; %d cores%n", seconds, Runtime.getRuntime().availableProcessors());
+            if (!workload.equals("mix")) {
+                pingWorkload(spec, data.resolve("ping"), seconds, connections, window, out);
+            }
+            if (!workload.equals("ping")) {
+                mixWorkload(spec, data.resolve("mix"), seconds, commands, out);
+            }
+        } finally {
+            deleteTree(data);
+        }
+        return Main.OK;
+    }
+
+    /** Many connections, many CHG in flight on each, against an echo server: the proxy's breadth. */
+    private static void pingWorkload(ProtocolSpec spec, Path data, int seconds, int connections, int window, PrintStream out)
+            throws Exception {
+        EventLoopGroup echoGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             Channel echo = new ServerBootstrap().group(echoGroup).channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true).childHandler(new Echo())
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            HostPort echoAddr = new HostPort("127.0.0.1", ((InetSocketAddress) echo.localAddress()).getPort());
-            HostPort listen = new HostPort("127.0.0.1", 0);
-            relay = new ProxyServer(ProxyConfig.of(listen, echoAddr).withDissect(false), spec);
-            scope = new ProxyServer(ProxyConfig.of(listen, echoAddr), spec);
-            // The same with --data: every frame written to the capture before it is forwarded, and indexed live.
-            // Recording alone (no live index competing for the cores): the cost of write-before-forward itself.
-            capturing = new ProxyServer(ProxyConfig.of(listen, echoAddr), spec);
-            recorder = new Recorder(new CaptureStore(data.resolve("capture-only")), false, null);
-            capturing.addListener(recorder);
-            recording = new ProxyServer(ProxyConfig.of(listen, echoAddr), spec);
-            live = LiveCapture.open(data.resolve("data"), new Dissector(spec));
-            recording.addListener(live);
-            int relayPort = relay.start().getPort();
-            int scopePort = scope.start().getPort();
-            int capturingPort = capturing.start().getPort();
-            int recordingPort = recording.start().getPort();
-            out.printf("bench-proxy: %d s per measurement, %d connections x %d commands in flight; %d cores%n", seconds, connections,
-                    window, Runtime.getRuntime().availableProcessors());
-            List<Result> results = new ArrayList<>();
-            results.add(measure("direct", echoAddr.port(), seconds, connections, window, out));
-            results.add(measure("plain relay", relayPort, seconds, connections, window, out));
-            results.add(measure("msnscope", scopePort, seconds, connections, window, out));
-            results.add(measure("msnscope capture", capturingPort, seconds, connections, window, out));
-            results.add(measure("msnscope --data", recordingPort, seconds, connections, window, out));
-            report(results, out);
-            out.printf("%nmsnscope capture (recorder, no index): %s%nmsnscope --data (recorder and live index): %s%n"
-                    + "both write each read's frames to the capture file before forwarding them (one write per read)%n",
-                    recorder.status(), live.status());
+            int echoPort = ((InetSocketAddress) echo.localAddress()).getPort();
+            out.printf("%n== ping: %d connections x %d CHG in flight, echoed ==%n", connections, window);
+            try (Relays relays = new Relays(echoPort, spec, data)) {
+                List<Result> results = new ArrayList<>();
+                results.add(measure("direct", echoPort, seconds, connections, window, out));
+                for (int i = 0; i < relays.names.size(); i++) {
+                    results.add(measure(relays.names.get(i), relays.ports.get(i), seconds, connections, window, out));
+                }
+                report(results, out);
+                out.printf("%n%s%n", relays.recordingStatus());
+            }
             echo.close();
         } finally {
-            if (relay != null) {
-                relay.close();
-            }
-            if (scope != null) {
-                scope.close();
-            }
-            if (capturing != null) {
-                capturing.close();
-            }
-            if (recorder != null) {
-                recorder.close();
-            }
-            if (recording != null) {
-                recording.close();
-            }
-            if (live != null) {
-                live.close();
-            }
-            deleteTree(data);
             echoGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        return Main.OK;
+    }
+
+    /**
+     * One connection, {@code commands} pipelined, PNG and MSG with a 120-byte payload alternating, answered
+     * QNG / ACK: the proxy's depth, next to socat and mitmproxy (raw TCP mode) when they are installed.
+     */
+    private static void mixWorkload(ProtocolSpec spec, Path data, int seconds, int commands, PrintStream out) throws Exception {
+        out.printf("%n== mix: one connection, %,d commands pipelined (PNG, MSG t A %d + payload), answered QNG / ACK ==%n", commands,
+                MixWorkload.PAYLOAD);
+        try (MixServer server = new MixServer(); Relays relays = new Relays(server.port(), spec, data)) {
+            List<String> names = new ArrayList<>(List.of("direct"));
+            List<Integer> ports = new ArrayList<>(List.of(server.port()));
+            List<ExternalRelay> external = new ArrayList<>();
+            for (String name : List.of("socat", "mitmproxy")) {
+                try {
+                    ExternalRelay r = ExternalRelay.start(name, server.port());
+                    external.add(r);
+                    names.add(name);
+                    ports.add(r.port());
+                } catch (IOException e) {
+                    out.println("  baseline " + name + " left out: " + e.getMessage());
+                }
+            }
+            names.addAll(relays.names);
+            ports.addAll(relays.ports);
+            try {
+                List<Result> results = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    // Best of three: one pipelined run is a fraction of a second, and the first one warms the JIT.
+                    double rate = 0;
+                    for (int run = 0; run < 3; run++) {
+                        rate = Math.max(rate, MixWorkload.pipelined(ports.get(i), commands));
+                    }
+                    double[] lat = MixWorkload.pingPong(ports.get(i), seconds);
+                    out.printf("  %-16s %,.0f commands/s, round trip p50 %.1f us, p99 %.1f us%n", names.get(i), rate, lat[0], lat[1]);
+                    results.add(new Result(names.get(i), rate, lat[0], lat[1]));
+                }
+                report(results, out);
+                mixRatios(results, out);
+                out.printf("%n%s%n", relays.recordingStatus());
+            } finally {
+                for (ExternalRelay r : external) {
+                    r.close();
+                }
+            }
+        }
+    }
+
+    /** msnscope against the baselines measured in the same run, and the goals of the relay-speed issue. */
+    private static void mixRatios(List<Result> results, PrintStream out) {
+        Result direct = results.get(0);
+        Result socat = find(results, "socat");
+        Result mitm = find(results, "mitmproxy");
+        out.println();
+        for (Result r : results) {
+            if (!r.name().startsWith("msnscope")) {
+                continue;
+            }
+            out.printf("%-16s %s%s; added p50 %.1f us (goal <= 100), p99 %.1f us (goal <= 1000)%n", r.name(),
+                    socat == null ? "socat n/a" : String.format("%.2fx socat (goal >= 0.3)", r.commandsPerSecond() / socat.commandsPerSecond()),
+                    mitm == null ? ", mitmproxy n/a" : String.format(", %.2fx mitmproxy (goal >= 1)", r.commandsPerSecond() / mitm.commandsPerSecond()),
+                    r.p50Micros() - direct.p50Micros(), r.p99Micros() - direct.p99Micros());
+        }
+    }
+
+    private static Result find(List<Result> results, String name) {
+        return results.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -174,7 +274,7 @@ final class ProxyBenchCommand implements Command {
                     r.commandsPerSecond() / direct.commandsPerSecond(), r.p50Micros(), r.p99Micros(),
                     r.p50Micros() - direct.p50Micros(), r.p99Micros() - direct.p99Micros());
         }
-        Result scope = results.get(2);
+        Result scope = find(results, "msnscope");
         out.printf("%ntargets: msnscope >= 100,000 commands/s: %s; added p50 <= 100 us: %s; added p99 <= 1 ms: %s%n",
                 scope.commandsPerSecond() >= 100_000 ? "met" : "NOT met",
                 scope.p50Micros() - direct.p50Micros() <= 100 ? "met" : "NOT met",
