@@ -119,7 +119,46 @@ final class BenchCommand implements Command {
         out.printf("%-34s %,14.0f frames/s%n", "baseline (LF line split + copy)", baseline);
         out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >= 1,000,000%n", "framing (msnscope Framer)", framing, framing / baseline);
         out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >=   300,000%n", "framing + full dissection", full, full / baseline);
+        List<Conversation> mix = List.of(mixConversation(10_000));
+        double mixed = Throughput.perSecond(warmup, seconds, () -> dissectionPass(mix, dissector, limits));
+        out.printf("%-34s %,14.0f frames/s   (bench-proxy's mix: PNG/QNG, MSG t A 120/ACK)   target >= 1,000,000%n",
+                "relay mix: framing + dissection", mixed);
         return Main.OK;
+    }
+
+    /**
+     * The connection of {@code bench-proxy --workload mix} as a dissector sees it: VER, then {@code commands}
+     * client commands alternating PNG and MSG with a 120-byte payload, each followed by its reply.
+     */
+    static Conversation mixConversation(int commands) {
+        List<Direction> dirs = new ArrayList<>();
+        List<byte[]> frames = new ArrayList<>();
+        byte[] payload = "x".repeat(msnscope.bench.MixWorkload.PAYLOAD).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        dirs.add(Direction.C2S);
+        frames.add(ascii("VER 1 MSNP11 CVR0\r\n"));
+        dirs.add(Direction.S2C);
+        frames.add(ascii("VER 1 MSNP11\r\n"));
+        for (int i = 0; i < commands; i++) {
+            int trid = i + 2;
+            dirs.add(Direction.C2S);
+            if (i % 2 == 0) {
+                frames.add(ascii("PNG\r\n"));
+                dirs.add(Direction.S2C);
+                frames.add(ascii("QNG 60\r\n"));
+            } else {
+                ByteArrayOutputStream msg = new ByteArrayOutputStream();
+                msg.writeBytes(ascii("MSG " + trid + " A " + payload.length + "\r\n"));
+                msg.writeBytes(payload);
+                frames.add(msg.toByteArray());
+                dirs.add(Direction.S2C);
+                frames.add(ascii("ACK " + trid + "\r\n"));
+            }
+        }
+        return new Conversation(dirs, frames);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static List<String> defaultFiles() throws UsageException {
