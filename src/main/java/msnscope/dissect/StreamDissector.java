@@ -124,6 +124,10 @@ public final class StreamDissector {
     public Dissection dissect(Frame frame, Direction dir, Long timeMicros) {
         int at = seq;
         int kept = early.size();
+        Integer v = version == 0 ? null : version;
+        if (!RawDissections.fits(frame)) {
+            return keep(RawDissections.misshapen(session.id(), streamId, seq++, timeMicros, dir, role, v, account, frame));
+        }
         try {
             return dissectFrame(frame, dir, timeMicros);
         } catch (RuntimeException | StackOverflowError e) {
@@ -131,13 +135,16 @@ public final class StreamDissector {
             while (early.size() > kept) {
                 early.remove(early.size() - 1);
             }
-            Dissection d = RawDissections.failed(session.id(), streamId, at, timeMicros, dir, role, version == 0 ? null : version,
-                    account, frame, e);
-            if (early.size() < RELABEL_WINDOW) {
-                early.add(d);
-            }
-            return d;
+            return keep(RawDissections.failed(session.id(), streamId, at, timeMicros, dir, role, v, account, frame, e));
         }
+    }
+
+    /** A dissection made outside {@link #dissectFrame}, remembered for relabelling like the others. */
+    private Dissection keep(Dissection d) {
+        if (early.size() < RELABEL_WINDOW) {
+            early.add(d);
+        }
+        return d;
     }
 
     private Dissection dissectFrame(Frame frame, Direction dir, Long timeMicros) {
