@@ -22,7 +22,8 @@ public final class Decimal {
                 return null;
             }
             int d = c - '0';
-            if (v > (Long.MAX_VALUE - d) / 10) {
+            // Eighteen digits never overflow: only longer numbers pay for the check.
+            if (i >= 18 && v > (Long.MAX_VALUE - d) / 10) {
                 return null;
             }
             v = v * 10 + d;
