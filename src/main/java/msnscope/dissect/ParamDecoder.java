@@ -3,6 +3,7 @@ package msnscope.dissect;
 import msnscope.dissect.spec.ParamSpec;
 import msnscope.dissect.spec.TypeTables;
 
+import msnscope.dissect.payload.Decimal;
 import msnscope.dissect.payload.UrlCodec;
 
 import java.time.Instant;
@@ -27,6 +28,15 @@ final class ParamDecoder {
 
     private static final Pattern HEX = Pattern.compile("(0x)?[0-9a-fA-F]+");
 
+    /**
+     * The largest transaction id: clients count TrIDs in an unsigned 32-bit integer. A larger one is a
+     * {@code bad-parameter} and the frame has no TrID (it is then not paired with a request or reply):
+     * keeping it as a number would let one absurd value stand for a request it cannot belong to.
+     */
+    static final long MAX_TRID = 4294967295L;
+    /** Longest token quoted in a problem: a hostile token may be as long as the line limit. */
+    private static final int QUOTE = 40;
+
     private final TypeTables tables;
     private final MsnObjectDecoder msnObjects;
 
@@ -38,7 +48,7 @@ final class ParamDecoder {
     /** Decodes into {@code fields}; extra derived fields (e.g. a handle's network) go beside it. */
     Value decode(ParamSpec p, String token, Map<String, Object> extra) {
         return switch (p.type()) {
-            case TRID, INT, LENGTH -> number(token, p.type() == msnscope.dissect.spec.ParamType.TRID ? 4294967295L : Long.MAX_VALUE);
+            case TRID, INT, LENGTH -> number(token, p.type() == msnscope.dissect.spec.ParamType.TRID ? MAX_TRID : Long.MAX_VALUE);
             case HOSTPORT -> hostPort(token);
             case HANDLE -> handle(p.name(), token, extra);
             case NICK, URLENC -> {
@@ -49,28 +59,44 @@ final class ParamDecoder {
             case CAPS -> caps(p, token);
             case LISTBITS -> bits(p, token);
             case GUID -> ParamSpec.isGuid(token) ? Value.of(token, token)
-                    : new Value(token, token, "'" + token + "' is not a GUID");
+                    : new Value(token, token, quote(token) + " is not a GUID");
             case UNIXTIME -> unixTime(token);
             case LOCALE -> HEX.matcher(token).matches() ? Value.of(token, token)
-                    : new Value(token, token, "'" + token + "' is not a locale id");
+                    : new Value(token, token, quote(token) + " is not a locale id");
             case MSNOBJ -> msnObject(token);
             case KV -> keyValues(token);
             case PREFIXED -> prefixed(token, extra);
             case BOOL -> bool(token);
             case HEX -> HEX.matcher(token).matches() ? Value.of(token, token)
-                    : new Value(token, token, "'" + token + "' is not hexadecimal");
+                    : new Value(token, token, quote(token) + " is not hexadecimal");
             case COOKIE, SECRET, TIMESTAMP, VERSION, URL, TEXT -> Value.of(token, token);
         };
     }
 
+    /** Never throws: a number too large for {@code max} (or for a long) is kept as text with a problem. */
     private static Value number(String token, long max) {
-        if (isDigits(token, 19)) {
-            long v = Long.parseLong(token);
-            if (v <= max) {
-                return Value.of(v, token);
-            }
+        Long v = Decimal.unsigned(token, max);
+        if (v != null) {
+            return Value.of(v, token);
         }
-        return new Value(token, token, "'" + token + "' is not a number" + (max < Long.MAX_VALUE ? " up to " + max : ""));
+        String why = isDigits(token, Integer.MAX_VALUE) ? " is too large a number (the most is " + max + ")"
+                : " is not a number" + (max < Long.MAX_VALUE ? " up to " + max : "");
+        return new Value(token, token, quote(token) + why);
+    }
+
+    /** A token as a problem sentence quotes it, shortened. */
+    private static String quote(String token) {
+        return "'" + (token.length() > QUOTE ? token.substring(0, QUOTE) + "…" : token) + "'";
+    }
+
+    /** Digits that overflow are "too large", anything else "not": a hostile 20-digit number deserves the right word. */
+    private static String tooLargeOrNot(String token, String what) {
+        return quote(token) + (isDigits(token, Integer.MAX_VALUE) ? " is too large for " : " is not ") + what;
+    }
+
+    /** The transaction id a token holds, or {@code null} when it is none (see {@link #MAX_TRID}). */
+    static Long trid(String token) {
+        return Decimal.unsigned(token, MAX_TRID);
     }
 
     private static Value hostPort(String token) {
@@ -84,7 +110,7 @@ final class ParamDecoder {
                 return Value.of(token, token);
             }
         }
-        return new Value(token, token, "'" + token + "' is not host:port");
+        return new Value(token, token, quote(token) + " is not host:port");
     }
 
     /** {@code 1:alice@example.com} (network prefix, MSNP18+) and {@code alice@example.com;{guid}} (endpoint, 16+). */
@@ -112,7 +138,7 @@ final class ParamDecoder {
         }
         String meaning = tables.meaning(table, token);
         if (meaning == null) {
-            return new Value(token, token, "'" + token + "' is not a known " + table);
+            return new Value(token, token, quote(token) + " is not a known " + table);
         }
         return Value.of(token, meaning);
     }
@@ -127,7 +153,7 @@ final class ParamDecoder {
         }
         Long value = parseUnsigned(main);
         if (value == null) {
-            return new Value(token, token, "'" + token + "' is not a capability number");
+            return new Value(token, token, tooLargeOrNot(token, "a capability number"));
         }
         String table = p.table() == null ? "caps" : p.table();
         CapsInfo info = capsInfo(table, value);
@@ -183,7 +209,7 @@ final class ParamDecoder {
     private Value bits(ParamSpec p, String token) {
         Long value = parseUnsigned(token);
         if (value == null) {
-            return new Value(token, token, "'" + token + "' is not a bit mask");
+            return new Value(token, token, tooLargeOrNot(token, "a bit mask"));
         }
         List<String> names = flagNames(p.table(), value);
         Map<String, Object> json = new LinkedHashMap<>();
@@ -231,16 +257,13 @@ final class ParamDecoder {
     }
 
     private static Long parseUnsigned(String s) {
-        if (!isDigits(s, 19)) {
-            return null;
-        }
-        return Long.parseLong(s);
+        return Decimal.unsigned(s);
     }
 
     private static Value unixTime(String token) {
         Long v = parseUnsigned(token);
         if (v == null || v > 32503680000L) {
-            return new Value(token, token, "'" + token + "' is not a unix time");
+            return new Value(token, token, tooLargeOrNot(token, "a unix time"));
         }
         return Value.of(v, Instant.ofEpochSecond(v).toString());
     }
@@ -279,14 +302,14 @@ final class ParamDecoder {
             }
             return Value.of(token, token);
         }
-        return new Value(token, token, "'" + token + "' is not X=value");
+        return new Value(token, token, quote(token) + " is not X=value");
     }
 
     private static Value bool(String token) {
         return switch (token) {
             case "1", "Y", "y", "true" -> Value.of(true, "yes");
             case "0", "N", "n", "false" -> Value.of(false, "no");
-            default -> new Value(token, token, "'" + token + "' is not 0/1");
+            default -> new Value(token, token, quote(token) + " is not 0/1");
         };
     }
 }

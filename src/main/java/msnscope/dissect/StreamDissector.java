@@ -116,7 +116,38 @@ public final class StreamDissector {
         return status;
     }
 
+    /**
+     * The frame's dissection. Never throws: the recorder, the index and every command take whatever this
+     * returns, so a frame the dissector cannot handle (a bug) becomes a raw dissection with a
+     * {@code dissector-failed} warning at its place in the connection, and the next frame is dissected as usual.
+     */
     public Dissection dissect(Frame frame, Direction dir, Long timeMicros) {
+        int at = seq;
+        int kept = early.size();
+        Integer v = version == 0 ? null : version;
+        if (!RawDissections.fits(frame)) {
+            return keep(RawDissections.misshapen(session.id(), streamId, seq++, timeMicros, dir, role, v, account, frame));
+        }
+        try {
+            return dissectFrame(frame, dir, timeMicros);
+        } catch (RuntimeException | StackOverflowError e) {
+            seq = at + 1;
+            while (early.size() > kept) {
+                early.remove(early.size() - 1);
+            }
+            return keep(RawDissections.failed(session.id(), streamId, at, timeMicros, dir, role, v, account, frame, e));
+        }
+    }
+
+    /** A dissection made outside {@link #dissectFrame}, remembered for relabelling like the others. */
+    private Dissection keep(Dissection d) {
+        if (early.size() < RELABEL_WINDOW) {
+            early.add(d);
+        }
+        return d;
+    }
+
+    private Dissection dissectFrame(Frame frame, Direction dir, Long timeMicros) {
         List<Warning> warnings = new ArrayList<>();
         Map<String, Object> fields = new LinkedHashMap<>();
         frameWarnings(frame, warnings);
@@ -155,7 +186,7 @@ public final class StreamDissector {
         Long trid = null;
         if (binding != null) {
             trid = decodeParams(binding, fields, display, warnings);
-        } else if (tokens.length > 1 && isDigits(tokens[1])) {
+        } else if (tokens.length > 1) {
             trid = parseTrid(tokens[1]);
         }
 
@@ -202,8 +233,7 @@ public final class StreamDissector {
         Display shown = form != null && form.summary() != null
                 ? new Display(binding, display, answers, payloadSummary, errorText, fields) : null;
         String summary = summarize(cmd, command, form, fields, shown, isError, errorText, payloadSummary, tokens);
-        // Immutable already, so the Dissection keeps it as it is.
-        List<String> paramList = tokens.length > 1 ? List.of(java.util.Arrays.copyOfRange(tokens, 1, tokens.length)) : List.of();
+        List<String> paramList = params(tokens);
         Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);
 
         if (dir == Direction.C2S && form != null && trid != null && form.expectsReply()) {
@@ -693,6 +723,11 @@ public final class StreamDissector {
         return d;
     }
 
+    /** The tokens after the command; immutable already, so a Dissection keeps the list as it is. */
+    static List<String> params(String[] tokens) {
+        return tokens.length > 1 ? List.of(java.util.Arrays.copyOfRange(tokens, 1, tokens.length)) : List.of();
+    }
+
     /** {@code line.split(" ", -1)}, without the intermediate list. */
     static String[] splitSpaces(String line) {
         int n = 1;
@@ -727,11 +762,7 @@ public final class StreamDissector {
         };
     }
 
-    private static boolean isDigits(String s) {
-        return ParamDecoder.isDigits(s, 10);
-    }
-
     private static Long parseTrid(String s) {
-        return isDigits(s) ? Long.parseLong(s) : null;
+        return ParamDecoder.trid(s);
     }
 }

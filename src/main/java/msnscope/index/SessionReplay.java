@@ -4,6 +4,8 @@ import msnscope.capture.CaptureRecord;
 import msnscope.capture.ConnectionInfo;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.Dissector;
+import msnscope.dissect.RawDissections;
+import msnscope.dissect.payload.Decimal;
 import msnscope.dissect.SessionContext;
 import msnscope.dissect.StreamDissector;
 import msnscope.dissect.spec.FormSpec;
@@ -85,9 +87,19 @@ final class SessionReplay {
 
     SessionReplay(String session, Dissector dissector) {
         this.session = session;
-        this.number = Long.parseLong(session.substring(1));
+        this.number = sessionNumber(session);
         this.dissector = dissector;
         this.context = new SessionContext(session);
+    }
+
+    /**
+     * The number in {@code s17}, for the {@code order} field (number × 2³² + record). Kept under 2³¹ so the
+     * order stays positive; an id that is no number (a stray file a store let through) gets 0. Only the sort
+     * between sessions depends on it: a frame's order within its session stays unique either way.
+     */
+    static long sessionNumber(String session) {
+        Long n = session.length() > 1 ? Decimal.unsigned(session.substring(1)) : null;
+        return n == null ? 0 : n & 0x7FFFFFFFL;
     }
 
     /** Applies one record; returns the frame documents it adds or changes. */
@@ -107,9 +119,15 @@ final class SessionReplay {
         if (r instanceof CaptureRecord.FrameRecord f) {
             Conn c = conns.get(f.connection());
             if (c == null) {
-                return List.of();
+                // Its opening record is gone (damage, a kill at the wrong moment): the frame is still indexed,
+                // under a connection that knows nothing but its id.
+                c = new Conn(f.connection(), new ConnectionInfo(f.connection(), null, null, null, null, null, null, null),
+                        dissector.stream(context, f.connection(), null));
+                conns.put(f.connection(), c);
             }
             Dissection d = c.stream.dissect(f.frame(), f.direction(), f.timeMicros());
+            Built b = build(c, d, ord);
+            d = b.dissection();
             c.frames++;
             touched.add(c);
             frames++;
@@ -129,16 +147,15 @@ final class SessionReplay {
             if (d.version() != null) {
                 version = Math.max(version, d.version());
             }
-            Set<String> named = FrameDocuments.peers(d);
             if (peers.size() < MAX_PEERS) {
-                peers.addAll(named);
+                peers.addAll(b.peers());
             }
             if (d.direction() == msnscope.wire.Direction.C2S && d.form() != null && d.form().expectsReply()) {
                 c.orders.put(d.seq(), ord);
             } else if (d.replyTo() != null) {
                 c.orders.remove(d.replyTo()); // answered: a close will not re-write it
             }
-            return List.of(FrameDocuments.frame(d, ord, named));
+            return List.of(b.document());
         }
         if (r instanceof CaptureRecord.ConnectionClosed cl) {
             Conn c = conns.get(cl.connection());
@@ -153,13 +170,32 @@ final class SessionReplay {
                 warnings++;
                 Long order = c.orders.get(d.seq());
                 if (order != null) {
-                    changed.add(FrameDocuments.frame(d, order, FrameDocuments.peers(d)));
+                    changed.add(build(c, d, order).document());
                 }
             }
             c.orders.clear();
             return changed;
         }
         return List.of();
+    }
+
+    /** A frame's document, with the dissection and peers it was built from. */
+    private record Built(Dissection dissection, Set<String> peers, Document document) {
+    }
+
+    /**
+     * Never throws: when the document builder fails on what the dissector made (a bug), the frame is still
+     * indexed, raw, with a {@code dissector-failed} warning, like a frame the dissector itself failed on.
+     */
+    private Built build(Conn c, Dissection d, long order) {
+        try {
+            Set<String> named = FrameDocuments.peers(d);
+            return new Built(d, named, FrameDocuments.frame(d, order, named));
+        } catch (RuntimeException | StackOverflowError e) {
+            Dissection raw = RawDissections.failed(session, c.id, d.seq(), d.timeMicros(), d.direction(), d.role(), d.version(),
+                    d.account(), d.frame(), e);
+            return new Built(raw, Set.of(), FrameDocuments.frame(raw, order, Set.of()));
+        }
     }
 
     /** True when every connection opened so far has closed. */

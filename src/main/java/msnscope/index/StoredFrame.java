@@ -131,6 +131,9 @@ final class StoredFrame {
         int flags = in.readVInt();
         String frameCommand = string(in);
         byte[] raw = bytes(in, in.readVInt());
+        if (lineLength < 0 || lineLength > raw.length || declared >= 0 && (payloadOffset < lineLength || payloadOffset > raw.length)) {
+            throw new IllegalArgumentException("the frame's lengths do not fit its " + raw.length + " bytes");
+        }
         Frame frame = Frame.ofRaw(raw, lineLength, payloadOffset, declared, flags, frameCommand);
         if (params == null) {
             params = lineWords(frame.line());

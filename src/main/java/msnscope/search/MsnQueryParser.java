@@ -1,10 +1,12 @@
 package msnscope.search;
 
+import msnscope.dissect.payload.Decimal;
 import msnscope.index.IndexFields;
 import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.queryparser.classic.TokenMgrError;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 
 import java.util.Set;
@@ -124,13 +126,22 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
             throws ParseException {
         checkField(field);
         if (field != null && IndexFields.NUMERIC.contains(field)) {
-            long lo = part1 == null || part1.equals("*") ? Long.MIN_VALUE : number(field, part1, false);
-            long hi = part2 == null || part2.equals("*") ? Long.MAX_VALUE : number(field, part2, true);
-            if (!startInclusive && lo != Long.MIN_VALUE) {
-                lo = Math.addExact(lo, 1);
+            boolean openLow = part1 == null || part1.equals("*");
+            boolean openHigh = part2 == null || part2.equals("*");
+            long lo = openLow ? Long.MIN_VALUE : number(field, part1, false);
+            long hi = openHigh ? Long.MAX_VALUE : number(field, part2, true);
+            // An exclusive bound at the end of the long range leaves nothing (not an overflow to the other end).
+            if (!startInclusive && !openLow) {
+                if (lo == Long.MAX_VALUE) {
+                    return new MatchNoDocsQuery("nothing is above " + lo);
+                }
+                lo++;
             }
-            if (!endInclusive && hi != Long.MAX_VALUE) {
-                hi = Math.addExact(hi, -1);
+            if (!endInclusive && !openHigh) {
+                if (hi == Long.MIN_VALUE) {
+                    return new MatchNoDocsQuery("nothing is below " + hi);
+                }
+                hi--;
             }
             return IndexFields.range(field, lo, hi);
         }
@@ -182,10 +193,14 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
                     });
                 }
             }
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw wrap(field + " takes a number" + (field.equals(IndexFields.LATENCY) ? " with an optional unit (us, ms, s)" : "")
-                    + ", not '" + text + "'");
+            Long v = Decimal.signed(text);
+            if (v == null) {
+                boolean digits = text.matches("-?[0-9]+");
+                throw wrap(digits ? field + " values are between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE + ", not '" + text + "'"
+                        : field + " takes a number" + (field.equals(IndexFields.LATENCY) ? " with an optional unit (us, ms, s)" : "")
+                        + ", not '" + text + "'");
+            }
+            return v;
         } catch (IllegalArgumentException e) {
             throw wrap(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package msnscope.search;
 
+import msnscope.dissect.payload.Decimal;
 import msnscope.wire.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,7 +31,6 @@ public final class Times {
         String t = text.trim();
         Matcher age = AGE.matcher(t);
         if (age.matches()) {
-            long n = Long.parseLong(age.group(1));
             long unit = switch (age.group(2)) {
                 case "s" -> 1L;
                 case "m" -> 60L;
@@ -38,10 +38,19 @@ public final class Times {
                 case "d" -> 86_400L;
                 default -> 604_800L;
             };
-            return nowMicros - n * unit * 1_000_000L;
+            Long n = Decimal.unsigned(age.group(1));
+            try {
+                return Math.subtractExact(nowMicros, Math.multiplyExact(Math.multiplyExact(n == null ? Long.MAX_VALUE : n, unit), 1_000_000L));
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("'" + text + "' is further back than any time");
+            }
         }
-        if (t.chars().allMatch(Character::isDigit) && !t.isEmpty() && t.length() > 8) {
-            return Long.parseLong(t);
+        if (!t.isEmpty() && t.length() > 8 && t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            Long micros = Decimal.unsigned(t);
+            if (micros == null) {
+                throw new IllegalArgumentException("'" + text + "' is too large for epoch microseconds");
+            }
+            return micros;
         }
         try {
             return Clock.micros(Instant.parse(t));

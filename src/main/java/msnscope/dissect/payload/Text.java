@@ -39,21 +39,7 @@ final class Text {
 
     /** ASCII decimal integer in the long range (optional leading minus, no spaces), or {@code null}. */
     static Long parseLong(String s) {
-        if (s == null || s.isEmpty() || s.length() > 20) {
-            return null;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            // Long.parseLong also accepts non-ASCII digits and '+'; the wire format does not.
-            if (!(c >= '0' && c <= '9' || c == '-' && i == 0 && s.length() > 1)) {
-                return null;
-            }
-        }
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return Decimal.signed(s);
     }
 
     /** Hexadecimal without prefix, at most 8 digits, or {@code null}. */
