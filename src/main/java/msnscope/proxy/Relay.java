@@ -291,8 +291,8 @@ final class Relay {
         } catch (RuntimeException | StackOverflowError e) {
             if (!dissectorFailed) {
                 dissectorFailed = true;
-                log.warn("{} dissector failed on \"{}\" ({}); frames of this connection are still relayed unchanged", conn.id(),
-                        shorten(f.line()), e.toString());
+                log.warn("{} dissector failed on \"{}\" (a bug: please report it); frames of this connection are still relayed "
+                        + "and recorded unchanged", conn.id(), shorten(f.line()));
             }
             return RawDissections.failed(session.id(), conn.id(), seq, now, dir, stream.role(), f, e);
         }
