@@ -5,8 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -49,10 +47,10 @@ public final class MixWorkload {
     /** Commands per second: {@code commands} written back to back on one connection, until the last reply. */
     public static double pipelined(int port, int commands) throws Exception {
         byte[] requests = requests(commands);
-        try (Socket s = open(port)) {
+        try (Socket s = RoundTrips.open(port)) {
             InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
             OutputStream out = s.getOutputStream();
-            hello(out, in);
+            RoundTrips.hello(out, in);
             AtomicReference<IOException> failed = new AtomicReference<>();
             Thread writer = new Thread(() -> {
                 try {
@@ -87,55 +85,9 @@ public final class MixWorkload {
     }
 
     /** Round trips, one command at a time for {@code seconds} after a warm-up: {p50, p99} in microseconds. */
-    public static double[] pingPong(int port, double seconds) throws Exception {
+    public static double[] pingPong(int port, double seconds) throws IOException {
         byte[] payload = new byte[PAYLOAD];
         Arrays.fill(payload, (byte) 'x');
-        try (Socket s = open(port)) {
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            OutputStream out = s.getOutputStream();
-            hello(out, in);
-            long[] samples = new long[1 << 20];
-            int n = 0;
-            int trid = 2;
-            long warmEnd = System.nanoTime() + 500_000_000L;
-            long end = warmEnd + (long) (seconds * 1e9);
-            for (long now = System.nanoTime(); now < end && n < samples.length; now = System.nanoTime()) {
-                byte[] cmd = command(trid++, payload);
-                long t0 = System.nanoTime();
-                out.write(cmd);
-                out.flush();
-                readLine(in);
-                long rtt = System.nanoTime() - t0;
-                if (t0 > warmEnd) {
-                    samples[n++] = rtt;
-                }
-            }
-            long[] sorted = Arrays.copyOf(samples, n);
-            Arrays.sort(sorted);
-            return new double[] {sorted[n / 2] / 1e3, sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e3};
-        }
-    }
-
-    private static Socket open(int port) throws IOException {
-        Socket s = new Socket();
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-        s.setSoTimeout(30_000);
-        return s;
-    }
-
-    /** The version first, so a dissecting relay knows how MSG payloads are framed. */
-    private static void hello(OutputStream out, InputStream in) throws IOException {
-        out.write("VER 1 MSNP11 CVR0\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        readLine(in);
-    }
-
-    private static void readLine(InputStream in) throws IOException {
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) {
-                throw new IOException("connection closed");
-            }
-        }
+        return RoundTrips.pingPong(port, seconds, trid -> command(trid, payload));
     }
 }

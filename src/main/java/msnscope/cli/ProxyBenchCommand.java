@@ -15,6 +15,7 @@ import msnscope.capture.Recorder;
 import msnscope.bench.ExternalRelay;
 import msnscope.bench.MixServer;
 import msnscope.bench.MixWorkload;
+import msnscope.bench.RoundTrips;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.ProtocolSpec;
 import msnscope.index.LiveCapture;
@@ -288,21 +289,6 @@ final class ProxyBenchCommand implements Command {
         return new Result(name, rate, lat[0], lat[1]);
     }
 
-    private static Socket open(int port) throws IOException {
-        Socket s = new Socket();
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-        s.setSoTimeout(10_000);
-        return s;
-    }
-
-    /** Login-like start so the dissector knows the version: VER, echoed back. */
-    private static void hello(Socket s, InputStream in) throws IOException {
-        s.getOutputStream().write("VER 1 MSNP11 CVR0\r\n".getBytes(StandardCharsets.US_ASCII));
-        s.getOutputStream().flush();
-        readLine(in);
-    }
-
     private static double throughput(int port, int seconds, int connections, int window) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong replies = new AtomicLong();
@@ -310,10 +296,10 @@ final class ProxyBenchCommand implements Command {
         List<Thread> threads = new ArrayList<>();
         List<Socket> sockets = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
-            Socket s = open(port);
+            Socket s = RoundTrips.open(port);
             sockets.add(s);
             InputStream in = new BufferedInputStream(s.getInputStream(), 65536);
-            hello(s, in);
+            RoundTrips.hello(s.getOutputStream(), in);
             Semaphore credit = new Semaphore(window);
             OutputStream os = s.getOutputStream();
             Thread writer = new Thread(() -> {
@@ -381,38 +367,7 @@ final class ProxyBenchCommand implements Command {
     }
 
     private static double[] latency(int port, int seconds) throws Exception {
-        try (Socket s = open(port)) {
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            OutputStream os = s.getOutputStream();
-            hello(s, in);
-            long[] samples = new long[1 << 20];
-            int n = 0;
-            long trid = 2;
-            long warmEnd = System.nanoTime() + 500_000_000L;
-            long end = warmEnd + seconds * 1_000_000_000L;
-            for (long now = System.nanoTime(); now < end && n < samples.length; now = System.nanoTime()) {
-                byte[] cmd = ("CHG " + trid++ + " NLN 0\r\n").getBytes(StandardCharsets.US_ASCII);
-                long t0 = System.nanoTime();
-                os.write(cmd);
-                os.flush();
-                readLine(in);
-                long rtt = System.nanoTime() - t0;
-                if (t0 > warmEnd) {
-                    samples[n++] = rtt;
-                }
-            }
-            long[] sorted = Arrays.copyOf(samples, n);
-            Arrays.sort(sorted);
-            return new double[]{sorted[n / 2] / 1000.0, sorted[Math.min(n - 1, (int) (n * 0.99))] / 1000.0};
-        }
-    }
-
-    private static void readLine(InputStream in) throws IOException {
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) {
-                throw new IOException("connection closed");
-            }
-        }
+        return RoundTrips.pingPong(port, seconds, trid -> ("CHG " + trid + " NLN 0\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Echoes every byte back: each command line comes back as its own reply (VER included). */

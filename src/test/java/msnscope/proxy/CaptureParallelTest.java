@@ -12,14 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -43,24 +37,7 @@ class CaptureParallelTest {
         try (ProxyFixture fx = new ProxyFixture(); LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
             fx.proxy.addListener(live);
             Conversation talk = new Conversation(fx);
-            ExecutorService pool = Executors.newFixedThreadPool(16);
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < pairs; i++) {
-                int n = i;
-                int version = new int[]{8, 11, 13, 15}[i % 4];
-                done.add(pool.submit(() -> {
-                    Conversation.User a = talk.login("a" + n + "@example.com", version);
-                    Conversation.User b = talk.login("b" + n + "@example.com", version);
-                    talk.chat(a, b, false);
-                    talk.logout(a);
-                    talk.logout(b);
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            pool.shutdown();
+            talk.pairsInParallel(pairs, 16);
             fx.events.awaitClosed(talk.clients.size(), 10_000);
             frames = fx.events.frames.size();
         }

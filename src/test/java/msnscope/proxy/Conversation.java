@@ -206,6 +206,31 @@ final class Conversation {
         fx.events.awaitClosed(clients.size(), 5000);
     }
 
+    /**
+     * {@code pairs} pairs of users (a&lt;n&gt;, b&lt;n&gt;, versions 8, 11, 13, 15 in turn) at once on {@code drivers}
+     * threads: each pair logs in, chats (a big message for every tenth pair) and logs out.
+     */
+    void pairsInParallel(int pairs, int drivers) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(drivers);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            int n = i;
+            int version = new int[]{8, 11, 13, 15}[i % 4];
+            done.add(pool.submit(() -> {
+                User a = login("a" + n + "@example.com", version);
+                User b = login("b" + n + "@example.com", version);
+                chat(a, b, n % 10 == 0);
+                logout(a);
+                logout(b);
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+    }
+
     void logout(User u) throws IOException {
         u.ns.send("OUT");
         u.ns.expect("OUT");

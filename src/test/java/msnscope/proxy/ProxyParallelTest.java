@@ -3,12 +3,6 @@ package msnscope.proxy;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,24 +18,7 @@ class ProxyParallelTest {
     void twoHundredClientsInParallel() throws Exception {
         try (ProxyFixture fx = new ProxyFixture()) {
             Conversation talk = new Conversation(fx);
-            ExecutorService pool = Executors.newFixedThreadPool(24);
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                int n = i;
-                int version = new int[]{8, 11, 13, 15}[i % 4];
-                done.add(pool.submit(() -> {
-                    Conversation.User a = talk.login("a" + n + "@example.com", version);
-                    Conversation.User b = talk.login("b" + n + "@example.com", version);
-                    talk.chat(a, b, n % 10 == 0);
-                    talk.logout(a);
-                    talk.logout(b);
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            pool.shutdown();
+            talk.pairsInParallel(100, 24);
             fx.events.awaitClosed(talk.clients.size(), 10_000);
             assertEquals(600, talk.clients.size());
             assertEquals(talk.clients.size(), fx.events.closed.size());
