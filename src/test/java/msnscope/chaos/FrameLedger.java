@@ -1,0 +1,189 @@
+package msnscope.chaos;
+
+import msnscope.proxy.MsnWorld;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A multiset of frames, each counted under {@code ROLE|ACCOUNT|DIR|LINE|PAYLOAD-DIGEST}, to compare what
+ * the peers received with what the store holds.
+ *
+ * <p>How frames are matched: the same TCP connection is seen by the client, by the server and by the
+ * store, but under different names (the store's {@code s3/c2} is not known to the peers). So a connection
+ * is named by its role (DS, NS, SB) and its account, which is read the same way on every side from the
+ * connection's client-to-server lines ({@code USR n TWN I handle}, {@code USR n handle cookie},
+ * {@code ANS n handle ...}); every login of the load uses a new handle, so an account names one login.
+ * Within that name frames count per exact line (addresses written as {@code <addr>}, since the proxy
+ * rewrites the referrals a client reads) and payload (SHA-256). A frame a peer received must be in the
+ * store at least as many times as peers received it: the store may hold more (a frame recorded just
+ * before a kill, never delivered), never fewer.
+ */
+final class FrameLedger {
+
+    private static final Pattern ADDRESS = Pattern.compile("(?<=^|\\s)[A-Za-z0-9.\\-]+:\\d{1,5}(?=\\s|$)");
+    private static final Pattern LOGIN = Pattern.compile("^USR \\d+ \\S+ I (\\S+)");
+    private static final Pattern SB_USR = Pattern.compile("^USR \\d+ (\\S+@\\S+) \\S+");
+    private static final Pattern SB_ANS = Pattern.compile("^ANS \\d+ (\\S+) ");
+
+    private final Map<String, Integer> counts = new TreeMap<>();
+    private int total;
+
+    void add(String role, String account, String dir, String line, byte[] payload) {
+        counts.merge(key(role, account, dir, line, payload), 1, Integer::sum);
+        total++;
+    }
+
+    int total() {
+        return total;
+    }
+
+    static String key(String role, String account, String dir, String line, byte[] payload) {
+        return role + "|" + account + "|" + dir + "|" + ADDRESS.matcher(line).replaceAll("<addr>") + "|" + digest(payload);
+    }
+
+    /** The same frame whoever received it, for allowances that do not know the connection. */
+    static String frameKey(String dir, String line, byte[] payload) {
+        return dir + "|" + ADDRESS.matcher(line).replaceAll("<addr>") + "|" + digest(payload);
+    }
+
+    /**
+     * The frames of this ledger that {@code store} lacks, by key with how many are missing; a missing frame
+     * whose {@link #frameKey} is in {@code allowed} uses up one allowance instead (a record that was
+     * deliberately damaged may be lost, and nothing else).
+     */
+    Map<String, Integer> missingFrom(FrameLedger store, Map<String, Integer> allowed) {
+        Map<String, Integer> left = new HashMap<>(allowed);
+        Map<String, Integer> missing = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            int lacking = e.getValue() - store.counts.getOrDefault(e.getKey(), 0);
+            String frame = e.getKey().substring(e.getKey().indexOf('|', e.getKey().indexOf('|') + 1) + 1);
+            while (lacking > 0 && left.getOrDefault(frame, 0) > 0) {
+                left.merge(frame, -1, Integer::sum);
+                lacking--;
+            }
+            if (lacking > 0) {
+                missing.put(e.getKey(), lacking);
+            }
+        }
+        return missing;
+    }
+
+    /** One paragraph for a failure message: how many were lost of how many, and which (the first 15). */
+    static String describe(Map<String, Integer> missing, int received, String where) {
+        int lost = missing.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder sb = new StringBuilder().append(lost).append(" of ").append(received)
+                .append(" frames that a peer received are missing from ").append(where).append(" (ROLE|ACCOUNT|DIR|LINE|PAYLOAD ×lost):");
+        missing.entrySet().stream().limit(15).forEach(e -> sb.append("\n      ").append(shorten(e.getKey())).append(" ×").append(e.getValue()));
+        if (missing.size() > 15) {
+            sb.append("\n      … and ").append(missing.size() - 15).append(" more kinds");
+        }
+        return sb.toString();
+    }
+
+    static int count(Map<String, Integer> missing) {
+        return missing.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static String shorten(String key) {
+        return key.length() > 160 ? key.substring(0, 160) + "…" : key;
+    }
+
+    // ---- building ledgers ----
+
+    /** What the peers received: the clients' server-to-client frames and the servers' client-to-server frames. */
+    static FrameLedger received(List<ChatLoad.Client> clients, List<MsnWorld.Record> world) {
+        FrameLedger l = new FrameLedger();
+        for (ChatLoad.Client c : clients) {
+            // Read after the load's threads ended: each client is used by one thread only.
+            byte[] sent = c.script().sent.toByteArray();
+            byte[] got = c.script().received.toByteArray();
+            String account = account(c.role(), WireFrames.lines(sent));
+            for (WireFrames.Frame f : WireFrames.split(got)) {
+                l.add(c.role(), account, "S2C", f.line(), f.payload());
+            }
+        }
+        for (MsnWorld.Record r : world) {
+            List<WireFrames.Frame> frames = WireFrames.split(r.receivedBytes());
+            String account = account(r.role, frames.stream().map(WireFrames.Frame::line).toList());
+            for (WireFrames.Frame f : frames) {
+                l.add(r.role, account, "C2S", f.line(), f.payload());
+            }
+        }
+        return l;
+    }
+
+    /**
+     * What the store holds, from the JSON Lines objects of {@code export} or {@code search} (keys session,
+     * stream, role, dir, raw, payload or payloadBase64), grouped into connections by session and stream.
+     */
+    static FrameLedger stored(List<Map<String, Object>> frames) {
+        Map<String, List<Map<String, Object>>> byConnection = new LinkedHashMap<>();
+        for (Map<String, Object> f : frames) {
+            byConnection.computeIfAbsent(f.get("session") + "/" + f.get("stream"), k -> new ArrayList<>()).add(f);
+        }
+        FrameLedger l = new FrameLedger();
+        for (List<Map<String, Object>> conn : byConnection.values()) {
+            String role = conn.stream().map(f -> (String) f.get("role")).filter(r -> r != null).findFirst().orElse("?");
+            List<String> c2s = conn.stream().filter(f -> "C2S".equals(f.get("dir"))).map(f -> String.valueOf(f.get("raw"))).toList();
+            String account = account(role, c2s);
+            for (Map<String, Object> f : conn) {
+                l.add(role, account, String.valueOf(f.get("dir")), String.valueOf(f.get("raw")), payload(f));
+            }
+        }
+        return l;
+    }
+
+    static byte[] payload(Map<String, Object> f) {
+        if (f.get("payload") instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        if (f.get("payloadBase64") instanceof String b64) {
+            return Base64.getDecoder().decode(b64);
+        }
+        return null;
+    }
+
+    /** The login of a connection, from its client-to-server lines; "?" before any login line. */
+    static String account(String role, List<String> c2sLines) {
+        for (String line : c2sLines) {
+            Matcher m = LOGIN.matcher(line);
+            if (!role.equals("SB") && m.find()) {
+                return m.group(1);
+            }
+            if (role.equals("SB")) {
+                Matcher usr = SB_USR.matcher(line);
+                if (usr.find()) {
+                    return usr.group(1);
+                }
+                Matcher ans = SB_ANS.matcher(line);
+                if (ans.find()) {
+                    return ans.group(1);
+                }
+            }
+        }
+        return "?";
+    }
+
+    private static String digest(byte[] payload) {
+        if (payload == null) {
+            return "-";
+        }
+        try {
+            return payload.length + ":" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package msnscope.chaos;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real {@code msnscope} as a child JVM, so that tests can send it real signals: {@link #terminate()}
+ * is SIGTERM ({@link Process#destroy()} on Linux), {@link #kill()} is SIGKILL. Its standard error is
+ * read on a thread (kept for failure messages); {@link #start} returns once it printed "listening on".
+ * Every process is ended by {@link #close()}, so a failing test leaves nothing running.
+ */
+final class ProxyProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+),");
+    private static final long START_SECONDS = 30;
+
+    private final Process process;
+    private final StringBuffer stderr = new StringBuffer();
+    private final StringBuffer stdout = new StringBuffer();
+    private final CountDownLatch listening = new CountDownLatch(1);
+    private volatile String address;
+
+    private ProxyProcess(Process process) {
+        this.process = process;
+        drain(process.getErrorStream(), stderr, true);
+        drain(process.getInputStream(), stdout, false);
+    }
+
+    /** {@code java -cp <this test's class path> msnscope.cli.Main args...}, not waited for. */
+    static Process java(List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Small and quick to start: the machine running the suite may have two cores for everything.
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "msnscope.cli.Main"));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).start();
+    }
+
+    /**
+     * Starts {@code msnscope proxy --upstream UPSTREAM --listen 127.0.0.1:0 --data DIR --quiet EXTRA...}
+     * and waits for its "listening on" line. Fails with the proxy's own words when it exits instead.
+     */
+    static ProxyProcess start(String upstream, Path data, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("proxy", "--upstream", upstream, "--listen", "127.0.0.1:0",
+                "--resolve", msnscope.proxy.MsnWorld.SB_NAME + "=127.0.0.1", "--data", data.toString(), "--quiet"));
+        args.addAll(List.of(extra));
+        ProxyProcess p = new ProxyProcess(java(args));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
+        while (!p.listening.await(50, TimeUnit.MILLISECONDS)) {
+            if (!p.process.isAlive() || System.nanoTime() > deadline) {
+                boolean exited = !p.process.isAlive();
+                p.close();
+                throw new StartFailed("msnscope proxy --data " + data + (exited ? " exited with " + p.process.exitValue()
+                        : " did not say 'listening on' within " + START_SECONDS + " s") + " instead of listening: " + p.stderr().trim());
+            }
+        }
+        return p;
+    }
+
+    /** The proxy did not come up: its standard error says why. */
+    static final class StartFailed extends Exception {
+        StartFailed(String message) {
+            super(message);
+        }
+    }
+
+    private void drain(InputStream in, StringBuffer into, boolean watch) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    into.append(line).append('\n');
+                    Matcher m = LISTENING.matcher(line);
+                    if (watch && address == null && m.find()) {
+                        address = m.group(1) + ":" + m.group(2);
+                        listening.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "proxy-process-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Where clients connect: {@code 127.0.0.1:PORT}. */
+    String address() {
+        return address;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String stderr() {
+        return stderr.toString();
+    }
+
+    /** SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL (kill -9), and waits for the process to be gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("pid " + process.pid() + " survived SIGKILL for 10 s");
+        }
+    }
+
+    /** The exit code, or null if it is still running after {@code seconds}. */
+    Integer awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
