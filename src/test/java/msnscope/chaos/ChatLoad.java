@@ -40,6 +40,7 @@ final class ChatLoad implements AutoCloseable {
 
     final List<Client> clients = new CopyOnWriteArrayList<>();
     private final Supplier<String> proxy;
+    private final String tag;
     private final int payloadBytes;
     private final long pauseMillis;
     private final List<Thread> threads = new ArrayList<>();
@@ -49,11 +50,13 @@ final class ChatLoad implements AutoCloseable {
 
     /**
      * @param proxy        the proxy's current {@code host:port}
+     * @param tag          starts every handle, so two loads on one world never share an account
      * @param payloadBytes size of each message's payload
      * @param pauseMillis  pause after each round (a message each way)
      */
-    ChatLoad(Supplier<String> proxy, int payloadBytes, long pauseMillis) {
+    ChatLoad(Supplier<String> proxy, String tag, int payloadBytes, long pauseMillis) {
         this.proxy = proxy;
+        this.tag = tag;
         this.payloadBytes = payloadBytes;
         this.pauseMillis = pauseMillis;
     }
@@ -113,8 +116,8 @@ final class ChatLoad implements AutoCloseable {
         for (int gen = 1; !stopped; gen++) {
             List<ScriptClient> mine = new ArrayList<>();
             try {
-                Login alice = login("alice" + i + "-" + gen + DOMAIN, mine);
-                Login bob = login("bob" + i + "-" + gen + DOMAIN, mine);
+                Login alice = login(tag + "alice" + i + "-" + gen + DOMAIN, mine);
+                Login bob = login(tag + "bob" + i + "-" + gen + DOMAIN, mine);
                 Chat chat = chat(alice, bob, mine);
                 for (int k = 1; !stopped; k++) {
                     say(chat.inviter(), chat.invitee(), alice.handle(), 2 * k + 1, text(alice.handle(), k));

@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,26 +52,15 @@ final class FrameLedger {
         return role + "|" + account + "|" + dir + "|" + ADDRESS.matcher(line).replaceAll("<addr>") + "|" + digest(payload);
     }
 
-    /** The same frame whoever received it, for allowances that do not know the connection. */
-    static String frameKey(String dir, String line, byte[] payload) {
-        return dir + "|" + ADDRESS.matcher(line).replaceAll("<addr>") + "|" + digest(payload);
-    }
-
     /**
      * The frames of this ledger that {@code store} lacks, by key with how many are missing; a missing frame
-     * whose {@link #frameKey} is in {@code allowed} uses up one allowance instead (a record that was
-     * deliberately damaged may be lost, and nothing else).
+     * whose key is in {@code allowed} uses up one allowance instead (the records of a deliberately damaged
+     * file may be lost, and nothing else).
      */
     Map<String, Integer> missingFrom(FrameLedger store, Map<String, Integer> allowed) {
-        Map<String, Integer> left = new HashMap<>(allowed);
         Map<String, Integer> missing = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            int lacking = e.getValue() - store.counts.getOrDefault(e.getKey(), 0);
-            String frame = e.getKey().substring(e.getKey().indexOf('|', e.getKey().indexOf('|') + 1) + 1);
-            while (lacking > 0 && left.getOrDefault(frame, 0) > 0) {
-                left.merge(frame, -1, Integer::sum);
-                lacking--;
-            }
+            int lacking = e.getValue() - store.counts.getOrDefault(e.getKey(), 0) - allowed.getOrDefault(e.getKey(), 0);
             if (lacking > 0) {
                 missing.put(e.getKey(), lacking);
             }

@@ -26,6 +26,7 @@ final class StoreCommands {
     private final Findings findings;
     /** Standard error of every command so far: where a damaged file must be reported. */
     private final StringBuilder stderr = new StringBuilder();
+    private boolean lastFailed;
 
     StoreCommands(Path dir, Findings findings) {
         this.dir = dir;
@@ -38,9 +39,15 @@ final class StoreCommands {
         all.add(dir.toString());
         CliRunner r = CliRunner.run(all.toArray(new String[0]));
         stderr.append(r.err());
+        lastFailed = r.code() != 0;
         findings.check(r.code() == 0, "msnscope " + String.join(" ", args) + " exited with " + r.code() + ": "
                 + firstLine(r.err()));
         return r;
+    }
+
+    /** True when the last command exited with an error (its finding is already added). */
+    boolean lastFailed() {
+        return lastFailed;
     }
 
     String stderr() {

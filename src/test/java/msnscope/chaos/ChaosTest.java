@@ -1,0 +1,167 @@
+package msnscope.chaos;
+
+import msnscope.capture.CaptureStore;
+import msnscope.wire.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The issue's chaos run: a real {@code msnscope proxy --data DIR --quiet} under chat load, and in turn
+ * (a) kill -9 and a restart on the same store, (e) a hostile peer while the load runs, (b) SIGTERM under
+ * load, (c) a flipped byte in the middle of one finished session's capture file and in the magic of
+ * another, (d) a truncated index file, a restart on that store, load, SIGTERM. Then, through the commands
+ * a user has ({@code sessions}, {@code export --format jsonl}, {@code search --format jsonl}, {@code
+ * reindex}): every frame either peer received is in the store, except the one damaged record (and the
+ * file whose magic was damaged, which must be reported); every connection since the kill has its close
+ * record; and {@code reindex} after another truncated index file gives the same search results as the
+ * index the proxy kept. Everything that goes wrong is collected and reported together ({@link Findings}).
+ */
+class ChaosTest {
+
+    /** Queries whose results the live index and the rebuilt one must agree on. */
+    private static final List<String> QUERIES = List.of("cmd:*", "cmd:MSG", "cmd:ACK", "message", "cmd:USR OR cmd:XFR OR cmd:RNG");
+    private static final Pattern EXCEPTION = Pattern.compile("\\b[A-Za-z]+(Exception|Error)\\b");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void chatSurvivesKillTermDamageAndAHostilePeerWithEveryReceivedFrameFindableAndReindexable() throws Exception {
+        Findings findings = new Findings();
+        Map<String, Integer> allowed = new HashMap<>();
+        Set<String> damaged = new LinkedHashSet<>();
+        String magicDamaged = null;
+        long sinceKill;
+        FrameLedger received;
+        try (ChaosRun run = new ChaosRun(dir, findings, 512, 5, "--max-payload", "4096")) {
+            if (!run.startProxy("first start")) {
+                findings.assertNone();
+            }
+            run.load.start(3);
+            run.awaitLoad(100, "run 1");
+            // (a)
+            run.kill();
+            sinceKill = Clock.nowMicros();
+            run.startProxy("restart on the store after kill -9");
+            run.awaitLoad(100, "run 2, after the restart");
+            // (e)
+            HostilePeer.attack(run.load, 12 * 1024).forEach(findings::add);
+            run.awaitLoad(50, "run 2, after the hostile peer");
+            // (b)
+            run.terminate("run 2");
+            // (c) and (d), between runs
+            CaptureStore store = new CaptureStore(dir);
+            List<String> bySize = new ArrayList<>(store.sessions());
+            bySize.sort((a, b) -> Long.compare(size(store.file(b)), size(store.file(a))));
+            String middle = bySize.get(0);
+            RecordedFrames.Hit hit = StoreDamage.flipMiddleRecord(store.file(middle));
+            allowed.merge(hit.key(), 1, Integer::sum);
+            magicDamaged = bySize.get(1);
+            for (RecordedFrames.Hit h : RecordedFrames.read(store.file(magicDamaged))) {
+                allowed.merge(h.key(), 1, Integer::sum);
+            }
+            StoreDamage.flip(store.file(magicDamaged), 0);
+            damaged.add(middle);
+            damaged.add(magicDamaged);
+            Path truncated = StoreDamage.truncateLargestIndexFile(store.indexDir());
+            System.out.println("chaos: flipped a byte of " + middle + " in '" + hit.line() + "', the magic of " + magicDamaged
+                    + ", truncated " + truncated.getFileName());
+            if (run.startProxy("restart on a store with a damaged capture file and a truncated index file")) {
+                run.awaitLoad(100, "run 3");
+                run.terminate("run 3");
+            }
+            received = run.received();
+        }
+        System.out.println("chaos: " + received.total() + " frames received by peers");
+
+        CaptureStore store = new CaptureStore(dir);
+        List<String> files = store.sessions();
+        String unreadable = magicDamaged;
+        StoreCommands cli = new StoreCommands(dir, findings);
+        List<String> listed = cli.sessions();
+        List<String> unlisted = files.stream().filter(s -> !s.equals(unreadable) && !listed.contains(s)).toList();
+        findings.check(cli.lastFailed() || unlisted.isEmpty(), "sessions does not list " + unlisted.size() + " of " + files.size()
+                + " sessions whose capture files are there: " + unlisted);
+        List<String> readable = files.stream().filter(s -> !s.equals(unreadable)).toList();
+        report(findings, received, allowed, FrameLedger.stored(cli.export(readable)), "export --format jsonl");
+        cli.run("export", magicDamaged, "--format", "jsonl");
+        List<Map<String, Object>> indexed = cli.search("cmd:*");
+        if (!cli.lastFailed()) {
+            report(findings, received, allowed, FrameLedger.stored(indexed), "search --format jsonl cmd:* (the proxy's index)");
+        }
+        try {
+            findings.check(CloseRecords.unclosed(store, sinceKill, damaged).isEmpty(), "connections opened after the kill -9 have no close record "
+                    + "after SIGTERM: " + CloseRecords.unclosed(store, sinceKill, damaged));
+        } catch (Exception e) {
+            findings.add("reading the close records: " + e);
+        }
+
+        Map<String, List<String>> live = results(cli, damaged);
+        StoreDamage.truncateLargestIndexFile(store.indexDir());
+        cli.run("reindex");
+        Map<String, List<String>> rebuilt = results(cli, damaged);
+        for (String q : QUERIES) {
+            findings.check(live.get(q).equals(rebuilt.get(q)), "reindex after a truncated index file: search '" + q + "' found "
+                    + live.get(q).size() + " frames in the proxy's index and " + rebuilt.get(q).size() + " after reindex"
+                    + firstDifference(live.get(q), rebuilt.get(q)));
+        }
+        List<Map<String, Object>> reindexed = cli.search("cmd:*");
+        if (!cli.lastFailed()) {
+            report(findings, received, allowed, FrameLedger.stored(reindexed), "search cmd:* after reindex");
+        }
+
+        String errors = cli.stderr();
+        for (String s : damaged) {
+            findings.check(Pattern.compile("\\b" + s + "\\b").matcher(errors).find(),
+                    "no command reported the damage to " + s + " (" + store.file(s).getFileName() + ") on standard error");
+        }
+        errors.lines().filter(l -> EXCEPTION.matcher(l).find()).findFirst()
+                .ifPresent(l -> findings.add("a Java exception name reached the user: " + l.strip()));
+        findings.assertNone();
+    }
+
+    private static void report(Findings findings, FrameLedger received, Map<String, Integer> allowed, FrameLedger stored, String where) {
+        Map<String, Integer> missing = received.missingFrom(stored, allowed);
+        findings.check(missing.isEmpty(), FrameLedger.describe(missing, received.total(), where));
+    }
+
+    /** Per query: the frames found outside the damaged sessions, as sorted {@code s3/c2#7 LINE}. */
+    private static Map<String, List<String>> results(StoreCommands cli, Set<String> damaged) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String q : QUERIES) {
+            out.put(q, cli.search(q).stream().filter(f -> !damaged.contains(String.valueOf(f.get("session"))))
+                    .map(f -> f.get("session") + "/" + f.get("stream") + "#" + f.get("seq") + " " + f.get("raw")).sorted().toList());
+        }
+        return out;
+    }
+
+    private static String firstDifference(List<String> a, List<String> b) {
+        Set<String> onlyA = new LinkedHashSet<>(a);
+        b.forEach(onlyA::remove);
+        Set<String> onlyB = new LinkedHashSet<>(b);
+        a.forEach(onlyB::remove);
+        return (onlyA.isEmpty() ? "" : "; only before: " + onlyA.iterator().next()) + (onlyB.isEmpty() ? "" : "; only after: " + onlyB.iterator().next());
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+}
