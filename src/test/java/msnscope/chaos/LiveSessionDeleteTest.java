@@ -44,12 +44,15 @@ class LiveSessionDeleteTest {
             live = liveSession(store);
             delete = CliRunner.run("delete", live, "--data", dir.toString());
             run.awaitLoad(30, "after delete");
+            // Shutdown has its own test (ShutdownTest): here the load ends before the signal.
+            run.load.stop();
+            Quiet.settleCapture(dir);
             run.terminate("SIGTERM");
             received = run.received();
         }
         findings.check(delete.code() == 2, "delete " + live + " of a session being recorded exited with " + delete.code()
                 + " (want 2, a refusal): " + delete.out().strip() + " " + delete.err().strip());
-        findings.check(delete.err().strip().lines().count() == 1 && !delete.err().contains("Exception"),
+        findings.check(delete.code() == 0 || delete.err().strip().lines().count() == 1 && !delete.err().contains("Exception"),
                 "delete's refusal is not one line: '" + delete.err() + "'");
         findings.check(Files.exists(store.file(live)), "the capture file of the live session " + live + " is gone");
         StoreCommands cli = new StoreCommands(dir, findings);

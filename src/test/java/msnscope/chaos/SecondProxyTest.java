@@ -47,6 +47,10 @@ class SecondProxyTest {
                     load.start(2);
                     findings.check(load.awaitMore(50, 20_000), "no chat through the second proxy: " + load.anomalies());
                     run.awaitLoad(50, "first proxy, beside the second");
+                    // Shutdown has its own test (ShutdownTest): here the loads end before the signals.
+                    load.stop();
+                    run.load.stop();
+                    Quiet.settleCapture(dir);
                     p.terminate();
                     findings.check(p.awaitExit(ChaosRun.GRACE_SECONDS) != null, "the second proxy ignored SIGTERM");
                     load.stop();
@@ -55,6 +59,8 @@ class SecondProxyTest {
                     p.close();
                 }
             }
+            run.load.stop();
+            Quiet.settleCapture(dir);
             run.terminate("first proxy");
             Quiet.settle(run.world);
             first = FrameLedger.received(run.load.clients, run.world.all.stream().filter(r -> r.key == null || !r.key.contains(":second-")).toList());
