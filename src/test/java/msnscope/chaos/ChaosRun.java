@@ -13,8 +13,8 @@ import java.nio.file.Path;
  */
 final class ChaosRun implements AutoCloseable {
 
-    /** How long a SIGTERM'd proxy may take to flush and exit. */
-    static final long GRACE_SECONDS = 10;
+    /** How long a SIGTERM'd proxy may take to flush and exit (its own grace period for connections, and some). */
+    static final long GRACE_SECONDS = 15;
 
     final MsnWorld world;
     final ChatLoad load;
@@ -71,9 +71,11 @@ final class ChaosRun implements AutoCloseable {
             return;
         }
         ProxyProcess p = proxy;
+        long t0 = System.nanoTime();
         p.terminate();
         Integer code = p.awaitExit(GRACE_SECONDS);
         findings.check(code != null, when + ": SIGTERM did not end the proxy within " + GRACE_SECONDS + " s");
+        System.out.printf("%s: SIGTERM ended the proxy in %.1f s (exit %s)%n", when, (System.nanoTime() - t0) / 1e9, code);
         p.close();
         proxy = null;
     }

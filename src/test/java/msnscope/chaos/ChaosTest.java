@@ -38,15 +38,30 @@ class ChaosTest {
     @TempDir
     Path dir;
 
+    private final Findings findings = new Findings();
+    /** Frames (ledger keys) the deliberate damage may cost: the flipped record, the file with the flipped magic. */
+    private final Map<String, Integer> allowed = new HashMap<>();
+    private final Set<String> damaged = new LinkedHashSet<>();
+    private String magicDamaged;
+    /** Connections opened after this must all have close records (kill -9 cannot close the earlier ones). */
+    private long sinceKill;
+    /** What reindex printed: where it may report damaged files. */
+    private String reindexOut = "";
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void chatSurvivesKillTermDamageAndAHostilePeerWithEveryReceivedFrameFindableAndReindexable() throws Exception {
-        Findings findings = new Findings();
-        Map<String, Integer> allowed = new HashMap<>();
-        Set<String> damaged = new LinkedHashSet<>();
-        String magicDamaged = null;
-        long sinceKill;
-        FrameLedger received;
+        FrameLedger received = runUnderChaos();
+        System.out.println("chaos: " + received.total() + " frames received by peers");
+        StoreCommands cli = new StoreCommands(dir, findings);
+        checkEveryReceivedFrameIsStored(cli, received);
+        checkReindexReproducesTheSearches(cli, received);
+        checkDamageIsReportedWithoutExceptionNames(cli);
+        findings.assertNone();
+    }
+
+    /** Runs the proxy under load through (a), (e), (b), (c), (d) and a last run; returns what the peers received. */
+    private FrameLedger runUnderChaos() throws Exception {
         try (ChaosRun run = new ChaosRun(dir, findings, 512, 5, "--max-payload", "4096")) {
             if (!run.startProxy("first start")) {
                 findings.assertNone();
@@ -64,56 +79,63 @@ class ChaosTest {
             // (b)
             run.terminate("run 2");
             // (c) and (d), between runs
-            CaptureStore store = new CaptureStore(dir);
-            List<String> bySize = new ArrayList<>(store.sessions());
-            bySize.sort((a, b) -> Long.compare(size(store.file(b)), size(store.file(a))));
-            String middle = bySize.get(0);
-            RecordedFrames.Hit hit = StoreDamage.flipMiddleRecord(store.file(middle));
-            allowed.merge(hit.key(), 1, Integer::sum);
-            magicDamaged = bySize.get(1);
-            for (RecordedFrames.Hit h : RecordedFrames.read(store.file(magicDamaged))) {
-                allowed.merge(h.key(), 1, Integer::sum);
-            }
-            StoreDamage.flip(store.file(magicDamaged), 0);
-            damaged.add(middle);
-            damaged.add(magicDamaged);
-            Path truncated = StoreDamage.truncateLargestIndexFile(store.indexDir());
-            System.out.println("chaos: flipped a byte of " + middle + " in '" + hit.line() + "', the magic of " + magicDamaged
-                    + ", truncated " + truncated.getFileName());
+            damage(new CaptureStore(dir));
             if (run.startProxy("restart on a store with a damaged capture file and a truncated index file")) {
                 run.awaitLoad(100, "run 3");
                 run.terminate("run 3");
             }
-            received = run.received();
+            return run.received();
         }
-        System.out.println("chaos: " + received.total() + " frames received by peers");
+    }
 
+    /** Flips a byte inside a record of the largest session file and the magic of the next largest; truncates an index file. */
+    private void damage(CaptureStore store) throws Exception {
+        List<String> bySize = new ArrayList<>(store.sessions());
+        bySize.sort((a, b) -> Long.compare(size(store.file(b)), size(store.file(a))));
+        String middle = bySize.get(0);
+        RecordedFrames.Hit hit = StoreDamage.flipMiddleRecord(store.file(middle));
+        allowed.merge(hit.key(), 1, Integer::sum);
+        magicDamaged = bySize.get(1);
+        for (RecordedFrames.Hit h : RecordedFrames.read(store.file(magicDamaged))) {
+            allowed.merge(h.key(), 1, Integer::sum);
+        }
+        StoreDamage.flip(store.file(magicDamaged), 0);
+        damaged.add(middle);
+        damaged.add(magicDamaged);
+        Path truncated = StoreDamage.truncateLargestIndexFile(store.indexDir());
+        System.out.println("chaos: flipped a byte of " + middle + " in '" + hit.line() + "', the magic of " + magicDamaged
+                + ", truncated index/" + truncated.getFileName());
+    }
+
+    /** sessions lists every readable session; export and search hold every frame a peer received; every close is recorded. */
+    private void checkEveryReceivedFrameIsStored(StoreCommands cli, FrameLedger received) {
         CaptureStore store = new CaptureStore(dir);
-        List<String> files = store.sessions();
-        String unreadable = magicDamaged;
-        StoreCommands cli = new StoreCommands(dir, findings);
+        List<String> readable = store.sessions().stream().filter(s -> !s.equals(magicDamaged)).toList();
         List<String> listed = cli.sessions();
-        List<String> unlisted = files.stream().filter(s -> !s.equals(unreadable) && !listed.contains(s)).toList();
-        findings.check(cli.lastFailed() || unlisted.isEmpty(), "sessions does not list " + unlisted.size() + " of " + files.size()
+        List<String> unlisted = readable.stream().filter(s -> !listed.contains(s)).toList();
+        findings.check(cli.lastFailed() || unlisted.isEmpty(), "sessions does not list " + unlisted.size() + " of " + readable.size()
                 + " sessions whose capture files are there: " + unlisted);
-        List<String> readable = files.stream().filter(s -> !s.equals(unreadable)).toList();
-        report(findings, received, allowed, FrameLedger.stored(cli.export(readable)), "export --format jsonl");
-        cli.run("export", magicDamaged, "--format", "jsonl");
+        report(received, FrameLedger.stored(cli.export(readable)), "export --format jsonl");
+        cli.runOrRefuse("export", magicDamaged, "--format", "jsonl");
         List<Map<String, Object>> indexed = cli.search("cmd:*");
         if (!cli.lastFailed()) {
-            report(findings, received, allowed, FrameLedger.stored(indexed), "search --format jsonl cmd:* (the proxy's index)");
+            report(received, FrameLedger.stored(indexed), "search --format jsonl cmd:* (the proxy's index)");
         }
         try {
-            findings.check(CloseRecords.unclosed(store, sinceKill, damaged).isEmpty(), "connections opened after the kill -9 have no close record "
-                    + "after SIGTERM: " + CloseRecords.unclosed(store, sinceKill, damaged));
+            List<String> unclosed = CloseRecords.unclosed(store, sinceKill, damaged);
+            findings.check(unclosed.isEmpty(), unclosed.size() + " connections opened after the kill -9 have no close record after SIGTERM: "
+                    + unclosed);
         } catch (Exception e) {
             findings.add("reading the close records: " + e);
         }
+    }
 
-        Map<String, List<String>> live = results(cli, damaged);
-        StoreDamage.truncateLargestIndexFile(store.indexDir());
-        String reindexOut = cli.run("reindex").out();
-        Map<String, List<String>> rebuilt = results(cli, damaged);
+    /** After another truncated index file, reindex gives the proxy's search results again, and they hold every received frame. */
+    private void checkReindexReproducesTheSearches(StoreCommands cli, FrameLedger received) throws Exception {
+        Map<String, List<String>> live = results(cli);
+        StoreDamage.truncateLargestIndexFile(dir.resolve("index"));
+        reindexOut = cli.run("reindex").out();
+        Map<String, List<String>> rebuilt = results(cli);
         for (String q : QUERIES) {
             findings.check(live.get(q).equals(rebuilt.get(q)), "reindex after a truncated index file: search '" + q + "' found "
                     + live.get(q).size() + " frames in the proxy's index and " + rebuilt.get(q).size() + " after reindex"
@@ -121,26 +143,28 @@ class ChaosTest {
         }
         List<Map<String, Object>> reindexed = cli.search("cmd:*");
         if (!cli.lastFailed()) {
-            report(findings, received, allowed, FrameLedger.stored(reindexed), "search cmd:* after reindex");
+            report(received, FrameLedger.stored(reindexed), "search cmd:* after reindex");
         }
+    }
 
+    /** Each damaged file is named by some command; no command shows a Java exception name. */
+    private void checkDamageIsReportedWithoutExceptionNames(StoreCommands cli) {
         String errors = cli.stderr() + reindexOut;
         for (String s : damaged) {
             findings.check(Pattern.compile("\\b" + s + "\\b").matcher(errors).find(),
-                    "no command reported the damage to " + s + " (" + store.file(s).getFileName() + ") on standard error or in reindex's output");
+                    "no command reported the damage to " + s + " (capture/" + s + ".msncap) on standard error or in reindex's output");
         }
         errors.lines().filter(l -> EXCEPTION.matcher(l).find()).findFirst()
                 .ifPresent(l -> findings.add("a Java exception name reached the user: " + l.strip()));
-        findings.assertNone();
     }
 
-    private static void report(Findings findings, FrameLedger received, Map<String, Integer> allowed, FrameLedger stored, String where) {
+    private void report(FrameLedger received, FrameLedger stored, String where) {
         Map<String, Integer> missing = received.missingFrom(stored, allowed);
         findings.check(missing.isEmpty(), FrameLedger.describe(missing, received.total(), where));
     }
 
     /** Per query: the frames found outside the damaged sessions, as sorted {@code s3/c2#7 LINE}. */
-    private static Map<String, List<String>> results(StoreCommands cli, Set<String> damaged) {
+    private Map<String, List<String>> results(StoreCommands cli) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (String q : QUERIES) {
             out.put(q, cli.search(q).stream().filter(f -> !damaged.contains(String.valueOf(f.get("session"))))

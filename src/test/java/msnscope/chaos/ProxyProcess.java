@@ -23,6 +23,12 @@ final class ProxyProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+),");
     private static final long START_SECONDS = 30;
+    /** Children still running when this JVM exits (a test runner killed mid-test) are killed with it. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "proxy-process-reaper"));
+    }
 
     private final Process process;
     private final StringBuffer stderr = new StringBuffer();
@@ -32,6 +38,7 @@ final class ProxyProcess implements AutoCloseable {
 
     private ProxyProcess(Process process) {
         this.process = process;
+        LIVE.add(process);
         drain(process.getErrorStream(), stderr, true);
         drain(process.getInputStream(), stdout, false);
     }
@@ -58,19 +65,25 @@ final class ProxyProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         while (!p.listening.await(50, TimeUnit.MILLISECONDS)) {
             if (!p.process.isAlive() || System.nanoTime() > deadline) {
-                boolean exited = !p.process.isAlive();
+                Integer code = p.process.isAlive() ? null : p.process.exitValue();
                 p.close();
-                throw new StartFailed("msnscope proxy --data " + data + (exited ? " exited with " + p.process.exitValue()
-                        : " did not say 'listening on' within " + START_SECONDS + " s") + " instead of listening: " + p.stderr().trim());
+                throw new StartFailed("msnscope proxy --data " + data + (code != null ? " exited with " + code
+                        : " did not say 'listening on' within " + START_SECONDS + " s") + " instead of listening: " + p.stderr().trim(),
+                        code, p.stderr());
             }
         }
         return p;
     }
 
-    /** The proxy did not come up: its standard error says why. */
+    /** The proxy did not come up: its exit code (null: it hung) and standard error say why. */
     static final class StartFailed extends Exception {
-        StartFailed(String message) {
+        final Integer exitCode;
+        final String stderr;
+
+        StartFailed(String message, Integer exitCode, String stderr) {
             super(message);
+            this.exitCode = exitCode;
+            this.stderr = stderr;
         }
     }
 
@@ -130,6 +143,7 @@ final class ProxyProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        LIVE.remove(process);
         if (process.isAlive()) {
             process.destroyForcibly();
             try {

@@ -37,7 +37,8 @@ class SecondProxyTest {
             try {
                 other = ProxyProcess.start(run.world.dsAddress(), dir);
             } catch (ProxyProcess.StartFailed refused) {
-                String why = refused.getMessage().substring(refused.getMessage().indexOf("instead of listening: ") + 22);
+                String why = refused.stderr.strip();
+                findings.check(refused.exitCode != null, "the second proxy neither listened nor refused: " + refused.getMessage());
                 findings.check(why.lines().count() == 1 && !EXCEPTION.matcher(why).find(),
                         "the second proxy refused, but not in one line: " + why);
             }
