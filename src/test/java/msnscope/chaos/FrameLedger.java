@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,16 +57,60 @@ final class FrameLedger {
      * The frames of this ledger that {@code store} lacks, by key with how many are missing; a missing frame
      * whose key is in {@code allowed} uses up one allowance instead (the records of a deliberately damaged
      * file may be lost, and nothing else).
+     *
+     * <p>A kill can land between a client sending its login line and the proxy recording (or forwarding)
+     * it: then one side names the connection's account and the other does not ("?"). So what is still
+     * missing after exact matching may be matched, same role and frame, between an account and "?".
      */
     Map<String, Integer> missingFrom(FrameLedger store, Map<String, Integer> allowed) {
-        Map<String, Integer> missing = new LinkedHashMap<>();
+        Map<String, Integer> surplus = new HashMap<>(store.counts);
+        Map<String, Integer> lacking = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            int lacking = e.getValue() - store.counts.getOrDefault(e.getKey(), 0) - allowed.getOrDefault(e.getKey(), 0);
-            if (lacking > 0) {
-                missing.put(e.getKey(), lacking);
+            int left = e.getValue() - take(surplus, e.getKey(), e.getValue());
+            if (left > 0) {
+                lacking.put(e.getKey(), left);
+            }
+        }
+        Map<String, List<String>> byFrame = new HashMap<>();
+        for (String k : surplus.keySet()) {
+            byFrame.computeIfAbsent(withoutAccount(k), x -> new ArrayList<>()).add(k);
+        }
+        Map<String, Integer> missing = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : lacking.entrySet()) {
+            String k = e.getKey();
+            int left = e.getValue();
+            List<String> candidates = account(k).equals("?") ? byFrame.getOrDefault(withoutAccount(k), List.of())
+                    : List.of(withoutAccount(k).replaceFirst("\\|", "|?|"));
+            for (String c : candidates) {
+                left -= take(surplus, c, left);
+            }
+            left -= Math.min(left, allowed.getOrDefault(k, 0));
+            if (left > 0) {
+                missing.put(k, left);
             }
         }
         return missing;
+    }
+
+    /** Takes up to {@code n} of {@code key} from {@code pool}; returns how many it took. */
+    private static int take(Map<String, Integer> pool, String key, int n) {
+        int have = pool.getOrDefault(key, 0);
+        int took = Math.min(have, n);
+        if (took > 0) {
+            pool.put(key, have - took);
+        }
+        return took;
+    }
+
+    private static String account(String key) {
+        int a = key.indexOf('|');
+        return key.substring(a + 1, key.indexOf('|', a + 1));
+    }
+
+    /** {@code ROLE|DIR|LINE|PAYLOAD}: the key with its account left out. */
+    private static String withoutAccount(String key) {
+        int a = key.indexOf('|');
+        return key.substring(0, a) + key.substring(key.indexOf('|', a + 1));
     }
 
     /** One paragraph for a failure message: how many were lost of how many, and which (the first 15). */
