@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 class ChaosTest {
 
     /** Queries whose results the live index and the rebuilt one must agree on. */
-    private static final List<String> QUERIES = List.of("cmd:*", "cmd:MSG", "cmd:ACK", "message", "cmd:USR OR cmd:XFR OR cmd:RNG");
+    private static final List<String> QUERIES = List.of(StoreCommands.ALL_FRAMES, "cmd:MSG", "cmd:ACK", "message", "cmd:USR OR cmd:XFR OR cmd:RNG");
     private static final Pattern EXCEPTION = Pattern.compile("\\b[A-Za-z]+(Exception|Error)\\b");
 
     @TempDir
@@ -117,9 +117,9 @@ class ChaosTest {
                 + " sessions whose capture files are there: " + unlisted);
         report(received, FrameLedger.stored(cli.export(readable)), "export --format jsonl");
         cli.runOrRefuse("export", magicDamaged, "--format", "jsonl");
-        List<Map<String, Object>> indexed = cli.search("cmd:*");
+        List<Map<String, Object>> indexed = cli.search(StoreCommands.ALL_FRAMES);
         if (!cli.lastFailed()) {
-            report(received, FrameLedger.stored(indexed), "search --format jsonl cmd:* (the proxy's index)");
+            report(received, FrameLedger.stored(indexed), "search --format jsonl '" + StoreCommands.ALL_FRAMES + "' (the proxy's index)");
         }
         try {
             List<String> unclosed = CloseRecords.unclosed(store, sinceKill, damaged);
@@ -141,9 +141,9 @@ class ChaosTest {
                     + live.get(q).size() + " frames in the proxy's index and " + rebuilt.get(q).size() + " after reindex"
                     + firstDifference(live.get(q), rebuilt.get(q)));
         }
-        List<Map<String, Object>> reindexed = cli.search("cmd:*");
+        List<Map<String, Object>> reindexed = cli.search(StoreCommands.ALL_FRAMES);
         if (!cli.lastFailed()) {
-            report(received, FrameLedger.stored(reindexed), "search cmd:* after reindex");
+            report(received, FrameLedger.stored(reindexed), "search '" + StoreCommands.ALL_FRAMES + "' after reindex");
         }
     }
 

@@ -129,8 +129,14 @@ final class FrameLedger {
         return missing.values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /** At most 160 characters, bytes that are not printable ASCII as {@code \\xNN}. */
     private static String shorten(String key) {
-        return key.length() > 160 ? key.substring(0, 160) + "…" : key;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < key.length() && sb.length() < 160; i++) {
+            char c = key.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return sb.length() < 160 ? sb.toString() : sb + "…";
     }
 
     // ---- building ledgers ----
@@ -169,23 +175,32 @@ final class FrameLedger {
         FrameLedger l = new FrameLedger();
         for (List<Map<String, Object>> conn : byConnection.values()) {
             String role = conn.stream().map(f -> (String) f.get("role")).filter(r -> r != null).findFirst().orElse("?");
-            List<String> c2s = conn.stream().filter(f -> "C2S".equals(f.get("dir"))).map(f -> String.valueOf(f.get("raw"))).toList();
+            List<String> c2s = conn.stream().filter(f -> "C2S".equals(f.get("dir"))).map(f -> frame(f).line()).toList();
             String account = account(role, c2s);
             for (Map<String, Object> f : conn) {
-                l.add(role, account, String.valueOf(f.get("dir")), String.valueOf(f.get("raw")), payload(f));
+                WireFrames.Frame w = frame(f);
+                l.add(role, account, String.valueOf(f.get("dir")), w.line(), w.payload());
             }
         }
         return l;
     }
 
-    static byte[] payload(Map<String, Object> f) {
+    /**
+     * The frame of a JSON Lines object as a peer's bytes read: from {@code rawBase64} when the text keys
+     * are not exact (bytes that are not UTF-8, a bare LF), else from {@code raw} and the payload keys.
+     */
+    static WireFrames.Frame frame(Map<String, Object> f) {
+        if (f.get("rawBase64") instanceof String b64) {
+            return WireFrames.one(Base64.getDecoder().decode(b64));
+        }
+        String line = new String(String.valueOf(f.get("raw")).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        byte[] payload = null;
         if (f.get("payload") instanceof String text) {
-            return text.getBytes(StandardCharsets.UTF_8);
+            payload = text.getBytes(StandardCharsets.UTF_8);
+        } else if (f.get("payloadBase64") instanceof String b64) {
+            payload = Base64.getDecoder().decode(b64);
         }
-        if (f.get("payloadBase64") instanceof String b64) {
-            return Base64.getDecoder().decode(b64);
-        }
-        return null;
+        return new WireFrames.Frame(line, payload);
     }
 
     /** The login of a connection, from its client-to-server lines; "?" before any login line. */

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * A user who attacks while the load runs: mallory logs in and sends a status whose number overflows a long
- * ({@code CHG 6 NLN 9999999999999999999}, echoed by the server), a garbage command line, and, on a
+ * ({@code CHG 6 NLN 9999999999999999999}, echoed by the server), a garbage command line, one of binary
+ * bytes, and, on a
  * switchboard with a victim, a message whose payload is larger than the proxy's {@code --max-payload} and
  * holds command lines ({@code XFR ... SB}, {@code RNG ...}) that must stay payload, then an ordinary
  * acknowledged message that must still arrive intact. Its connections join the load's, so the frames the
@@ -19,7 +20,9 @@ import java.util.List;
 final class HostilePeer {
 
     static final String OVERFLOW = "CHG 6 NLN 9999999999999999999";
-    static final String GARBAGE = "@@@ 7 }{ %%garbage%% \\x00 \\xff ~~~~";
+    static final String GARBAGE = "@@@ 7 }{ %%garbage%% ~~~~";
+    /** A command line of bytes that are not text: NUL, an invalid UTF-8 sequence, a control character. */
+    static final byte[] BINARY = {0, (byte) 0xff, (byte) 0x80, ' ', '8', ' ', 1, 'g', 'a', 'r', 'b', (byte) 0xfe, '\r', '\n'};
 
     private HostilePeer() {
     }
@@ -41,6 +44,9 @@ final class HostilePeer {
             step = "a garbage line";
             mallory.ns().send(GARBAGE);
             mallory.ns().expect("200 7");
+            step = "a line of binary garbage";
+            mallory.ns().sendRaw(BINARY);
+            mallory.ns().expect("200 8");
             step = "opening a switchboard";
             ChatLoad.Chat chat = load.chat(mallory, victim, mine);
             step = "a " + oversized + "-byte payload of command lines";

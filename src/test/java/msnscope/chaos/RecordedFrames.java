@@ -38,7 +38,7 @@ final class RecordedFrames {
                     frames.add(f);
                     ranges.add(new long[] {start, r.offset()});
                     if (f.direction().name().equals("C2S")) {
-                        c2s.computeIfAbsent(f.connection(), k -> new ArrayList<>()).add(WireFrames.split(f.frame().copyBytes()).get(0).line());
+                        c2s.computeIfAbsent(f.connection(), k -> new ArrayList<>()).add(WireFrames.one(f.frame().copyBytes()).line());
                     }
                 }
             }
@@ -47,7 +47,7 @@ final class RecordedFrames {
         for (int i = 0; i < frames.size(); i++) {
             CaptureRecord.FrameRecord f = frames.get(i);
             String role = roles.getOrDefault(f.connection(), "?");
-            WireFrames.Frame w = WireFrames.split(f.frame().copyBytes()).get(0);
+            WireFrames.Frame w = WireFrames.one(f.frame().copyBytes());
             String key = FrameLedger.key(role, FrameLedger.account(role, c2s.getOrDefault(f.connection(), List.of())),
                     f.direction().name(), w.line(), w.payload());
             out.add(new Hit(ranges.get(i)[0], ranges.get(i)[1], key, w.line()));

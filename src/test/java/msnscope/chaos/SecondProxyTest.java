@@ -68,13 +68,13 @@ class SecondProxyTest {
         }
         StoreCommands cli = new StoreCommands(dir, findings);
         FrameLedger exported = FrameLedger.stored(cli.export(cli.sessions()));
-        FrameLedger searched = FrameLedger.stored(cli.search("cmd:*"));
+        FrameLedger searched = FrameLedger.stored(cli.search(StoreCommands.ALL_FRAMES));
         for (FrameLedger peers : second == null ? new FrameLedger[] {first} : new FrameLedger[] {first, second}) {
             String which = peers == first ? "first" : "second";
             Map<String, Integer> lost = peers.missingFrom(exported, Map.of());
             findings.check(lost.isEmpty(), "peers of the " + which + " proxy: " + FrameLedger.describe(lost, peers.total(), "export"));
             Map<String, Integer> unfound = peers.missingFrom(searched, Map.of());
-            findings.check(unfound.isEmpty(), "peers of the " + which + " proxy: " + FrameLedger.describe(unfound, peers.total(), "search cmd:*"));
+            findings.check(unfound.isEmpty(), "peers of the " + which + " proxy: " + FrameLedger.describe(unfound, peers.total(), "search '" + StoreCommands.ALL_FRAMES + "'"));
         }
         findings.assertNone();
     }

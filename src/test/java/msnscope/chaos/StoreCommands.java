@@ -21,6 +21,11 @@ final class StoreCommands {
 
     /** Enough for every frame of a chaos run: search must return them all. */
     static final String ALL_FRAMES_LIMIT = "200000";
+    /**
+     * A query every frame matches: each has a direction. ({@code cmd:*} is not one: a line that is not a
+     * command, such as binary garbage, has no cmd term.)
+     */
+    static final String ALL_FRAMES = "dir:C2S OR dir:S2C";
 
     private final Path dir;
     private final Findings findings;

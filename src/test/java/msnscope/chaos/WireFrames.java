@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Cuts the bytes a peer read into the complete frames it received: a CR LF line, and for {@code MSG} the
+ * Cuts the bytes a peer read into the complete frames it received: a CR LF line (read as ISO-8859-1, one
+ * char per byte, so any byte compares exactly), and for {@code MSG} the
  * payload its last parameter declares. {@code MSG} is the only payload command the chat load and the
  * test world speak, so this needs no protocol table; a frame cut short (the proxy died while sending it)
  * was not received and is left out.
@@ -43,6 +44,17 @@ final class WireFrames {
             at += declared;
         }
         return out;
+    }
+
+    /** One frame's bytes as a store keeps them (line, terminator, payload), even a payload cut short. */
+    static Frame one(byte[] frame) {
+        int lf = indexOf(frame, (byte) '\n', 0);
+        if (lf < 0) {
+            return new Frame(new String(frame, StandardCharsets.ISO_8859_1), null);
+        }
+        int end = lf > 0 && frame[lf - 1] == '\r' ? lf - 1 : lf;
+        String line = new String(frame, 0, end, StandardCharsets.ISO_8859_1);
+        return new Frame(line, declaredPayload(line) < 0 ? null : Arrays.copyOfRange(frame, lf + 1, frame.length));
     }
 
     /** The lines of {@link #split}. */
