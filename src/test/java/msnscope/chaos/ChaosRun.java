@@ -22,6 +22,8 @@ final class ChaosRun implements AutoCloseable {
     final Findings findings;
     private final String[] proxyArgs;
     private volatile ProxyProcess proxy;
+    /** Standard error of every proxy this run started, in order. */
+    private final StringBuilder proxyStderr = new StringBuilder();
 
     ChaosRun(Path dir, Findings findings, int payloadBytes, long pauseMillis, String... proxyArgs) throws IOException {
         this.dir = dir;
@@ -61,8 +63,19 @@ final class ChaosRun implements AutoCloseable {
     void kill() throws InterruptedException {
         if (proxy != null) {
             proxy.kill();
-            proxy = null;
+            ended(proxy);
         }
+    }
+
+    /** What the proxies printed on standard error (a damaged file may be reported there). */
+    String proxyStderr() {
+        return proxyStderr.toString();
+    }
+
+    private void ended(ProxyProcess p) {
+        p.close();
+        proxyStderr.append(p.stderr());
+        proxy = null;
     }
 
     /** SIGTERM: the proxy must exit within {@link #GRACE_SECONDS}; if it does not, it is killed and that is a finding. */
@@ -76,8 +89,7 @@ final class ChaosRun implements AutoCloseable {
         Integer code = p.awaitExit(GRACE_SECONDS);
         findings.check(code != null, when + ": SIGTERM did not end the proxy within " + GRACE_SECONDS + " s");
         System.out.printf("%s: SIGTERM ended the proxy in %.1f s (exit %s)%n", when, (System.nanoTime() - t0) / 1e9, code);
-        p.close();
-        proxy = null;
+        ended(p);
     }
 
     /** Stops the load, lets the world read what is on its way, and counts what the peers received. */
@@ -93,7 +105,7 @@ final class ChaosRun implements AutoCloseable {
             load.stop();
         } finally {
             if (proxy != null) {
-                proxy.close();
+                ended(proxy);
             }
             world.close();
         }

@@ -1,5 +1,6 @@
 package msnscope.chaos;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * a client or a server received must be in the capture files (write before forward). Prints the measured
  * loss per kill for the issue's closing note.
  */
+@Tag("chaos")
 class KillNineTest {
 
     private static final int KILLS = 3;

@@ -5,6 +5,7 @@ import msnscope.cli.CliRunner;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.SpecLoader;
 import msnscope.index.CaptureIndex;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * only" because another msnscope held the index lock, which it has released since; {@code delete} must
  * still refuse, in one line with exit code 2, and the live session's frames must all stay.
  */
+@Tag("chaos")
 class LiveSessionDeleteTest {
 
     @TempDir

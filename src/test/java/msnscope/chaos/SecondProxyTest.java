@@ -1,5 +1,6 @@
 package msnscope.chaos;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
  * rules"): it either refuses in one line, or both record correctly side by side — every frame a peer of
  * either proxy received is in the store and found by search once both have stopped.
  */
+@Tag("chaos")
 class SecondProxyTest {
 
     private static final Pattern EXCEPTION = Pattern.compile("\\b[A-Za-z]+(Exception|Error)\\b");

@@ -1,6 +1,7 @@
 package msnscope.chaos;
 
 import msnscope.capture.CaptureStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM while chat load runs (issue 9, item 8): the proxy exits within its grace period, having recorded
  * every frame it relayed during shutdown (the ACKs the clients saw) and a close record for every connection.
  */
+@Tag("chaos")
 class ShutdownTest {
 
     @TempDir
