@@ -34,10 +34,6 @@ final class ChaosRun implements AutoCloseable {
         this.load = new ChatLoad(() -> proxy == null ? "127.0.0.1:1" : proxy.address(), "", payloadBytes, pauseMillis);
     }
 
-    ProxyProcess proxy() {
-        return proxy;
-    }
-
     /** Starts a proxy on the store; true when it listens, else a finding saying what it printed. */
     boolean startProxy(String when) throws Exception {
         try {

@@ -10,11 +10,10 @@ import java.util.List;
 
 /**
  * A user who attacks while the load runs: mallory logs in and sends a status whose number overflows a long
- * ({@code CHG 6 NLN 9999999999999999999}, echoed by the server), a garbage command line, one of binary
- * bytes, and, on a
- * switchboard with a victim, a message whose payload is larger than the proxy's {@code --max-payload} and
- * holds command lines ({@code XFR ... SB}, {@code RNG ...}) that must stay payload, then an ordinary
- * acknowledged message that must still arrive intact. Its connections join the load's, so the frames the
+ * ({@code CHG 6 NLN 9999999999999999999}, echoed by the server), a garbage command line and one of binary
+ * bytes; then, on a switchboard with a victim, a message whose payload is larger than the proxy's
+ * {@code --max-payload} and holds command lines ({@code XFR ... SB}, {@code RNG ...}) that must stay
+ * payload, and an ordinary acknowledged message that must still arrive intact. Its connections join the load's, so the frames the
  * victim and the servers received are counted like everyone's.
  */
 final class HostilePeer {

@@ -32,15 +32,14 @@ final class ProxyProcess implements AutoCloseable {
 
     private final Process process;
     private final StringBuffer stderr = new StringBuffer();
-    private final StringBuffer stdout = new StringBuffer();
     private final CountDownLatch listening = new CountDownLatch(1);
+    private final List<Thread> readers = new ArrayList<>();
     private volatile String address;
 
     private ProxyProcess(Process process) {
         this.process = process;
         LIVE.add(process);
-        drain(process.getErrorStream(), stderr, true);
-        drain(process.getInputStream(), stdout, false);
+        drain(process.getErrorStream());
     }
 
     /** {@code java -cp <this test's class path> msnscope.cli.Main args...}, not waited for. */
@@ -50,7 +49,8 @@ final class ProxyProcess implements AutoCloseable {
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "msnscope.cli.Main"));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).start();
+        // Standard output carries nothing the tests read (the proxy runs --quiet); it must not fill a pipe.
+        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /**
@@ -87,13 +87,13 @@ final class ProxyProcess implements AutoCloseable {
         }
     }
 
-    private void drain(InputStream in, StringBuffer into, boolean watch) {
+    private void drain(InputStream in) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    into.append(line).append('\n');
+                    stderr.append(line).append('\n');
                     Matcher m = LISTENING.matcher(line);
-                    if (watch && address == null && m.find()) {
+                    if (address == null && m.find()) {
                         address = m.group(1) + ":" + m.group(2);
                         listening.countDown();
                     }
@@ -103,20 +103,13 @@ final class ProxyProcess implements AutoCloseable {
             }
         }, "proxy-process-output");
         t.setDaemon(true);
+        readers.add(t);
         t.start();
     }
 
     /** Where clients connect: {@code 127.0.0.1:PORT}. */
     String address() {
         return address;
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
-    boolean alive() {
-        return process.isAlive();
     }
 
     String stderr() {
@@ -141,16 +134,20 @@ final class ProxyProcess implements AutoCloseable {
         return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
     }
 
+    /** Kills the process if it still runs, and waits for the last of its output. */
     @Override
     public void close() {
         LIVE.remove(process);
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
+        try {
+            if (process.isAlive()) {
+                process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            for (Thread t : readers) {
+                t.join(2000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
