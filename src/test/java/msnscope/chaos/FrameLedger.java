@@ -26,9 +26,11 @@ import java.util.regex.Pattern;
  * connection's client-to-server lines ({@code USR n TWN I handle}, {@code USR n handle cookie},
  * {@code ANS n handle ...}); every login of the load uses a new handle, so an account names one login.
  * Within that name frames count per exact line (addresses written as {@code <addr>}, since the proxy
- * rewrites the referrals a client reads) and payload (SHA-256). A frame a peer received must be in the
- * store at least as many times as peers received it: the store may hold more (a frame recorded just
- * before a kill, never delivered), never fewer.
+ * rewrites the referrals a client reads) and payload (SHA-256); lines are compared byte for byte (read as
+ * ISO-8859-1 on every side, from {@code rawBase64} when the store's text is not exact). A frame a peer
+ * received must be in the store at least as many times as peers received it: the store may hold more (a
+ * frame recorded just before a kill, never delivered), never fewer. Peers' frames are the clients'
+ * server-to-client frames and the servers' client-to-server frames, complete ones only.
  */
 final class FrameLedger {
 
