@@ -23,22 +23,37 @@ import java.util.concurrent.atomic.AtomicLong;
  * invitations, and a switchboard that relays MSG between users. Speaks the XFR/RNG forms of whatever
  * version the client negotiated (MSNP.md §3). Records every byte each server connection receives and sends.
  */
-final class MsnWorld implements AutoCloseable {
+public final class MsnWorld implements AutoCloseable {
 
     /** Host name the world gives its switchboard; the proxy needs {@code --resolve} for it. */
-    static final String SB_NAME = "sb.world.test";
+    public static final String SB_NAME = "sb.world.test";
 
     /** Bytes of one server-side connection, keyed like the client's (ROLE:handle[:cookie]). */
-    static final class Record {
-        volatile String key;
-        final ByteArrayOutputStream received = new ByteArrayOutputStream();
-        final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    public static final class Record {
+        /** DS, NS or SB: the server this connection reached. */
+        public final String role;
+        public volatile String key;
+        public final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        public final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+
+        Record(String role) {
+            this.role = role;
+        }
+
+        /** A copy of the bytes received so far. */
+        public byte[] receivedBytes() {
+            synchronized (this) {
+                return received.toByteArray();
+            }
+        }
     }
 
     final ServerSocket ds;
     final ServerSocket ns;
     final ServerSocket sb;
     final Map<String, Record> records = new ConcurrentHashMap<>();
+    /** Every connection's record, also of those that never logged in (no key). */
+    public final List<Record> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "world");
         t.setDaemon(true);
@@ -53,7 +68,7 @@ final class MsnWorld implements AutoCloseable {
     private record Ticket(String handle, String sessionId) {
     }
 
-    MsnWorld() throws IOException {
+    public MsnWorld() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         ds = new ServerSocket(0, 200, lo);
         ns = new ServerSocket(0, 200, lo);
@@ -63,7 +78,7 @@ final class MsnWorld implements AutoCloseable {
         accept(sb, "SB");
     }
 
-    String dsAddress() {
+    public String dsAddress() {
         return "127.0.0.1:" + ds.getLocalPort();
     }
 
@@ -106,7 +121,7 @@ final class MsnWorld implements AutoCloseable {
         final Socket socket;
         final InputStream in;
         final OutputStream out;
-        final Record record = new Record();
+        final Record record;
         int version;
         String handle;
         String sessionId;
@@ -114,6 +129,8 @@ final class MsnWorld implements AutoCloseable {
         Conn(String role, Socket s) {
             this.role = role;
             this.socket = s;
+            this.record = new Record(role);
+            all.add(record);
             try {
                 s.setTcpNoDelay(true);
                 this.in = new BufferedInputStream(s.getInputStream());
@@ -347,7 +364,7 @@ final class MsnWorld implements AutoCloseable {
         return true;
     }
 
-    static String nick(String handle) {
+    public static String nick(String handle) {
         return handle.substring(0, handle.indexOf('@'));
     }
 }

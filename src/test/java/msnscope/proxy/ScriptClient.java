@@ -17,16 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A scripted MSNP client for tests, in the style of a conversation: {@code send("VER 1 MSNP11 CVR0")},
  * {@code expect("VER 1 MSNP11")}. Records every byte it sends and receives, for byte-exactness checks.
  */
-final class ScriptClient implements AutoCloseable {
+public final class ScriptClient implements AutoCloseable {
 
-    final String label;
-    final Socket socket;
+    public final String label;
+    public final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    final ByteArrayOutputStream sent = new ByteArrayOutputStream();
-    final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    public final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    public final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
-    ScriptClient(String label, String host, int port) throws IOException {
+    public ScriptClient(String label, String host, int port) throws IOException {
         this.label = label;
         this.socket = new Socket();
         socket.setTcpNoDelay(true);
@@ -36,31 +36,31 @@ final class ScriptClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static ScriptClient connect(String label, String hostPort) throws IOException {
+    public static ScriptClient connect(String label, String hostPort) throws IOException {
         HostPort hp = HostPort.parse(hostPort);
         return new ScriptClient(label, hp.host(), hp.port());
     }
 
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** A payload command: {@code head} gets " " + length appended, then the payload. */
-    void sendPayload(String head, byte[] payload) throws IOException {
+    public void sendPayload(String head, byte[] payload) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes((head + " " + payload.length + "\r\n").getBytes(StandardCharsets.UTF_8));
         b.writeBytes(payload);
         sendRaw(b.toByteArray());
     }
 
-    synchronized void sendRaw(byte[] bytes) throws IOException {
+    public synchronized void sendRaw(byte[] bytes) throws IOException {
         sent.writeBytes(bytes);
         out.write(bytes);
         out.flush();
     }
 
     /** The next line without its CR LF. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (;;) {
             int b = in.read();
@@ -77,7 +77,7 @@ final class ScriptClient implements AutoCloseable {
         }
     }
 
-    byte[] readBytes(int n) throws IOException {
+    public byte[] readBytes(int n) throws IOException {
         byte[] b = in.readNBytes(n);
         received.writeBytes(b);
         if (b.length < n) {
@@ -87,14 +87,14 @@ final class ScriptClient implements AutoCloseable {
     }
 
     /** Reads the next line and checks it is exactly {@code expected}. */
-    String expect(String expected) throws IOException {
+    public String expect(String expected) throws IOException {
         String l = readLine();
         assertEquals(expected, l, label + " expected a line");
         return l;
     }
 
     /** Reads lines until one starts with {@code prefix} (skipping others), returns it. */
-    String expectPrefix(String prefix) throws IOException {
+    public String expectPrefix(String prefix) throws IOException {
         for (int i = 0; i < 50; i++) {
             String l = readLine();
             if (l.startsWith(prefix)) {
@@ -108,7 +108,7 @@ final class ScriptClient implements AutoCloseable {
     }
 
     /** Reads the payload announced by {@code line} (last token). */
-    byte[] payloadOf(String line) throws IOException {
+    public byte[] payloadOf(String line) throws IOException {
         return readBytes(Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1)));
     }
 
