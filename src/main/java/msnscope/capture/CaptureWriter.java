@@ -102,10 +102,10 @@ public final class CaptureWriter implements Closeable {
             }
             return;
         }
+        if (channel == null) {
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        }
         try {
-            if (channel == null) {
-                channel = FileChannel.open(file, StandardOpenOption.WRITE);
-            }
             buffer.flip();
             long at = written;
             while (buffer.hasRemaining()) {

@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,6 +84,8 @@ public final class Recorder implements ProxyListener, Closeable {
     /** NS referrals by session and the address the client was sent to: the referral a connection there came by. */
     private final Map<String, Referral> nsReferrals = bounded(16_384);
     private long writes;
+    /** A descriptor kept for the moment the proxy's sockets have taken all others (see {@link #withDescriptor}). */
+    private FileChannel reserve = openReserve();
 
     private record Placed(String session, String localId) {
     }
@@ -514,16 +519,49 @@ public final class Recorder implements ProxyListener, Closeable {
         T run() throws IOException;
     }
 
-    /** Runs {@code a}; when the process is out of file descriptors, closes every idle capture file and tries once more. */
+    /**
+     * Runs {@code a}; when the process is out of file descriptors (the proxy's sockets took them), closes every
+     * idle capture file and tries again, and then once more with the descriptor held in reserve for this
+     * moment (the way servers keep a spare descriptor so they can still accept and refuse).
+     */
     private <T> T withDescriptor(FileAction<T> a) throws IOException {
         try {
             return a.run();
         } catch (IOException e) {
-            if (!String.valueOf(e.getMessage()).contains("Too many open files")) {
+            if (!outOfDescriptors(e)) {
                 throw e;
             }
-            closeIdleFiles(0);
+        }
+        closeIdleFiles(0);
+        try {
             return a.run();
+        } catch (IOException e) {
+            if (!outOfDescriptors(e) || reserve == null) {
+                throw e;
+            }
+        }
+        try {
+            reserve.close();
+        } catch (IOException ignored) {
+            // it is given back either way
+        }
+        reserve = null;
+        try {
+            return a.run();
+        } finally {
+            reserve = openReserve();
+        }
+    }
+
+    private static boolean outOfDescriptors(IOException e) {
+        return String.valueOf(e.getMessage()).contains("Too many open files");
+    }
+
+    private static FileChannel openReserve() {
+        try {
+            return FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -601,6 +639,13 @@ public final class Recorder implements ProxyListener, Closeable {
             }
         }
         sessions.clear();
+        if (reserve != null) {
+            try {
+                reserve.close();
+            } catch (IOException ignored) {
+                // closing /dev/null
+            }
+        }
         if (lost.get() > 0) {
             LOG.warn("capture: {}", status());
         }

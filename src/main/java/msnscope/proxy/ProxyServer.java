@@ -68,6 +68,7 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Bootstrap upstreamTemplate;
+    private final AcceptErrors acceptErrors = new AcceptErrors();
     private InetAddress listenHost;
     private InetSocketAddress address;
 
@@ -190,10 +191,33 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A listener that cannot accept (out of file descriptors) says so in one line, at most every 10 s, with
+     * what to do; Netty keeps accepting once descriptors are free again.
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class AcceptErrors extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final AtomicLong lastReport = new AtomicLong(Long.MIN_VALUE);
+        private final AtomicLong missed = new AtomicLong();
+
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            long now = System.nanoTime();
+            long last = lastReport.get();
+            missed.incrementAndGet();
+            if ((last == Long.MIN_VALUE || now - last > 10_000_000_000L) && lastReport.compareAndSet(last, now)) {
+                String why = String.valueOf(cause.getMessage());
+                log.warn("cannot accept connections on {}: {} ({} times so far){}", HostPortText.of(ctx.channel().localAddress()), why,
+                        missed.get(), why.contains("Too many open files") ? "; raise the limit (ulimit -n)" : "");
+            }
+        }
+    }
+
     // ---- for the relays ----
 
     private ServerBootstrap serverBootstrap() {
         return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .handler(acceptErrors)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)

@@ -56,6 +56,11 @@ final class ChaosRun implements AutoCloseable {
         return moved;
     }
 
+    /** The running proxy's process id. */
+    long proxyPid() {
+        return proxy.pid();
+    }
+
     void kill() throws InterruptedException {
         if (proxy != null) {
             proxy.kill();

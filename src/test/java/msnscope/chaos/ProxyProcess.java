@@ -107,6 +107,10 @@ final class ProxyProcess implements AutoCloseable {
         t.start();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Where clients connect: {@code 127.0.0.1:PORT}. */
     String address() {
         return address;
