@@ -182,7 +182,8 @@ public final class CaptureStore {
      * is missing get a connection with unknown endpoints ({@link ConnectionRepair}), with a note.
      */
     public Loaded load(String session, Dissector dissector, FramerLimits limits) {
-        List<CaptureRecord> records = records(session);
+        CaptureReader.Contents contents = read(session);
+        List<CaptureRecord> records = contents.records();
         SessionAssembler assembler = new SessionAssembler(dissector, session, limits);
         ConnectionRepair repair = new ConnectionRepair();
         Map<String, ConnectionLog> logs = new HashMap<>();
@@ -213,12 +214,15 @@ public final class CaptureStore {
         if (repaired != null) {
             notes.add(repaired);
         }
-        return new Loaded(session, new ArrayList<>(assembler.connections()), infos, records);
+        return new Loaded(session, new ArrayList<>(assembler.connections()), infos, records, contents.damage(), contents.tornBytes());
     }
 
-    /** A session read back: its dissected connections, their endpoints by connection id, and the raw records. */
+    /**
+     * A session read back: its dissected connections, their endpoints by connection id, the raw records,
+     * the damage stepped over and the bytes of an incomplete last record (still being written, or a crash).
+     */
     public record Loaded(String session, List<ConnectionLog> connections, Map<String, ConnectionInfo> infos,
-                         List<CaptureRecord> records) {
+                         List<CaptureRecord> records, FileDamage damage, long tornBytes) {
     }
 
     /** The number of a session id or file name that {@link #sessions} listed. */
