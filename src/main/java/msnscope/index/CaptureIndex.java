@@ -248,21 +248,25 @@ public final class CaptureIndex implements Closeable {
         return new IndexWriter(dir, fresh);
     }
 
-    /** Why Lucene refused, in one line and without its exception names. */
+    private static final java.util.regex.Pattern LUCENE_FILE = java.util.regex.Pattern.compile("(_\\w+\\.\\w+|segments_\\w+|write\\.lock)");
+
+    /** Why Lucene refused, in a few words and without its exception names: what happened to which file. */
     private static String reason(Throwable e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException) {
-            return "missing file " + (m == null ? "" : Path.of(m).getFileName());
+        String what = e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException ? "missing file"
+                : e instanceof java.io.EOFException || String.valueOf(e.getMessage()).contains("truncated") ? "truncated file"
+                : e instanceof org.apache.lucene.index.IndexFormatTooOldException || e instanceof org.apache.lucene.index.IndexFormatTooNewException
+                ? "another index format" : "damaged file";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            java.util.regex.Matcher m = LUCENE_FILE.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) {
+                return what + " " + m.group(1);
+            }
         }
-        if (e instanceof java.io.EOFException) {
-            return "truncated file";
+        if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+            // Another sort or codec: Lucene's words say which.
+            return e.getMessage().lines().findFirst().orElse("").replaceAll("\\s+\\(resource=.*", "");
         }
-        if (m == null) {
-            return "unreadable";
-        }
-        m = m.lines().findFirst().orElse("");
-        int resource = m.indexOf(" (resource=");
-        return resource > 0 ? m.substring(0, resource) : m.length() > 160 ? m.substring(0, 160) + "…" : m;
+        return what;
     }
 
     private static Map<String, String> commitData(IndexWriter w) {
