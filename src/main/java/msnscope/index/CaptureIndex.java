@@ -61,7 +61,10 @@ public final class CaptureIndex implements Closeable {
     static final long REFRESH_MILLIS = 200;
     static final long COMMIT_MILLIS = 800;
     private static final String OFFSETS = "msnscope.offsets";
-    /** File lengths as last read: a file that did not change (a torn tail, damage) is not read again. */
+    /**
+     * Length and modification time of each file as last read: a file that did not change (one with a torn
+     * tail or damage) is not read again, and one damaged in place (same length) is.
+     */
     private static final String SEEN = "msnscope.seen";
     private static final String DAMAGE = "msnscope.damage";
     /**
@@ -80,7 +83,7 @@ public final class CaptureIndex implements Closeable {
     private final IndexWriter writer;
     private final SearcherManager manager;
     private final Map<String, Long> indexed = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Stamp> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, FileDamage> damage = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Follow> replays = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
@@ -365,6 +368,19 @@ public final class CaptureIndex implements Closeable {
         return behind;
     }
 
+    /** A capture file's length and modification time (epoch milliseconds) when it was read. */
+    record Stamp(long size, long modified) {
+    }
+
+    /** A file's modification time, or -1 when it cannot be had (it is then read again next time). */
+    private long modified(String session) {
+        try {
+            return Files.getLastModifiedTime(store.file(session)).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** A session the index is following: its replay and the connections its file lacks records for. */
     private static final class Follow {
         final SessionReplay replay;
@@ -424,13 +440,16 @@ public final class CaptureIndex implements Closeable {
     private Boolean readFile(String session, Follow follow) throws IOException {
         SessionReplay replay = follow.replay;
         CaptureReader reader;
+        long modified;
         try {
+            // Taken before reading: a change while reading makes the next open read the file again.
+            modified = modified(session);
             reader = CaptureReader.open(store.file(session), replay.offset);
         } catch (CaptureReader.NotACaptureFile e) {
             damage.put(session, FileDamage.NOT_CAPTURE);
             store.notes().add(FileDamage.NOT_CAPTURE.describe(session));
             indexed.put(session, 0L);
-            seen.put(session, Files.size(store.file(session)));
+            seen.put(session, new Stamp(Files.size(store.file(session)), modified(session)));
             dirty = true;
             return null;
         } catch (java.nio.file.NoSuchFileException e) {
@@ -460,7 +479,7 @@ public final class CaptureIndex implements Closeable {
                 store.notes().add(repaired);
             }
             indexed.put(session, replay.offset);
-            seen.put(session, reader.size());
+            seen.put(session, new Stamp(reader.size(), modified));
         }
         return any;
     }
@@ -529,8 +548,10 @@ public final class CaptureIndex implements Closeable {
             }
         }
         for (Map.Entry<String, Long> e : lengths.entrySet()) {
-            Long read = seen.containsKey(e.getKey()) ? seen.get(e.getKey()) : indexed.get(e.getKey());
-            if (!e.getValue().equals(read)) {
+            Stamp read = seen.get(e.getKey());
+            boolean same = read != null ? read.size() == e.getValue() && read.modified() == modified(e.getKey())
+                    : e.getValue().equals(indexed.get(e.getKey()));
+            if (!same) {
                 replays.remove(e.getKey());
                 follow(e.getKey());
             }
@@ -628,7 +649,7 @@ public final class CaptureIndex implements Closeable {
         if (dirty || writer.hasUncommittedChanges()) {
             Map<String, String> data = new HashMap<>();
             data.put(OFFSETS, FrameJson.toLine(new java.util.TreeMap<String, Object>(indexed)));
-            data.put(SEEN, FrameJson.toLine(new java.util.TreeMap<String, Object>(seen)));
+            data.put(SEEN, FrameJson.MAPPER.writeValueAsString(new java.util.TreeMap<>(seen)));
             data.put(DAMAGE, FrameJson.MAPPER.writeValueAsString(new java.util.TreeMap<>(damage)));
             data.put(SCHEMA_KEY, SCHEMA);
             writer.setLiveCommitData(data.entrySet());
@@ -642,7 +663,7 @@ public final class CaptureIndex implements Closeable {
             indexed.putAll(FrameJson.MAPPER.readValue(data.get(OFFSETS), new TypeReference<Map<String, Long>>() { }));
         }
         if (data.get(SEEN) != null) {
-            seen.putAll(FrameJson.MAPPER.readValue(data.get(SEEN), new TypeReference<Map<String, Long>>() { }));
+            seen.putAll(FrameJson.MAPPER.readValue(data.get(SEEN), new TypeReference<Map<String, Stamp>>() { }));
         }
         if (data.get(DAMAGE) != null) {
             damage.putAll(FrameJson.MAPPER.readValue(data.get(DAMAGE), new TypeReference<Map<String, FileDamage>>() { }));
