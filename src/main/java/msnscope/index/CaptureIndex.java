@@ -140,15 +140,27 @@ public final class CaptureIndex implements Closeable {
                 // Same codec and sort, other fields (an older msnscope): Lucene would refuse the new documents.
                 why = "was written by another msnscope version";
             } else {
-                // Opening the segments and catching up finds what the commit alone does not: a truncated
-                // or missing segment file.
+                // Opening the segments finds what the commit alone does not: a truncated or missing file.
                 index = new CaptureIndex(store, dissector, dir, w, new SearcherManager(w, null));
                 index.loadCommitData(commitData(w));
-                index.catchUp();
-                return index;
+                why = null;
             }
         } catch (IOException | RuntimeException e) {
             why = "is damaged (" + reason(e) + ")";
+        }
+        if (why == null) {
+            try {
+                // Applying deletes to a damaged segment can fail here too; anything else (the dissectors,
+                // a full disk) is not the index's fault and must not cost it.
+                index.catchUp();
+                return index;
+            } catch (IOException | RuntimeException e) {
+                if (!indexFault(e, index.manager)) {
+                    index.closeQuietly();
+                    throw e;
+                }
+                why = "is damaged (" + reason(e) + ")";
+            }
         }
         try {
             if (index != null) {
@@ -716,18 +728,54 @@ public final class CaptureIndex implements Closeable {
         }
     }
 
-    /** Whether a failed search was the index's fault: Lucene's own errors, or checksums that no longer match. */
+    /** Whether a failed search was the index's fault: any I/O error reading it, or checksums that no longer match. */
     private static boolean damaged(IndexSearcher s, Exception e) {
-        if (e instanceof IOException) {
+        return e instanceof IOException || !intact(s);
+    }
+
+    /**
+     * Whether an operation on the index failed because of the index: Lucene's words for a damaged or
+     * foreign index, or (for anything else) checksums that no longer match.
+     */
+    private static boolean indexFault(Exception e, SearcherManager manager) {
+        if (e instanceof msnscope.dissect.spec.SpecException) {
+            return false;
+        }
+        if (e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
+                || e instanceof org.apache.lucene.index.IndexFormatTooNewException || e instanceof java.io.EOFException
+                || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException) {
             return true;
         }
+        try {
+            IndexSearcher s = manager.acquire();
+            try {
+                return !intact(s);
+            } finally {
+                manager.release(s);
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return true;
+        }
+    }
+
+    /** Verifies every file's checksum: reads the whole index, so only done once something failed. */
+    private static boolean intact(IndexSearcher s) {
         try {
             for (org.apache.lucene.index.LeafReaderContext leaf : s.getIndexReader().leaves()) {
                 leaf.reader().checkIntegrity();
             }
-            return false;
-        } catch (IOException | RuntimeException corrupt) {
             return true;
+        } catch (IOException | RuntimeException corrupt) {
+            return false;
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            manager.close();
+            writer.rollback();
+        } catch (IOException | RuntimeException e) {
+            // already failing: the caller reports the first error
         }
     }
 

@@ -280,6 +280,26 @@ class StoreDamageCliTest {
     }
 
     @Test
+    void aBrokenDissectorsFolderIsNotMistakenForADamagedIndex() throws IOException {
+        Path segments;
+        try (Stream<Path> s = Files.list(Path.of(data, "index"))) {
+            segments = s.filter(p -> p.getFileName().toString().startsWith("segments")).findFirst().orElseThrow();
+        }
+        // A changed capture file makes the next command catch up, which needs the dissectors.
+        Path s1 = capture.resolve("s1.msncap");
+        Files.setLastModifiedTime(s1, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(s1).toMillis() + 5_000));
+        Path bogus = Files.createDirectories(dir.resolve("bogus-dissectors"));
+        Files.writeString(bogus.resolve("msnp.yaml"), "commands: [unclosed");
+        CliRunner r = CliRunner.run("search", "cmd:USR", "--dissectors", bogus.toString(), "--data", data);
+        assertEquals(2, r.code(), r.err());
+        assertFalse(r.err().contains("rebuil"), r.err());
+        assertTrue(Files.exists(segments), "the index was left alone");
+        CliRunner again = CliRunner.run("search", "cmd:USR", "--data", data);
+        assertEquals(0, again.code(), again.err());
+        assertEquals("", again.err());
+    }
+
+    @Test
     void reindexWhileAnotherProcessHoldsTheIndexIsOneLine() throws IOException {
         try (CaptureIndex held = CaptureIndex.open(new CaptureStore(Path.of(data)), new Dissector(SpecLoader.builtIn()))) {
             assertFalse(held.readOnly());
