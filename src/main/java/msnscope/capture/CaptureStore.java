@@ -95,7 +95,7 @@ public final class CaptureStore {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            notes.add("cannot list " + captureDir + ": " + message(e));
+            notes.add("cannot list " + captureDir + ": " + problem(e));
         }
         ids.sort(Comparator.comparingLong(CaptureStore::number));
         return ids;
@@ -170,7 +170,7 @@ public final class CaptureStore {
         } catch (java.nio.file.NoSuchFileException e) {
             return new CaptureReader.Contents(List.of(), FileDamage.NONE, 0);
         } catch (IOException | RuntimeException e) {
-            notes.add(session + ": cannot read " + file(session) + ": " + message(e));
+            notes.add(session + ": cannot read " + file(session) + ": " + problem(e));
             return new CaptureReader.Contents(List.of(), FileDamage.NONE, 0);
         }
     }
@@ -231,8 +231,8 @@ public final class CaptureStore {
         return Long.parseLong(digits);
     }
 
-    /** An I/O failure as words (a file system exception's message is often only the path). */
-    static String message(Exception e) {
+    /** An I/O failure as words for a note (a file system exception's message is often only the path). */
+    public static String problem(Exception e) {
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }

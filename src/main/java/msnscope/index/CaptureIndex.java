@@ -452,22 +452,21 @@ public final class CaptureIndex implements Closeable {
     private Boolean readFile(String session, Follow follow) throws IOException {
         SessionReplay replay = follow.replay;
         CaptureReader reader;
-        long modified;
+        // Taken before reading: a change while reading makes the next open read the file again.
+        long modified = modified(session);
         try {
-            // Taken before reading: a change while reading makes the next open read the file again.
-            modified = modified(session);
             reader = CaptureReader.open(store.file(session), replay.offset);
         } catch (CaptureReader.NotACaptureFile e) {
             damage.put(session, FileDamage.NOT_CAPTURE);
             store.notes().add(FileDamage.NOT_CAPTURE.describe(session));
             indexed.put(session, 0L);
-            seen.put(session, new Stamp(Files.size(store.file(session)), modified(session)));
+            seen.put(session, new Stamp(store.file(session).toFile().length(), modified));
             dirty = true;
             return null;
         } catch (java.nio.file.NoSuchFileException e) {
             return null; // deleted meanwhile
         } catch (IOException e) {
-            store.notes().add(session + ": cannot index " + store.file(session) + ": " + reason(e));
+            store.notes().add(session + ": cannot read " + store.file(session) + ": " + CaptureStore.problem(e));
             return null;
         }
         boolean any = false;
