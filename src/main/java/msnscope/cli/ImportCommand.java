@@ -72,8 +72,6 @@ final class ImportCommand implements Command {
             if (index.readOnly()) {
                 err.println("msnscope import: the index is busy (a running proxy?): it will index these sessions when it next opens it");
             }
-        } catch (CaptureIndex.Unavailable e) {
-            err.println("msnscope import: the sessions are stored, but " + e.getMessage());
         } finally {
             DataOptions.printNotes(store, err);
         }

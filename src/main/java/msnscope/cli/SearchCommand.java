@@ -92,9 +92,6 @@ final class SearchCommand implements Command {
                     : FrameSearch.search(searcher, query, options));
         } catch (QuerySyntaxException e) {
             throw new UsageException(e.getMessage());
-        } catch (CaptureIndex.Busy | CaptureIndex.Unavailable e) {
-            err.println("msnscope search: " + e.getMessage());
-            return Main.FAILED;
         } finally {
             DataOptions.printNotes(store, err);
         }

@@ -91,9 +91,6 @@ final class SessionsCommand implements Command {
             }
             // One line per damaged file, as the index last read it (the files are not read again here).
             index.damage().forEach((session, damage) -> store.notes().add(damage.describe(session)));
-        } catch (CaptureIndex.Busy | CaptureIndex.Unavailable e) {
-            err.println("msnscope sessions: " + e.getMessage());
-            return Main.FAILED;
         } finally {
             DataOptions.printNotes(store, err);
         }

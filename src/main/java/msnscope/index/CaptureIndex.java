@@ -189,8 +189,9 @@ public final class CaptureIndex implements Closeable {
             }
             return index;
         } catch (IOException | RuntimeException e) {
-            throw new Unavailable("the index in " + store.indexDir() + " is damaged (" + reason(e)
-                    + ") and another msnscope (a running proxy?) holds it; run msnscope reindex when it stops");
+            // It cannot be rebuilt while the other process holds it; recording and listing go on without it.
+            store.notes().add(heldAndDamaged(store, e));
+            return new CaptureIndex(store, dissector, dir, null, null);
         }
     }
 
@@ -238,11 +239,9 @@ public final class CaptureIndex implements Closeable {
         }
     }
 
-    /** The index can neither be read nor rebuilt now; the message says why in one line. */
-    public static final class Unavailable extends IOException {
-        Unavailable(String message) {
-            super(message);
-        }
+    private static String heldAndDamaged(CaptureStore store, Throwable e) {
+        return "the index in " + store.indexDir() + " is damaged (" + reason(e) + ") and another msnscope (a running proxy?) holds it:"
+                + " searches find nothing until it is rebuilt (run msnscope reindex when it stops)";
     }
 
     /** Empties the folder under the write lock (a damaged commit could fail even CREATE mode), then creates a new index. */
@@ -711,8 +710,8 @@ public final class CaptureIndex implements Closeable {
                 throw e;
             }
             if (writer == null) {
-                throw new Unavailable("the index in " + store.indexDir() + " is damaged (" + reason(e)
-                        + ") and another msnscope (a running proxy?) holds it; run msnscope reindex when it stops");
+                store.notes().add(heldAndDamaged(store, e));
+                return search.run(null);
             }
             store.notes().add("the index in " + store.indexDir() + " is damaged (" + reason(e) + "): rebuilt it from the capture files");
         } finally {

@@ -310,6 +310,32 @@ class StoreDamageCliTest {
         }
     }
 
+    @Test
+    void aDamagedIndexThatAnotherProcessHoldsIsOneNoteAndTheCommandsStillRun() throws IOException {
+        try (CaptureIndex held = CaptureIndex.open(new CaptureStore(Path.of(data)), new Dissector(SpecLoader.builtIn()))) {
+            Path stored;
+            try (Stream<Path> s = Files.list(Path.of(data, "index"))) {
+                stored = s.filter(p -> p.getFileName().toString().endsWith(".fdt")).findFirst().orElseThrow();
+            }
+            // In place, same length: the holder maps the file.
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(stored.toFile(), "rw")) {
+                raf.seek(8);
+                raf.write("garbage".getBytes(StandardCharsets.US_ASCII));
+            }
+            CliRunner r = CliRunner.run("search", "cmd:USR", "--data", data);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("no frames matched"), r.out());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("is damaged") && r.err().contains("another msnscope"), r.err());
+            CliRunner sessions = CliRunner.run("sessions", "--data", data);
+            assertEquals(0, sessions.code(), sessions.err());
+            assertNoExceptionNames(sessions);
+        }
+        CliRunner after = CliRunner.run("search", "cmd:USR", "--data", data);
+        assertEquals(0, after.code(), after.err());
+        assertTrue(after.out().contains("matching frames"), "rebuilt once the holder let go: " + after.out());
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> s = Files.list(from)) {
