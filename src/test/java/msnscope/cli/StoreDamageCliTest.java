@@ -110,6 +110,8 @@ class StoreDamageCliTest {
         CliRunner sessions = CliRunner.run("sessions", "--data", data);
         assertEquals(0, sessions.code(), sessions.err());
         assertEquals(List.of(note), sessions.err().lines().toList());
+        assertEquals(List.of(note), CliRunner.run("sessions", "--data", data).err().lines().toList(),
+                "the index remembers the damage: the next listing says it again without reading the file");
         assertEquals(all - 1, frames("s3"), "only the damaged frame is lost");
         CliRunner show = CliRunner.run("show", "s3", "--data", data);
         assertEquals(0, show.code(), show.err());
