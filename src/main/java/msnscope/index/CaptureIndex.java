@@ -131,7 +131,7 @@ public final class CaptureIndex implements Closeable {
             return readOnly(dir, store, dissector);
         } catch (IOException | RuntimeException e) {
             // Another sort, codec or format (an older msnscope or Lucene), or a damaged commit.
-            return rebuilt(dir, store, dissector, "cannot be opened (" + reason(e) + ")");
+            return rebuilt(dir, store, dissector, "cannot be used (" + IndexFaults.reason(e) + ")");
         }
         String why;
         CaptureIndex index = null;
@@ -146,7 +146,7 @@ public final class CaptureIndex implements Closeable {
                 why = null;
             }
         } catch (IOException | RuntimeException e) {
-            why = "is damaged (" + reason(e) + ")";
+            why = "cannot be used (" + IndexFaults.reason(e) + ")";
         }
         if (why == null) {
             try {
@@ -155,11 +155,11 @@ public final class CaptureIndex implements Closeable {
                 index.catchUp();
                 return index;
             } catch (IOException | RuntimeException e) {
-                if (!indexFault(e, index.manager)) {
+                if (!IndexFaults.indexFault(e, index.manager)) {
                     index.closeQuietly();
                     throw e;
                 }
-                why = "is damaged (" + reason(e) + ")";
+                why = "cannot be used (" + IndexFaults.reason(e) + ")";
             }
         }
         try {
@@ -190,7 +190,7 @@ public final class CaptureIndex implements Closeable {
             return index;
         } catch (IOException | RuntimeException e) {
             // It cannot be rebuilt while the other process holds it; recording and listing go on without it.
-            store.notes().add(heldAndDamaged(store, e));
+            store.notes().add(IndexFaults.heldAndDamaged(store, e));
             return new CaptureIndex(store, dissector, dir, null, null);
         }
     }
@@ -239,11 +239,6 @@ public final class CaptureIndex implements Closeable {
         }
     }
 
-    private static String heldAndDamaged(CaptureStore store, Throwable e) {
-        return "the index in " + store.indexDir() + " is damaged (" + reason(e) + ") and another msnscope (a running proxy?) holds it:"
-                + " searches find nothing until it is rebuilt (run msnscope reindex when it stops)";
-    }
-
     /** Empties the folder under the write lock (a damaged commit could fail even CREATE mode), then creates a new index. */
     private static IndexWriter recreate(Directory dir) throws IOException {
         try (Lock lock = dir.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
@@ -260,27 +255,6 @@ public final class CaptureIndex implements Closeable {
         IndexWriterConfig fresh = config();
         fresh.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
         return new IndexWriter(dir, fresh);
-    }
-
-    private static final java.util.regex.Pattern LUCENE_FILE = java.util.regex.Pattern.compile("(_\\w+\\.\\w+|segments_\\w+|write\\.lock)");
-
-    /** Why Lucene refused, in a few words and without its exception names: what happened to which file. */
-    private static String reason(Throwable e) {
-        String what = e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException ? "missing file"
-                : e instanceof java.io.EOFException || String.valueOf(e.getMessage()).contains("truncated") ? "truncated file"
-                : e instanceof org.apache.lucene.index.IndexFormatTooOldException || e instanceof org.apache.lucene.index.IndexFormatTooNewException
-                ? "another index format" : "damaged file";
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            java.util.regex.Matcher m = LUCENE_FILE.matcher(String.valueOf(t.getMessage()));
-            if (m.find()) {
-                return what + " " + m.group(1);
-            }
-        }
-        if (e instanceof IllegalArgumentException && e.getMessage() != null) {
-            // Another sort or codec: Lucene's words say which.
-            return e.getMessage().lines().findFirst().orElse("").replaceAll("\\s+\\(resource=.*", "");
-        }
-        return what;
     }
 
     private static Map<String, String> commitData(IndexWriter w) {
@@ -706,14 +680,14 @@ public final class CaptureIndex implements Closeable {
         try {
             return search.run(s);
         } catch (IOException | RuntimeException e) {
-            if (s == null || !damaged(s, e)) {
+            if (s == null || !IndexFaults.damaged(s, e)) {
                 throw e;
             }
             if (writer == null) {
-                store.notes().add(heldAndDamaged(store, e));
+                store.notes().add(IndexFaults.heldAndDamaged(store, e));
                 return search.run(null);
             }
-            store.notes().add("the index in " + store.indexDir() + " is damaged (" + reason(e) + "): rebuilt it from the capture files");
+            store.notes().add("the index in " + store.indexDir() + " cannot be used (" + IndexFaults.reason(e) + "): rebuilt it from the capture files");
         } finally {
             release(s);
         }
@@ -723,48 +697,6 @@ public final class CaptureIndex implements Closeable {
             return search.run(again);
         } finally {
             release(again);
-        }
-    }
-
-    /** Whether a failed search was the index's fault: any I/O error reading it, or checksums that no longer match. */
-    private static boolean damaged(IndexSearcher s, Exception e) {
-        return e instanceof IOException || !intact(s);
-    }
-
-    /**
-     * Whether an operation on the index failed because of the index: Lucene's words for a damaged or
-     * foreign index, or (for anything else) checksums that no longer match.
-     */
-    private static boolean indexFault(Exception e, SearcherManager manager) {
-        if (e instanceof msnscope.dissect.spec.SpecException) {
-            return false;
-        }
-        if (e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
-                || e instanceof org.apache.lucene.index.IndexFormatTooNewException || e instanceof java.io.EOFException
-                || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException) {
-            return true;
-        }
-        try {
-            IndexSearcher s = manager.acquire();
-            try {
-                return !intact(s);
-            } finally {
-                manager.release(s);
-            }
-        } catch (IOException | RuntimeException unreadable) {
-            return true;
-        }
-    }
-
-    /** Verifies every file's checksum: reads the whole index, so only done once something failed. */
-    private static boolean intact(IndexSearcher s) {
-        try {
-            for (org.apache.lucene.index.LeafReaderContext leaf : s.getIndexReader().leaves()) {
-                leaf.reader().checkIntegrity();
-            }
-            return true;
-        } catch (IOException | RuntimeException corrupt) {
-            return false;
         }
     }
 

@@ -227,7 +227,8 @@ class StoreDamageCliTest {
             assertEquals(0, r.code(), file.getFileName() + ": " + r.err());
             assertEquals(before, r.out(), file.getFileName().toString());
             assertEquals(1, r.err().lines().count(), file.getFileName() + ": " + r.err());
-            assertTrue(r.err().startsWith("msnscope: the index in ") && r.err().contains("rebuil"), r.err());
+            assertTrue(r.err().startsWith("msnscope: the index in ") && r.err().contains(" cannot be used (" + file.getFileName() + " is ")
+                    && r.err().contains("rebuil"), r.err());
             assertNoExceptionNames(r);
         }
     }
@@ -277,7 +278,7 @@ class StoreDamageCliTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(before, r.out());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("damaged") && r.err().contains("rebuil"), r.err());
+        assertTrue(r.err().contains("cannot be used") && r.err().contains("rebuilt it from the capture files"), r.err());
         assertEquals("", CliRunner.run("search", "cmd:USR", "--data", data).err(), "rebuilt once, for good");
     }
 
@@ -328,7 +329,7 @@ class StoreDamageCliTest {
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("no frames matched"), r.out());
             assertEquals(1, r.err().lines().count(), r.err());
-            assertTrue(r.err().contains("is damaged") && r.err().contains("another msnscope"), r.err());
+            assertTrue(r.err().contains("cannot be used (_") && r.err().contains("is damaged) and another msnscope"), r.err());
             CliRunner sessions = CliRunner.run("sessions", "--data", data);
             assertEquals(0, sessions.code(), sessions.err());
             assertNoExceptionNames(sessions);
