@@ -41,6 +41,14 @@ public final class CaptureReader implements Closeable {
     }
 
     private static final int WINDOW = 1 << 16;
+    /**
+     * Bytes one scan may spend on the CRCs of false starts. Random bytes almost never pass the cheap checks,
+     * but a peer's payload can be full of fake record headers, each claiming the rest of the payload: past
+     * this budget only short candidates are checked, so a scan stays linear (a long record right after such
+     * a payload is then skipped as damage, and the records after it are still read).
+     */
+    private static final long SCAN_BUDGET = 256L << 20;
+    private static final int SHORT_RECORD = 4096;
     /** The smallest record: length, type and CRC around a body that starts with a string length. */
     private static final int MIN_RECORD = CaptureFormat.OVERHEAD + 4;
 
@@ -230,6 +238,7 @@ public final class CaptureReader implements Closeable {
 
     /** The first offset at or after {@code from} where a valid record starts, or -1. */
     private long findValid(long from) throws IOException {
+        long budget = SCAN_BUDGET;
         for (long at = from; at + MIN_RECORD <= size; at++) {
             int length = intAt(at);
             if (length < 5 || length > CaptureFormat.MAX_RECORD || at + 8L + length > size) {
@@ -244,9 +253,13 @@ public final class CaptureReader implements Closeable {
             if (first < -1 || first > length - 5) {
                 continue;
             }
+            if (budget <= 0 && length > SHORT_RECORD) {
+                continue;
+            }
             if (validAt(at, length)) {
                 return at;
             }
+            budget -= length;
         }
         return -1;
     }

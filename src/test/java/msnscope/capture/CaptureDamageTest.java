@@ -254,6 +254,38 @@ class CaptureDamageTest {
     }
 
     @Test
+    void aDamagedPayloadFullOfFakeRecordHeadersIsScannedInLinearTime() throws IOException {
+        Path f = dir.resolve("s1.msncap");
+        List<CaptureRecord> records = session(3);
+        // A peer's 4 MB payload: every 16 bytes a header whose length claims the rest of the payload, with a
+        // plausible type and first string, so each one passes the cheap checks and costs a CRC over the rest.
+        int size = 4 << 20;
+        byte[] payload = new byte[size];
+        for (int i = 0; i + 16 <= size; i += 16) {
+            System.arraycopy(intBytes(size - i - 8), 0, payload, i, 4);
+            payload[i + 4] = CaptureFormat.FRAME;
+            System.arraycopy(intBytes(2), 0, payload, i + 5, 4);
+        }
+        String head = "MSG 9 U " + size + "\r\n";
+        byte[] raw = new byte[head.length() + size];
+        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, raw, 0, head.length());
+        System.arraycopy(payload, 0, raw, head.length(), size);
+        Frame msg = Framer.frameAll(raw, Direction.C2S, (k, d, t) -> t == 4, new FramerLimits(8192, 8 << 20)).get(0);
+        records.add(new CaptureRecord.FrameRecord("c1", 50L, Direction.C2S, msg, null));
+        CaptureRecord after = new CaptureRecord.ConnectionClosed("c2", 7L, "after");
+        records.add(after);
+        long[] at = write(f, records);
+        int hit = records.size() - 2;
+        byte[] all = Files.readAllBytes(f);
+        all[(int) at[hit] + 9] ^= 0x01;
+        Files.write(f, all);
+        CaptureReader.Contents c = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> CaptureReader.read(f));
+        assertEquals(after, c.records().get(c.records().size() - 1), "the record after the damaged payload is read");
+        assertEquals(records.size() - 1, c.records().size());
+        assertEquals(at[hit + 1] - at[hit], c.damage().skippedBytes());
+    }
+
+    @Test
     void aFileWithNeitherMagicNorRecordsIsNotACaptureAndValidEndRefusesToCutIt() throws IOException {
         Path f = dir.resolve("s1.msncap");
         Files.writeString(f, "these are someone's notes, not a capture; an appender must not truncate them");
