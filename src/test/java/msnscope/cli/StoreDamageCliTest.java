@@ -143,6 +143,29 @@ class StoreDamageCliTest {
     }
 
     @Test
+    void aPartialRecordLeftByAFullDiskHidesNothingRecordedAfterIt() throws IOException {
+        long all = frames("s3");
+        Path f = capture.resolve("s3.msncap");
+        List<Long> at = recordOffsets(f);
+        byte[] b = Files.readAllBytes(f);
+        int k = at.size() / 2;
+        int from = (int) (long) at.get(k);
+        int half = (int) (at.get(k + 1) - at.get(k)) / 2;
+        // The write of record k failed half-way (ENOSPC); once space came back, the recorder went on appending.
+        byte[] damaged = new byte[b.length + half];
+        System.arraycopy(b, 0, damaged, 0, from);
+        System.arraycopy(b, from, damaged, from, half);
+        System.arraycopy(b, from, damaged, from + half, b.length - from);
+        Files.write(f, damaged);
+        CliRunner r = CliRunner.run("sessions", "--data", data);
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("msnscope: s3: skipped " + half + " damaged bytes at offset " + from + " (1 range); the records after it were read"),
+                r.err().lines().toList());
+        assertEquals(all, frames("s3"), "every whole record is still read");
+        assertTrue(CliRunner.run("show", "s3", "--data", data).out().contains("Grüße aus Köln"));
+    }
+
+    @Test
     void strayNamesInTheStoreAreIgnoredWithOneNoteByEveryCommand() throws IOException {
         Files.createFile(capture.resolve("s99999999999999999999.msncap"));
         Files.writeString(capture.resolve("foo.txt"), "notes");
