@@ -21,10 +21,10 @@ import java.util.zip.CRC32;
  *                                                          crc32 covers type + body)
  * </pre>
  *
- * A record is valid only when its length fits the file, is at most {@link #MAX_RECORD} and its CRC
- * matches: a reader stops at the first invalid record (a torn tail after a crash) and reports the bytes it
- * ignored; the writer truncates them before appending. Strings are {@code i32 length | UTF-8} with length
- * -1 for null.
+ * A record is valid only when its length fits the file, is at most {@link #MAX_RECORD}, its CRC matches
+ * and its body decodes to exactly its fields: {@link CaptureReader} skips invalid records to the next valid
+ * one, and stops at a torn tail (a crash); the writer truncates a torn tail before appending. Strings are
+ * {@code i32 length | UTF-8} with length -1 for null.
  */
 public final class CaptureFormat {
 
@@ -108,9 +108,21 @@ public final class CaptureFormat {
         return all;
     }
 
-    /** Decodes a record from its type and body (CRC already checked). */
+    /**
+     * Decodes a record from its type and body (CRC already checked). A body with fields left over, or a
+     * field longer than the body, is not a record: a reader resynchronising on damage must not accept a
+     * lucky CRC, nor allocate what a damaged length claims.
+     */
     public static CaptureRecord decode(int type, byte[] body) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
+        CaptureRecord r = fields(type, in);
+        if (in.available() != 0) {
+            throw new IOException(in.available() + " bytes left after a record of type " + type);
+        }
+        return r;
+    }
+
+    private static CaptureRecord fields(int type, DataInputStream in) throws IOException {
         return switch (type) {
             case SESSION -> new CaptureRecord.SessionStarted(str(in), in.readLong(), str(in));
             case OPEN -> {
@@ -139,8 +151,10 @@ public final class CaptureFormat {
                 int declared = in.readInt();
                 int flags = in.readInt();
                 String command = str(in);
-                byte[] raw = new byte[in.readInt()];
-                in.readFully(raw);
+                byte[] raw = bytes(in);
+                if (raw == null) {
+                    throw new IOException("frame without bytes");
+                }
                 byte[] rewritten = bytes(in);
                 yield new CaptureRecord.FrameRecord(conn, time == Long.MIN_VALUE ? null : time, dir,
                         Frame.ofRaw(raw, lineLength, payloadOffset, declared, flags, command), rewritten);
@@ -170,8 +184,11 @@ public final class CaptureFormat {
 
     private static byte[] bytes(DataInputStream in) throws IOException {
         int n = in.readInt();
-        if (n < 0) {
+        if (n == -1) {
             return null;
+        }
+        if (n < 0 || n > in.available()) {
+            throw new IOException("a field of " + n + " bytes in a record of " + in.available());
         }
         byte[] b = new byte[n];
         in.readFully(b);

@@ -8,6 +8,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -53,6 +54,18 @@ final class DataOptions {
     /** Opens the index, loading the protocol spec only if the index must catch up with the capture. */
     static CaptureIndex index(CaptureStore store, java.util.function.Supplier<Dissector> dissector) throws IOException {
         return CaptureIndex.open(store, dissector);
+    }
+
+    /**
+     * Prints what the store and its index stepped over (damaged files, stray names, a rebuilt index), one
+     * line each, on standard error: standard output stays the command's contract (jsonl, tables).
+     */
+    static void printNotes(CaptureStore store, PrintStream err) {
+        if (store != null) {
+            for (String note : store.notes().drain()) {
+                err.println("msnscope: " + note);
+            }
+        }
     }
 
     /** {@code s3}, {@code s3/c2} or {@code s3.c2}: session and optional connection. */

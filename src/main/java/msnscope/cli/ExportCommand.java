@@ -75,12 +75,21 @@ final class ExportCommand implements Command {
             throw new UsageException("--redact takes nothing (secrets) or =messages, not '" + redactArg + "'");
         }
         CaptureStore store = DataOptions.existing(line);
-        String[] id = DataOptions.id(args.get(0), store);
+        try {
+            return export(line, store, args.get(0), format, mode, out, err);
+        } finally {
+            DataOptions.printNotes(store, err);
+        }
+    }
+
+    private int export(CommandLine line, CaptureStore store, String idText, String format, RedactMode mode, PrintStream out, PrintStream err)
+            throws Exception {
+        String[] id = DataOptions.id(idText, store);
         Dissector dissector = new Dissector(Inputs.spec(line));
         FramerLimits limits = Inputs.limits(line);
         CaptureStore.Loaded s = store.load(id[0], dissector, limits);
         List<ConnectionLog> conns = s.connections().stream().filter(c -> id.length == 1 || c.id().equals(id[1])).toList();
-        if (conns.isEmpty()) {
+        if (id.length == 2 && conns.isEmpty()) {
             throw new UsageException("session " + id[0] + " has no connection " + id[1]);
         }
         SessionMeta meta = meta(id[0], s.infos());

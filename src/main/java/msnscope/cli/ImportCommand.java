@@ -72,6 +72,8 @@ final class ImportCommand implements Command {
             if (index.readOnly()) {
                 err.println("msnscope import: the index is busy (a running proxy?): it will index these sessions when it next opens it");
             }
+        } finally {
+            DataOptions.printNotes(store, err);
         }
         return skipped == 0 ? Main.OK : Main.USAGE;
     }

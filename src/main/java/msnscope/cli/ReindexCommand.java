@@ -38,17 +38,22 @@ final class ReindexCommand implements Command {
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         CaptureStore store = DataOptions.existing(line);
+        int threads = Inputs.intOption(line, "threads", Runtime.getRuntime().availableProcessors());
+        if (threads < 1) {
+            throw new UsageException("--threads must be at least 1");
+        }
+        Dissector dissector = new Dissector(Inputs.spec(line));
         long t0 = System.nanoTime();
-        try (CaptureIndex index = DataOptions.index(store, new Dissector(Inputs.spec(line)))) {
-            if (index.readOnly()) {
-                throw new UsageException("a running msnscope (the proxy?) holds the index; stop it, then reindex");
-            }
-            int threads = Inputs.intOption(line, "threads", Runtime.getRuntime().availableProcessors());
-            if (threads < 1) {
-                throw new UsageException("--threads must be at least 1");
-            }
+        // From scratch whatever the index folder holds: nothing of the old index is read, so no damage in it
+        // can stop the rebuild.
+        try (CaptureIndex index = CaptureIndex.empty(store, () -> dissector)) {
             int n = index.reindex(threads);
             out.printf("reindexed %d sessions in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        } catch (CaptureIndex.Busy e) {
+            err.println("msnscope reindex: " + e.getMessage());
+            return Main.FAILED;
+        } finally {
+            DataOptions.printNotes(store, err);
         }
         return Main.OK;
     }

@@ -76,25 +76,24 @@ final class SearchCommand implements Command {
         long now = Clock.nowMicros();
         Long since = time(line, "since", false, now);
         Long until = time(line, "until", true, now);
-        Query query;
-        FrameSearch.Result result;
         CaptureStore store = DataOptions.existing(line);
+        Query query;
+        try {
+            query = new MsnQueryParser(now).parseQuery(queryText);
+        } catch (QuerySyntaxException e) {
+            throw new UsageException(e.getMessage());
+        }
+        FrameSearch.Result result;
+        FrameSearch.Options options = new FrameSearch.Options(limit, line.getOptionValue("sort", "-time"), since, until,
+                line.getOptionValue("count-by"), colour ? "\u001b[1;7m" : format.equals("jsonl") ? "<b>" : "«",
+                colour ? "\u001b[0m" : format.equals("jsonl") ? "</b>" : "»");
         try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
-            IndexSearcher searcher = index.acquire();
-            try {
-                query = new MsnQueryParser(now).parseQuery(queryText);
-                if (searcher == null) {
-                    result = new FrameSearch.Result(0, List.of(), Map.of());
-                } else {
-                    result = FrameSearch.search(searcher, query, new FrameSearch.Options(limit, line.getOptionValue("sort", "-time"),
-                            since, until, line.getOptionValue("count-by"), colour ? "\u001b[1;7m" : format.equals("jsonl") ? "<b>" : "«",
-                            colour ? "\u001b[0m" : format.equals("jsonl") ? "</b>" : "»"));
-                }
-            } catch (QuerySyntaxException e) {
-                throw new UsageException(e.getMessage());
-            } finally {
-                index.release(searcher);
-            }
+            result = index.read(searcher -> searcher == null ? new FrameSearch.Result(0, List.of(), Map.of())
+                    : FrameSearch.search(searcher, query, options));
+        } catch (QuerySyntaxException e) {
+            throw new UsageException(e.getMessage());
+        } finally {
+            DataOptions.printNotes(store, err);
         }
         if (line.hasOption("count-by")) {
             for (Map.Entry<String, Long> e : result.counts().entrySet()) {

@@ -75,25 +75,24 @@ final class SessionsCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
-            IndexSearcher s = index.acquire();
-            try {
-                List<Map<String, Object>> rows = s == null ? List.of() : sessions(s, user);
-                if (format.equals("jsonl")) {
-                    for (Map<String, Object> r : rows) {
-                        out.println(FrameJson.toLine(r));
-                    }
-                } else {
-                    out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", "ID", "ACCOUNTS", "VERSION", "START", "END", "CONNS",
-                            "COMMANDS", "WARNINGS", "ERRORS");
-                    for (Map<String, Object> r : rows) {
-                        out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", r.get("session"), String.join(",", strings(r.get("accounts"))),
-                                dash(r.get("version")), dash(r.get("start")), dash(r.get("end")), r.get("connections"), r.get("frames"),
-                                r.get("warnings"), r.get("errors"));
-                    }
+            List<Map<String, Object>> rows = index.read(s -> s == null ? List.<Map<String, Object>>of() : sessions(s, user));
+            if (format.equals("jsonl")) {
+                for (Map<String, Object> r : rows) {
+                    out.println(FrameJson.toLine(r));
                 }
-            } finally {
-                index.release(s);
+            } else {
+                out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", "ID", "ACCOUNTS", "VERSION", "START", "END", "CONNS",
+                        "COMMANDS", "WARNINGS", "ERRORS");
+                for (Map<String, Object> r : rows) {
+                    out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", r.get("session"), String.join(",", strings(r.get("accounts"))),
+                            dash(r.get("version")), dash(r.get("start")), dash(r.get("end")), r.get("connections"), r.get("frames"),
+                            r.get("warnings"), r.get("errors"));
+                }
             }
+            // One line per damaged file, as the index last read it (the files are not read again here).
+            index.damage().forEach((session, damage) -> store.notes().add(damage.describe(session)));
+        } finally {
+            DataOptions.printNotes(store, err);
         }
         return Main.OK;
     }

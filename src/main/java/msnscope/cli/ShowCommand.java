@@ -49,8 +49,19 @@ final class ShowCommand implements Command {
             throw new UsageException("give one session or connection id (see msnscope sessions)");
         }
         CaptureStore store = DataOptions.existing(line);
+        try {
+            return show(line, store, out);
+        } finally {
+            DataOptions.printNotes(store, err);
+        }
+    }
+
+    private int show(CommandLine line, CaptureStore store, PrintStream out) throws Exception {
         String[] id = DataOptions.id(line.getArgList().get(0), store);
         CaptureStore.Loaded s = store.load(id[0], new Dissector(Inputs.spec(line)), Inputs.limits(line));
+        if (s.tornBytes() > 0) {
+            store.notes().add(id[0] + ": the last " + s.tornBytes() + " bytes are an incomplete record (still being written, or cut short by a crash)");
+        }
         if (id.length == 2 && s.connections().stream().noneMatch(c -> c.id().equals(id[1]))) {
             throw new UsageException("session " + id[0] + " has no connection " + id[1]);
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import msnscope.capture.CaptureReader;
 import msnscope.capture.CaptureRecord;
 import msnscope.capture.CaptureStore;
+import msnscope.capture.ConnectionRepair;
+import msnscope.capture.FileDamage;
 import msnscope.dissect.Dissector;
 import msnscope.export.FrameJson;
 import org.apache.lucene.document.Document;
@@ -15,6 +17,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +48,12 @@ import java.util.Set;
  *
  * <p>Only one process can write an index (Lucene's write lock): a second one (a {@code search} while the
  * proxy runs) opens it read-only and sees the last commit.
+ *
+ * <p>Being derived data, an index that cannot be used (a truncated or deleted file, garbage, another
+ * format) is rebuilt from the capture files, on open or when a search meets the damage
+ * ({@link #read}), with one line in the store's notes. Damage in the capture files themselves is
+ * remembered per session in the commit ({@link #damage()}), so {@code sessions} can report it without
+ * reading every file again.
  */
 public final class CaptureIndex implements Closeable {
 
@@ -51,6 +61,12 @@ public final class CaptureIndex implements Closeable {
     static final long REFRESH_MILLIS = 200;
     static final long COMMIT_MILLIS = 800;
     private static final String OFFSETS = "msnscope.offsets";
+    /**
+     * Length and modification time of each file as last read: a file that did not change (one with a torn
+     * tail or damage) is not read again, and one damaged in place (same length) is.
+     */
+    private static final String SEEN = "msnscope.seen";
+    private static final String DAMAGE = "msnscope.damage";
     /**
      * Which documents this msnscope writes; an index committed with another value is rebuilt on open.
      * Bump it with any change to the fields of {@link FrameDocuments} or {@link SessionReplay}.
@@ -67,7 +83,9 @@ public final class CaptureIndex implements Closeable {
     private final IndexWriter writer;
     private final SearcherManager manager;
     private final Map<String, Long> indexed = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, SessionReplay> replays = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Stamp> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, FileDamage> damage = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Follow> replays = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object signal = new Object();
     private Thread thread;
@@ -97,39 +115,142 @@ public final class CaptureIndex implements Closeable {
     public static CaptureIndex open(CaptureStore store, java.util.function.Supplier<Dissector> dissector) throws IOException {
         Files.createDirectories(store.indexDir());
         Directory dir = FSDirectory.open(store.indexDir());
+        try {
+            return open(dir, store, dissector);
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    private static CaptureIndex open(Directory dir, CaptureStore store, java.util.function.Supplier<Dissector> dissector) throws IOException {
         IndexWriter w;
-        boolean rebuilt = false;
         try {
             w = new IndexWriter(dir, config());
         } catch (LockObtainFailedException e) {
-            SearcherManager m = DirectoryReader.indexExists(dir) ? new SearcherManager(dir, null) : null;
-            return new CaptureIndex(store, dissector, dir, null, m);
-        } catch (IllegalArgumentException | org.apache.lucene.index.CorruptIndexException
-                 | org.apache.lucene.index.IndexFormatTooOldException | org.apache.lucene.index.IndexFormatTooNewException e) {
-            // An index written with another sort, codec or format (an older msnscope or Lucene), or damaged:
-            // it is derived data, rebuild it.
-            w = recreate(dir, store);
-            rebuilt = true;
+            return readOnly(dir, store, dissector);
+        } catch (IOException | RuntimeException e) {
+            // Another sort, codec or format (an older msnscope or Lucene), or a damaged commit.
+            return rebuilt(dir, store, dissector, "cannot be used (" + IndexFaults.reason(e) + ")");
         }
-        if (!rebuilt && DirectoryReader.indexExists(dir) && !SCHEMA.equals(commitData(w).get(SCHEMA_KEY))) {
-            // Same codec and sort, other fields (an older msnscope): Lucene would refuse the new documents.
-            w.close();
-            w = recreate(dir, store);
-            rebuilt = true;
+        String why;
+        CaptureIndex index = null;
+        try {
+            if (DirectoryReader.indexExists(dir) && !SCHEMA.equals(commitData(w).get(SCHEMA_KEY))) {
+                // Same codec and sort, other fields (an older msnscope): Lucene would refuse the new documents.
+                why = "was written by another msnscope version";
+            } else {
+                // Opening the segments finds what the commit alone does not: a truncated or missing file.
+                index = new CaptureIndex(store, dissector, dir, w, new SearcherManager(w, null));
+                index.loadCommitData(commitData(w));
+                why = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            why = "cannot be used (" + IndexFaults.reason(e) + ")";
+        }
+        if (why == null) {
+            try {
+                // Applying deletes to a damaged segment can fail here too; anything else (the dissectors,
+                // a full disk) is not the index's fault and must not cost it.
+                index.catchUp();
+                return index;
+            } catch (IOException | RuntimeException e) {
+                if (!IndexFaults.indexFault(e, index.manager)) {
+                    index.closeQuietly();
+                    throw e;
+                }
+                why = "cannot be used (" + IndexFaults.reason(e) + ")";
+            }
+        }
+        try {
+            if (index != null) {
+                index.manager.close();
+            }
+            w.rollback();
+        } catch (IOException | RuntimeException e) {
+            // A writer that met the damage may be closed already; the lock goes with it either way.
+        }
+        return rebuilt(dir, store, dissector, why);
+    }
+
+    /** Another process writes the index: search its last commit, if it can be read. */
+    private static CaptureIndex readOnly(Directory dir, CaptureStore store, java.util.function.Supplier<Dissector> dissector)
+            throws IOException {
+        if (!DirectoryReader.indexExists(dir)) {
+            return new CaptureIndex(store, dissector, dir, null, null);
+        }
+        try {
+            CaptureIndex index = new CaptureIndex(store, dissector, dir, null, new SearcherManager(dir, null));
+            IndexSearcher s = index.manager.acquire();
+            try {
+                index.loadCommitData(((DirectoryReader) s.getIndexReader()).getIndexCommit().getUserData());
+            } finally {
+                index.manager.release(s);
+            }
+            return index;
+        } catch (IOException | RuntimeException e) {
+            // It cannot be rebuilt while the other process holds it; recording and listing go on without it.
+            store.notes().add(IndexFaults.heldAndDamaged(store, e));
+            return new CaptureIndex(store, dissector, dir, null, null);
+        }
+    }
+
+    /** Rebuilds a damaged or foreign index from the capture files, saying so in the store's notes. */
+    private static CaptureIndex rebuilt(Directory dir, CaptureStore store, java.util.function.Supplier<Dissector> dissector, String why)
+            throws IOException {
+        store.notes().add("the index in " + store.indexDir() + " " + why + ": rebuilding it from the capture files");
+        IndexWriter w;
+        try {
+            w = recreate(dir);
+        } catch (LockObtainFailedException e) {
+            return readOnly(dir, store, dissector);
         }
         CaptureIndex index = new CaptureIndex(store, dissector, dir, w, new SearcherManager(w, null));
-        if (!rebuilt) {
-            index.loadOffsets();
-        }
         index.catchUp();
         return index;
     }
 
-    private static IndexWriter recreate(Directory dir, CaptureStore store) throws IOException {
-        LOG.warn("rebuilding the index in {} (written by another msnscope version, or damaged)", store.indexDir());
-        // Derived data: start from an empty directory, since a damaged commit could fail even CREATE mode.
-        for (String f : dir.listAll()) {
-            dir.deleteFile(f);
+    /**
+     * Opens the index empty, whatever state its folder is in (everything in it is deleted), for
+     * {@link #reindex(int)}: unlike {@link #open}, it reads nothing of the old index and catches up with
+     * nothing.
+     *
+     * @throws Busy when another process holds the index
+     */
+    public static CaptureIndex empty(CaptureStore store, java.util.function.Supplier<Dissector> dissector) throws IOException {
+        Files.createDirectories(store.indexDir());
+        Directory dir = FSDirectory.open(store.indexDir());
+        try {
+            IndexWriter w = recreate(dir);
+            return new CaptureIndex(store, dissector, dir, w, new SearcherManager(w, null));
+        } catch (LockObtainFailedException e) {
+            dir.close();
+            throw new Busy();
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    /** The index cannot be written now: another process holds its write lock. */
+    public static final class Busy extends IOException {
+        Busy() {
+            super("another msnscope holds the index (a running proxy?); stop it, then try again");
+        }
+    }
+
+    /** Empties the folder under the write lock (a damaged commit could fail even CREATE mode), then creates a new index. */
+    private static IndexWriter recreate(Directory dir) throws IOException {
+        try (Lock lock = dir.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+            for (String f : dir.listAll()) {
+                if (!f.equals(IndexWriter.WRITE_LOCK_NAME)) {
+                    try {
+                        dir.deleteFile(f);
+                    } catch (IOException e) {
+                        // Not ours (a folder someone put there): CREATE ignores files it does not know.
+                    }
+                }
+            }
         }
         IndexWriterConfig fresh = config();
         fresh.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
@@ -232,38 +353,54 @@ public final class CaptureIndex implements Closeable {
         return behind;
     }
 
+    /** A capture file's length and modification time (epoch milliseconds) when it was read. */
+    record Stamp(long size, long modified) {
+    }
+
+    /** A file's modification time, or -1 when it cannot be had (it is then read again next time). */
+    private long modified(String session) {
+        try {
+            return Files.getLastModifiedTime(store.file(session)).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** A session the index is following: its replay and the connections its file lacks records for. */
+    private static final class Follow {
+        final SessionReplay replay;
+        final ConnectionRepair repair = new ConnectionRepair();
+
+        Follow(SessionReplay replay) {
+            this.replay = replay;
+        }
+    }
+
     /** Indexes the part of a session's file not indexed yet (from the start when its replay state was dropped). */
     public synchronized void follow(String session) throws IOException {
         ensureWritable();
         if (!store.exists(session)) {
             return;
         }
-        SessionReplay replay = replays.get(session);
-        if (replay == null) {
+        Follow follow = replays.get(session);
+        if (follow == null) {
             writer.deleteDocuments(new Term(IndexFields.SESSION, session));
-            if (loaded == null) {
-                loaded = dissector.get();
-            }
-            replay = new SessionReplay(session, loaded);
-            replays.put(session, replay);
+            damage.remove(session);
+            follow = new Follow(new SessionReplay(session, dissector()));
+            replays.put(session, follow);
         }
-        try (CaptureReader reader = CaptureReader.open(store.file(session), replay.offset)) {
-            boolean any = false;
-            List<Document> batch = new ArrayList<>(BATCH);
-            for (CaptureRecord r; (r = reader.next()) != null; ) {
-                add(session, r, replay.apply(r), batch);
-                any = true;
-            }
-            flush(batch);
-            replay.offset = reader.offset();
-            if (any || replay.records <= 1) {
-                for (Document d : replay.connectionDocuments()) {
-                    writer.updateDocument(new Term(IndexFields.KEY, key(d)), d);
-                }
-                writer.updateDocument(new Term(IndexFields.KEY, session), replay.sessionDocument());
-            }
+        Boolean any = readFile(session, follow);
+        if (any == null) {
+            replays.remove(session);
+            return;
         }
-        indexed.put(session, replay.offset);
+        SessionReplay replay = follow.replay;
+        if (any || replay.records <= 1) {
+            for (Document d : replay.connectionDocuments()) {
+                writer.updateDocument(new Term(IndexFields.KEY, key(d)), d);
+            }
+            writer.updateDocument(new Term(IndexFields.KEY, session), replay.sessionDocument());
+        }
         dirty = true;
         if (replay.allClosed()) {
             replays.remove(session);
@@ -271,6 +408,64 @@ public final class CaptureIndex implements Closeable {
         while (replays.size() > MAX_LIVE) {
             replays.remove(replays.keySet().iterator().next());
         }
+    }
+
+    private synchronized Dissector dissector() {
+        if (loaded == null) {
+            loaded = dissector.get();
+        }
+        return loaded;
+    }
+
+    /**
+     * Adds the frame documents of a session's records from where its replay stopped, and notes how far
+     * the file was read and what damage it stepped over. Returns whether any record was read, or null when
+     * the file could not be read at all (noted; the rest of the store goes on).
+     */
+    private Boolean readFile(String session, Follow follow) throws IOException {
+        SessionReplay replay = follow.replay;
+        CaptureReader reader;
+        // Taken before reading: a change while reading makes the next open read the file again.
+        long modified = modified(session);
+        try {
+            reader = CaptureReader.open(store.file(session), replay.offset);
+        } catch (CaptureReader.NotACaptureFile e) {
+            damage.put(session, FileDamage.NOT_CAPTURE);
+            store.notes().add(FileDamage.NOT_CAPTURE.describe(session));
+            indexed.put(session, 0L);
+            seen.put(session, new Stamp(store.file(session).toFile().length(), modified));
+            dirty = true;
+            return null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null; // deleted meanwhile
+        } catch (IOException e) {
+            store.notes().add(session + ": cannot read " + store.file(session) + ": " + CaptureStore.problem(e));
+            return null;
+        }
+        boolean any = false;
+        try (reader) {
+            List<Document> batch = new ArrayList<>(BATCH);
+            for (CaptureRecord stored; (stored = reader.next()) != null; ) {
+                for (CaptureRecord r : follow.repair.apply(stored)) {
+                    add(session, r, replay.apply(r), batch);
+                }
+                any = true;
+            }
+            flush(batch);
+            replay.offset = reader.offset();
+            FileDamage found = reader.damage();
+            if (found.any()) {
+                FileDamage all = damage.merge(session, found, FileDamage::plus);
+                store.notes().add(all.describe(session));
+            }
+            String repaired = follow.repair.describe(session);
+            if (repaired != null) {
+                store.notes().add(repaired);
+            }
+            indexed.put(session, replay.offset);
+            seen.put(session, new Stamp(reader.size(), modified));
+        }
+        return any;
     }
 
     /**
@@ -329,13 +524,18 @@ public final class CaptureIndex implements Closeable {
     public synchronized void catchUp() throws IOException {
         ensureWritable();
         Map<String, Long> lengths = store.lengths();
-        for (String s : Set.copyOf(indexed.keySet())) {
+        Set<String> known = new java.util.HashSet<>(indexed.keySet());
+        known.addAll(seen.keySet());
+        for (String s : known) {
             if (!lengths.containsKey(s)) {
                 deleteSession(s);
             }
         }
         for (Map.Entry<String, Long> e : lengths.entrySet()) {
-            if (!e.getValue().equals(indexed.get(e.getKey()))) {
+            Stamp read = seen.get(e.getKey());
+            boolean same = read != null ? read.size() == e.getValue() && read.modified() == modified(e.getKey())
+                    : e.getValue().equals(indexed.get(e.getKey()));
+            if (!same) {
                 replays.remove(e.getKey());
                 follow(e.getKey());
             }
@@ -357,11 +557,11 @@ public final class CaptureIndex implements Closeable {
         ensureWritable();
         writer.deleteAll();
         indexed.clear();
+        seen.clear();
+        damage.clear();
         replays.clear();
         List<String> sessions = store.sessions();
-        if (loaded == null) {
-            loaded = dissector.get();
-        }
+        dissector();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<IOException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         Runnable worker = () -> {
@@ -400,20 +600,14 @@ public final class CaptureIndex implements Closeable {
 
     /** Indexes one whole session from its file into an index that holds none of its documents (reindex). */
     private void indexWhole(String session) throws IOException {
-        SessionReplay replay = new SessionReplay(session, loaded);
-        try (CaptureReader reader = CaptureReader.open(store.file(session), 0)) {
-            List<Document> batch = new ArrayList<>(BATCH);
-            for (CaptureRecord r; (r = reader.next()) != null; ) {
-                add(session, r, replay.apply(r), batch);
-            }
-            flush(batch);
-            replay.offset = reader.offset();
+        Follow follow = new Follow(new SessionReplay(session, loaded));
+        if (readFile(session, follow) == null) {
+            return;
         }
-        for (Document d : replay.connectionDocuments()) {
+        for (Document d : follow.replay.connectionDocuments()) {
             writer.addDocument(d);
         }
-        writer.addDocument(replay.sessionDocument());
-        indexed.put(session, replay.offset);
+        writer.addDocument(follow.replay.sessionDocument());
     }
 
     /** Removes a session's documents (its capture file is the store's business). */
@@ -421,6 +615,8 @@ public final class CaptureIndex implements Closeable {
         ensureWritable();
         writer.deleteDocuments(new Term(IndexFields.SESSION, IndexFields.normalize(IndexFields.SESSION, session)));
         indexed.remove(session);
+        seen.remove(session);
+        damage.remove(session);
         replays.remove(session);
         dirty = true;
     }
@@ -437,6 +633,8 @@ public final class CaptureIndex implements Closeable {
         if (dirty || writer.hasUncommittedChanges()) {
             Map<String, String> data = new HashMap<>();
             data.put(OFFSETS, FrameJson.toLine(new java.util.TreeMap<String, Object>(indexed)));
+            data.put(SEEN, FrameJson.MAPPER.writeValueAsString(new java.util.TreeMap<>(seen)));
+            data.put(DAMAGE, FrameJson.MAPPER.writeValueAsString(new java.util.TreeMap<>(damage)));
             data.put(SCHEMA_KEY, SCHEMA);
             writer.setLiveCommitData(data.entrySet());
             writer.commit();
@@ -444,14 +642,70 @@ public final class CaptureIndex implements Closeable {
         }
     }
 
-    private void loadOffsets() throws IOException {
-        if (!DirectoryReader.indexExists(directory)) {
-            return;
+    private void loadCommitData(Map<String, String> data) throws IOException {
+        if (data.get(OFFSETS) != null) {
+            indexed.putAll(FrameJson.MAPPER.readValue(data.get(OFFSETS), new TypeReference<Map<String, Long>>() { }));
         }
-        String json = commitData(writer).get(OFFSETS);
-        if (json != null) {
-            Map<String, Long> m = FrameJson.MAPPER.readValue(json, new TypeReference<Map<String, Long>>() { });
-            indexed.putAll(m);
+        if (data.get(SEEN) != null) {
+            seen.putAll(FrameJson.MAPPER.readValue(data.get(SEEN), new TypeReference<Map<String, Stamp>>() { }));
+        }
+        if (data.get(DAMAGE) != null) {
+            damage.putAll(FrameJson.MAPPER.readValue(data.get(DAMAGE), new TypeReference<Map<String, FileDamage>>() { }));
+        }
+    }
+
+    /**
+     * Damage found in the capture files, by session (numeric order), as the index last read them: what
+     * {@code sessions} reports. A file that could not be read at all has {@link FileDamage#notCapture()}.
+     */
+    public Map<String, FileDamage> damage() {
+        Map<String, FileDamage> out = new java.util.TreeMap<>(java.util.Comparator.comparingLong((String s) -> s.length()).thenComparing(s -> s));
+        out.putAll(damage);
+        return out;
+    }
+
+    /** A search on the index: what {@link #read} runs. */
+    public interface Search<T> {
+        /** @param searcher null when nothing was ever indexed */
+        T run(IndexSearcher searcher) throws Exception;
+    }
+
+    /**
+     * Runs a search. Lucene checks most of an index only when it reads it, so damage can surface here
+     * rather than on open: then (when this process may write) the index is rebuilt from the capture files,
+     * with a note, and the search runs again.
+     */
+    public <T> T read(Search<T> search) throws Exception {
+        IndexSearcher s = acquire();
+        try {
+            return search.run(s);
+        } catch (IOException | RuntimeException e) {
+            if (s == null || !IndexFaults.damaged(s, e)) {
+                throw e;
+            }
+            if (writer == null) {
+                store.notes().add(IndexFaults.heldAndDamaged(store, e));
+                return search.run(null);
+            }
+            store.notes().add("the index in " + store.indexDir() + " cannot be used (" + IndexFaults.reason(e) + "): rebuilt it from the capture files");
+        } finally {
+            release(s);
+        }
+        reindex(1);
+        IndexSearcher again = acquire();
+        try {
+            return search.run(again);
+        } finally {
+            release(again);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            manager.close();
+            writer.rollback();
+        } catch (IOException | RuntimeException e) {
+            // already failing: the caller reports the first error
         }
     }
 
