@@ -94,9 +94,24 @@ public final class Importer {
             if (!n.hasNonNull("dir") || !(n.hasNonNull("raw") || n.hasNonNull("rawBase64"))) {
                 throw new IOException(source + " line " + lineNo + ": not an msnscope frame (needs dir and raw or rawBase64)");
             }
-            byte[] bytes = frameBytes(n);
-            Direction dir = Direction.valueOf(n.get("dir").asText());
-            Long time = n.hasNonNull("time") ? parseIso(n.get("time").asText()) : null;
+            String where = source + " line " + lineNo + ": ";
+            byte[] bytes;
+            try {
+                bytes = frameBytes(n);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + "rawBase64 or payloadBase64 is not base64");
+            }
+            String d = n.get("dir").asText();
+            if (!d.equals("C2S") && !d.equals("S2C")) {
+                throw new IOException(where + "dir must be C2S or S2C, not '" + shorten(d) + "'");
+            }
+            Direction dir = Direction.valueOf(d);
+            Long time;
+            try {
+                time = n.hasNonNull("time") ? parseIso(n.get("time").asText()) : null;
+            } catch (RuntimeException e) {
+                throw new IOException(where + "time is not an ISO-8601 instant ('" + shorten(n.get("time").asText()) + "')");
+            }
             String session = n.path("session").asText("import");
             String stream = n.path("stream").asText("c1");
             sessions.computeIfAbsent(session, k -> new LinkedHashMap<>()).computeIfAbsent(stream, k -> new ArrayList<>())
@@ -111,6 +126,10 @@ public final class Importer {
             ids.addAll(connections(conns, source, false));
         }
         return ids;
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
     /** Rebuilds a frame's exact bytes from a JSON Lines object. */
@@ -267,12 +286,9 @@ public final class Importer {
         return r == null ? null : r.name();
     }
 
-    static Long parseIso(String iso) {
-        try {
-            java.time.Instant t = java.time.Instant.parse(iso);
-            return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
+    /** Epoch microseconds of an ISO-8601 instant; throws for text that is none, or a year microseconds cannot hold. */
+    static long parseIso(String iso) {
+        java.time.Instant t = java.time.Instant.parse(iso);
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 }

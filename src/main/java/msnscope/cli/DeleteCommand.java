@@ -50,6 +50,8 @@ final class DeleteCommand implements Command {
         }
         try (lock) {
             return delete(line, store, out);
+        } finally {
+            DataOptions.printNotes(store, err);
         }
     }
 

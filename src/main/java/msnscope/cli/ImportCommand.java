@@ -70,7 +70,8 @@ final class ImportCommand implements Command {
         }
         try (CaptureIndex index = DataOptions.index(store, dissector)) {
             if (index.readOnly()) {
-                err.println("msnscope import: the index is busy (a running proxy?): it will index these sessions when it next opens it");
+                err.println("msnscope import: another msnscope holds the index: a recording proxy indexes these sessions within "
+                        + "seconds; otherwise they are indexed when the index is next opened");
             }
         } finally {
             DataOptions.printNotes(store, err);
@@ -92,6 +93,9 @@ final class ImportCommand implements Command {
             }
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
+        } catch (RuntimeException e) {
+            // A line with a value the contract does not allow (a "dir" of "sideways", bad base64): skip the file.
+            throw new UsageException(file + " is not a valid msnscope jsonl export (" + Main.describe(e) + ")");
         }
         if (!msnscope.transcript.TranscriptReader.looksLikeTranscript(text)) {
             throw new UsageException(file + " is not a transcript, an msnscope jsonl export or a pcap/pcapng capture");

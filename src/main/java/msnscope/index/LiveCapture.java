@@ -55,6 +55,8 @@ public final class LiveCapture implements ProxyListener, Closeable {
      */
     public static LiveCapture open(Path dataDir, Dissector dissector) throws IOException {
         CaptureStore store = new CaptureStore(dataDir);
+        // Damaged files, stray names and index rebuilds found while the proxy runs go to its log, one line each.
+        store.notes().forward(note -> LOG.warn("{}", note));
         RecorderLock lock = RecorderLock.acquire(store, "recording");
         CaptureIndex index;
         try {
