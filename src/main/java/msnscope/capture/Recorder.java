@@ -398,7 +398,7 @@ public final class Recorder implements ProxyListener, Closeable {
         String dialled = listener(HostPortText.of(c.pc.proxy()));
         String target = stitcher.notificationServer(host(c.pc.client()), dialled, account, c.pc.openedMicros());
         Sess from = c.sess;
-        if (target == null || target.equals(from.id) || !from.provisional || session(target) == null) {
+        if (target == null || target.equals(from.id) || !from.provisional || from.connections != 1 || session(target) == null) {
             keep(c);
             return;
         }
