@@ -126,10 +126,10 @@ public final class StreamDissector {
             warnings.add(new Warning(Warning.AFTER_CLOSE, "line after the connection was closed"));
         }
         if (cmd == null) {
-            String summary = frame.has(Frame.LINE_TOO_LONG)
-                    ? "Piece of a line longer than " + frame.lineLength() + " bytes"
+            String summary = frame.has(Frame.PAYLOAD_PART) ? "Piece of a streamed payload (" + frame.size() + " bytes)"
+                    : frame.has(Frame.LINE_TOO_LONG) ? "Piece of a line longer than " + frame.lineLength() + " bytes"
                     : "Not an MSNP command (" + frame.size() + " bytes)";
-            if (!frame.has(Frame.LINE_TOO_LONG)) {
+            if (!frame.has(Frame.LINE_TOO_LONG) && !frame.has(Frame.PAYLOAD_PART)) {
                 warnings.add(new Warning(Warning.NOT_A_COMMAND, "line does not start with a command or error code"));
             }
             return record(frame, dir, timeMicros, null, null, List.of(), summary, fields, null, null, warnings);
@@ -313,9 +313,17 @@ public final class StreamDissector {
             w.add(new Warning(Warning.PAYLOAD_LENGTH_MISMATCH, "declared " + frame.declaredLength() + " payload bytes, found "
                     + frame.payloadLength()));
         }
-        if (frame.has(Frame.PAYLOAD_TOO_LARGE)) {
-            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "declared payload length is above the limit; payload not taken, "
-                    + "framing resumes at the next line"));
+        if (frame.has(Frame.PAYLOAD_STREAMED)) {
+            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, (frame.has(Frame.PAYLOAD_TOO_LARGE)
+                    ? "declared payload length is above the payload limit (--max-payload)"
+                    : "no room to buffer this payload (the proxy's --max-buffered budget is in use)")
+                    + "; the payload was relayed unchanged but streamed through undissected in the frames that follow"));
+        } else if (frame.has(Frame.PAYLOAD_TOO_LARGE)) {
+            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "declared payload length is above the limit; payload not taken"));
+        }
+        if (frame.has(Frame.PAYLOAD_PART)) {
+            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "payload bytes of a streamed payload (see the line before it); "
+                    + "relayed unchanged, not dissected, never read as commands"));
         }
         if (!frame.lineIsUtf8()) {
             w.add(new Warning(Warning.INVALID_UTF8, "line is not valid UTF-8"));

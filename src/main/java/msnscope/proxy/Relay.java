@@ -107,8 +107,8 @@ final class Relay {
         conn = new ProxyConnection(server.nextConnectionId(), route.role(), clientAddr, proxyAddr, route.upstream().toString(),
                 null, null, Clock.nowMicros());
         if (server.config().dissect()) {
-            c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), f -> observed(f, Direction.C2S));
-            s2c = new S2CForwarder(client.alloc(), oracle, server.config().limits(), server.holdCommands(route),
+            c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), server.budget(), f -> observed(f, Direction.C2S));
+            s2c = new S2CForwarder(client.alloc(), oracle, server.config().limits(), server.budget(), server.holdCommands(route),
                     new S2CForwarder.Sink() {
                         @Override
                         public void forward(ByteBuf bytes) {
@@ -389,6 +389,16 @@ final class Relay {
                     ((SocketChannel) client).shutdownOutput();
                 }
             });
+        }
+    }
+
+    /** {@code --idle-timeout}: no byte in either direction for that long. */
+    void idle(long seconds) {
+        event("idle for " + seconds + " s (--idle-timeout)");
+        log.info("{} closing: no bytes in either direction for {} s (--idle-timeout)", conn.id(), seconds);
+        client.close();
+        if (upstream != null) {
+            upstream.close();
         }
     }
 
