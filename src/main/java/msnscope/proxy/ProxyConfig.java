@@ -93,4 +93,9 @@ public record ProxyConfig(HostPort listen, HostPort upstream, String advertise, 
         return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, l,
                 maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, idleTimeout);
     }
+
+    public ProxyConfig withUpstream(HostPort u) {
+        return new ProxyConfig(listen, u, advertise, portLow, portHigh, resolver, fixClientIp, dissect, limits,
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, idleTimeout);
+    }
 }
