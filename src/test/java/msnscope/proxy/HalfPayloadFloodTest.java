@@ -53,6 +53,7 @@ class HalfPayloadFloodTest {
             front.target = HostPort.parse(fx.world.dsAddress());
             fx.events.keepFrames = false;
             long directBefore = directMemory();
+            long floodStart = System.nanoTime();
 
             ExecutorService senders = Executors.newFixedThreadPool(8);
             List<Future<Socket>> opened = new ArrayList<>();
@@ -80,6 +81,7 @@ class HalfPayloadFloodTest {
             }
             assertEquals(expected, front.drained.get(), "every byte was relayed, none held back");
 
+            System.out.printf("half-payload flood: sent in %d ms%n", (System.nanoTime() - floodStart) / 1_000_000);
             long held = fx.proxy.budget().used();
             long direct = directMemory() - directBefore;
             System.out.printf("half-payload flood: %d connections, budget %d of %d bytes held (peak %d, %d refusals), "
@@ -109,6 +111,7 @@ class HalfPayloadFloodTest {
                 s.close();
             }
             fx.events.awaitClosed(before + CONNECTIONS, 30_000);
+            assertEquals(before + CONNECTIONS, fx.events.closed.size(), "every flood connection ended");
             assertEquals(0, fx.proxy.budget().used(), "every closed connection gave its budget back");
         } finally {
             for (Socket s : flood) {
@@ -183,6 +186,7 @@ class HalfPayloadFloodTest {
                     for (int n; (n = in.read(buf)) > 0; ) {
                         drained.addAndGet(n);
                     }
+                    s.close();
                     return;
                 }
                 Socket up = new Socket();
