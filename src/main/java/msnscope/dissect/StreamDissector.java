@@ -32,6 +32,12 @@ public final class StreamDissector {
 
     /** Frames kept for relabelling (a connection turns out to be a dispatch server only at its XFR NS). */
     private static final int RELABEL_WINDOW = 64;
+    /**
+     * ...and at most this many of their bytes: the window holds the frames' bytes for the life of the
+     * connection, and a thousand peers each opening with large payloads (or a streamed one's pieces) must
+     * not pin megabytes each. Handshake frames, the ones relabelling is for, are far smaller.
+     */
+    private static final int RELABEL_BYTES = 16 * 1024;
     /** Outstanding requests kept per connection; older ones are reported unanswered early. */
     private static final int MAX_PENDING = 10_000;
 
@@ -57,6 +63,7 @@ public final class StreamDissector {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final ArrayDeque<Pending> fifo = new ArrayDeque<>();
     private final List<Dissection> early = new ArrayList<>();
+    private int earlyBytes;
     private final List<Dissection> closeNotes = new ArrayList<>();
 
     private static final class Pending {
@@ -695,8 +702,9 @@ public final class StreamDissector {
         }
         Dissection d = new Dissection(session.id(), streamId, seq++, time, dir, role, version == 0 ? null : version, account, frame,
                 cmd, trid, params, summary, fields, replyTo, form, warnings);
-        if (early.size() < RELABEL_WINDOW) {
+        if (early.size() < RELABEL_WINDOW && earlyBytes + frame.size() <= RELABEL_BYTES) {
             early.add(d);
+            earlyBytes += frame.size();
         }
         return d;
     }
