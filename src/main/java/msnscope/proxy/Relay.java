@@ -392,10 +392,9 @@ final class Relay {
         }
     }
 
-    /** {@code --idle-timeout}: no byte in either direction for that long. */
+    /** {@code --idle-timeout}: no byte in either direction for that long; the close line gives the reason. */
     void idle(long seconds) {
-        event("idle for " + seconds + " s (--idle-timeout)");
-        log.info("{} closing: no bytes in either direction for {} s (--idle-timeout)", conn.id(), seconds);
+        event("idle for " + seconds + " s, no bytes either way (--idle-timeout)");
         client.close();
         if (upstream != null) {
             upstream.close();

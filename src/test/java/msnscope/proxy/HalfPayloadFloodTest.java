@@ -282,7 +282,7 @@ class HalfPayloadFloodTest {
                 byte[] head = in.readNBytes(3);
                 if (new String(head, StandardCharsets.US_ASCII).equals("UUX")) {
                     drained.addAndGet(head.length);
-                    byte[] buf = new byte[64 * 1024];
+                    byte[] buf = new byte[8 * 1024];
                     for (int n; (n = in.read(buf)) > 0; ) {
                         drained.addAndGet(n);
                     }
