@@ -193,7 +193,8 @@ final class S2CForwarder {
 
     /** Forwards the received bytes up to stream offset {@code end}, as they arrived. */
     private void forwardUpTo(long end) {
-        int n = (int) (Math.min(end, receivedTotal) - forwardedTotal);
+        // Bounded by what is still held: after release() nothing is, and a late call forwards nothing.
+        int n = (int) Math.min(Math.min(end, receivedTotal) - forwardedTotal, raw.readable());
         if (n > 0) {
             sink.forward(raw.buf().readRetainedSlice(n));
             forwardedTotal += n;
