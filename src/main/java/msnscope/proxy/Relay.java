@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Backpressure: when the channel written to becomes unwritable (its write buffer passed the high
  * water mark), reading from the other channel stops until it drains below the low mark. So a client that
  * never reads pauses the server's socket, and the proxy's memory for the connection stays within the
- * water marks plus one read plus what the framers may hold (one line and one payload, FramerLimits).
+ * water marks plus one read plus what the framers may hold (a partial line each, and partial payloads
+ * paid from the proxy-wide PartialBudget, {@code --max-buffered}).
  *
  * <p>Ending: each side's end (close, FIN, reset) is recorded as an event; what was already received is
  * flushed to the other side before that side is closed (FIN is passed on as a half-close), and when both
