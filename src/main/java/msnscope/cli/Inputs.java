@@ -29,7 +29,8 @@ final class Inputs {
         o.addOption(Option.builder().longOpt("max-line").hasArg().argName("BYTES")
                 .desc("longest command line before it is split and flagged (default " + FramerLimits.DEFAULT.maxLineLength() + ")").build());
         o.addOption(Option.builder().longOpt("max-payload").hasArg().argName("BYTES")
-                .desc("largest payload taken; larger declared lengths are flagged (default " + FramerLimits.DEFAULT.maxPayloadLength() + ")").build());
+                .desc("largest payload buffered and dissected; a larger one is still read as the payload it declares "
+                        + "(relayed unchanged, streamed through undissected, flagged) (default " + FramerLimits.DEFAULT.maxPayloadLength() + ")").build());
     }
 
     static ProtocolSpec spec(CommandLine line) {
@@ -56,6 +57,37 @@ final class Inputs {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " takes a whole number, not '" + v + "'");
         }
+    }
+
+    /** A byte count: digits, optionally followed by K, M or G (powers of 1024). */
+    static long bytesOption(CommandLine line, String name, long fallback) throws UsageException {
+        String v = line.getOptionValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        String t = v.trim().toUpperCase(java.util.Locale.ROOT);
+        int shift = t.endsWith("K") ? 10 : t.endsWith("M") ? 20 : t.endsWith("G") ? 30 : 0;
+        String digits = shift == 0 ? t : t.substring(0, t.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " takes a number of bytes (with an optional K, M or G), not '" + v + "'");
+        }
+    }
+
+    /** A byte count for help texts: 67108864 -> "64M". */
+    static String bytesText(long n) {
+        for (String unit : new String[]{"G", "M", "K"}) {
+            int shift = unit.equals("G") ? 30 : unit.equals("M") ? 20 : 10;
+            if (n > 0 && n % (1L << shift) == 0) {
+                return (n >> shift) + unit;
+            }
+        }
+        return Long.toString(n);
     }
 
     static byte[] readFile(String name) throws UsageException {

@@ -9,6 +9,7 @@ import msnscope.proxy.HostPort;
 import msnscope.proxy.ProxyConfig;
 import msnscope.proxy.ProxyServer;
 import msnscope.proxy.Resolver;
+import msnscope.wire.PartialBudget;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +38,7 @@ final class ProxyCommand implements Command {
     @Override
     public String usage() {
         return "--upstream HOST:PORT [--listen HOST:PORT] [--advertise HOST] [--ports LOW-HIGH] [--resolve NAME=ADDR]... "
-                + "[--format text|jsonl] [--quiet] [--fix-client-ip] [--data DIR]";
+                + "[--format text|jsonl] [--quiet] [--fix-client-ip] [--data DIR] [--max-buffered BYTES] [--idle-timeout SECONDS]";
     }
 
     @Override
@@ -71,6 +73,13 @@ final class ProxyCommand implements Command {
                         + ProxyConfig.DEFAULT_MAX_PENDING + ")").build());
         o.addOption(Option.builder().longOpt("max-listeners").hasArg().argName("N")
                 .desc("extra listeners in total (default " + ProxyConfig.DEFAULT_MAX_LISTENERS + ")").build());
+        o.addOption(Option.builder().longOpt("max-buffered").hasArg().argName("BYTES")
+                .desc("memory all connections together may hold for partially received payloads; past it a payload is "
+                        + "relayed but streamed through undissected (default " + Inputs.bytesText(PartialBudget.DEFAULT_BYTES)
+                        + "; K, M, G suffixes)").build());
+        o.addOption(Option.builder().longOpt("idle-timeout").hasArg().argName("SECONDS")
+                .desc("close a connection with no bytes in either direction for this long (default: never; "
+                        + "notification connections idle for hours)").build());
         Inputs.addSpecOptions(o);
         return o;
     }
@@ -192,9 +201,18 @@ final class ProxyCommand implements Command {
         if (pending < 1 || listeners < 0) {
             throw new UsageException("--max-pending must be at least 1 and --max-listeners at least 0");
         }
+        long maxBuffered = Inputs.bytesOption(line, "max-buffered", PartialBudget.DEFAULT_BYTES);
+        Duration idle = null;
+        if (line.hasOption("idle-timeout")) {
+            int seconds = Inputs.intOption(line, "idle-timeout", 0);
+            if (seconds < 1) {
+                throw new UsageException("--idle-timeout takes a number of seconds of at least 1");
+            }
+            idle = Duration.ofSeconds(seconds);
+        }
         return new ProxyConfig(listen, upstream, line.getOptionValue("advertise"), low, high, new Resolver(resolve),
                 line.hasOption("fix-client-ip"), true, Inputs.limits(line), pending, listeners, ProxyConfig.DEFAULT_COOKIE_TTL,
-                line.hasOption("data") ? Path.of(line.getOptionValue("data")) : null);
+                line.hasOption("data") ? Path.of(line.getOptionValue("data")) : null, maxBuffered, idle);
     }
 
     private static HostPort hostPort(CommandLine line, String option, HostPort fallback) throws UsageException {

@@ -32,6 +32,12 @@ public final class StreamDissector {
 
     /** Frames kept for relabelling (a connection turns out to be a dispatch server only at its XFR NS). */
     private static final int RELABEL_WINDOW = 64;
+    /**
+     * ...and at most this many of their bytes: the window holds the frames' bytes for the life of the
+     * connection, and a thousand peers each opening with large payloads (or a streamed one's pieces) must
+     * not pin megabytes each. Handshake frames, the ones relabelling is for, are far smaller.
+     */
+    private static final int RELABEL_BYTES = 16 * 1024;
     /** Outstanding requests kept per connection; older ones are reported unanswered early. */
     private static final int MAX_PENDING = 10_000;
 
@@ -57,6 +63,7 @@ public final class StreamDissector {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final ArrayDeque<Pending> fifo = new ArrayDeque<>();
     private final List<Dissection> early = new ArrayList<>();
+    private int earlyBytes;
     private final List<Dissection> closeNotes = new ArrayList<>();
 
     private static final class Pending {
@@ -157,10 +164,10 @@ public final class StreamDissector {
             warnings.add(new Warning(Warning.AFTER_CLOSE, "line after the connection was closed"));
         }
         if (cmd == null) {
-            String summary = frame.has(Frame.LINE_TOO_LONG)
-                    ? "Piece of a line longer than " + frame.lineLength() + " bytes"
+            String summary = frame.has(Frame.PAYLOAD_PART) ? "Piece of a streamed payload (" + frame.size() + " bytes)"
+                    : frame.has(Frame.LINE_TOO_LONG) ? "Piece of a line longer than " + frame.lineLength() + " bytes"
                     : "Not an MSNP command (" + frame.size() + " bytes)";
-            if (!frame.has(Frame.LINE_TOO_LONG)) {
+            if (!frame.has(Frame.LINE_TOO_LONG) && !frame.has(Frame.PAYLOAD_PART)) {
                 warnings.add(new Warning(Warning.NOT_A_COMMAND, "line does not start with a command or error code"));
             }
             return record(frame, dir, timeMicros, null, null, List.of(), summary, fields, null, null, warnings);
@@ -343,9 +350,17 @@ public final class StreamDissector {
             w.add(new Warning(Warning.PAYLOAD_LENGTH_MISMATCH, "declared " + frame.declaredLength() + " payload bytes, found "
                     + frame.payloadLength()));
         }
-        if (frame.has(Frame.PAYLOAD_TOO_LARGE)) {
-            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "declared payload length is above the limit; payload not taken, "
-                    + "framing resumes at the next line"));
+        if (frame.has(Frame.PAYLOAD_STREAMED)) {
+            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, (frame.has(Frame.PAYLOAD_TOO_LARGE)
+                    ? "declared payload length is above the payload limit (--max-payload)"
+                    : "no room to buffer this payload (the proxy's --max-buffered budget is in use)")
+                    + "; the payload was relayed unchanged but streamed through undissected in the frames that follow"));
+        } else if (frame.has(Frame.PAYLOAD_TOO_LARGE)) {
+            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "declared payload length is above the limit; payload not taken"));
+        }
+        if (frame.has(Frame.PAYLOAD_PART)) {
+            w.add(new Warning(Warning.PAYLOAD_TOO_LARGE, "payload bytes of a streamed payload (see the line before it); "
+                    + "relayed unchanged, not dissected, never read as commands"));
         }
         if (!frame.lineIsUtf8()) {
             w.add(new Warning(Warning.INVALID_UTF8, "line is not valid UTF-8"));
@@ -717,8 +732,9 @@ public final class StreamDissector {
         }
         Dissection d = new Dissection(session.id(), streamId, seq++, time, dir, role, version == 0 ? null : version, account, frame,
                 cmd, trid, params, summary, fields, replyTo, form, warnings);
-        if (early.size() < RELABEL_WINDOW) {
+        if (early.size() < RELABEL_WINDOW && earlyBytes + frame.size() <= RELABEL_BYTES) {
             early.add(d);
+            earlyBytes += frame.size();
         }
         return d;
     }

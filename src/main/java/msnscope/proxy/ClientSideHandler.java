@@ -4,6 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** The client's channel: hands its events to the connection's {@link Relay}. Accepted channels start with autoRead off. */
 final class ClientSideHandler extends ChannelInboundHandlerAdapter {
@@ -15,6 +20,18 @@ final class ClientSideHandler extends ChannelInboundHandlerAdapter {
     ClientSideHandler(ProxyServer server, RouteTable.Route route) {
         this.server = server;
         this.route = route;
+    }
+
+    /**
+     * With {@code --idle-timeout}: an idle watch in front of this handler. On the client channel it sees both
+     * directions: reads are the client's bytes, completed writes the server's.
+     */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Duration idle = server.config().idleTimeout();
+        if (idle != null) {
+            ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS));
+        }
     }
 
     @Override
@@ -42,6 +59,9 @@ final class ClientSideHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             relay.clientInputShutdown();
+        } else if (evt instanceof IdleStateEvent && relay != null) {
+            relay.idle(server.config().idleTimeout().toSeconds());
+            return;
         }
         ctx.fireUserEventTriggered(evt);
     }

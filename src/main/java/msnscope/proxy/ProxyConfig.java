@@ -1,6 +1,7 @@
 package msnscope.proxy;
 
 import msnscope.wire.FramerLimits;
+import msnscope.wire.PartialBudget;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +23,15 @@ import java.time.Duration;
  * @param maxListeners      extra listeners in total; above it a referral is forwarded unchanged (and logged)
  * @param cookieTtl         how long a switchboard cookie is expected (Escargot: 120 s); later use is logged as expired
  * @param dataDir           where captures go ({@code --data}); handed to the capture recorder, may be null
+ * @param maxBuffered       bytes all connections together may buffer for partial payloads ({@code --max-buffered});
+ *                          past it a payload is streamed through undissected (see {@link PartialBudget})
+ * @param idleTimeout       a connection with no bytes in either direction for this long is closed
+ *                          ({@code --idle-timeout}); null = never (a notification connection idles for hours)
  */
 public record ProxyConfig(HostPort listen, HostPort upstream, String advertise, int portLow, int portHigh,
                           Resolver resolver, boolean fixClientIp, boolean dissect, FramerLimits limits,
-                          int maxPendingPerClient, int maxListeners, Duration cookieTtl, Path dataDir) {
+                          int maxPendingPerClient, int maxListeners, Duration cookieTtl, Path dataDir,
+                          long maxBuffered, Duration idleTimeout) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 1863);
     public static final int DEFAULT_MAX_PENDING = 256;
@@ -39,31 +45,57 @@ public record ProxyConfig(HostPort listen, HostPort upstream, String advertise, 
         if (maxPendingPerClient < 1 || maxListeners < 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
+        if (maxBuffered < 0) {
+            throw new IllegalArgumentException("--max-buffered must not be negative");
+        }
+        if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
+            throw new IllegalArgumentException("--idle-timeout must be positive");
+        }
     }
 
     /** A config with defaults for everything but the two addresses. */
     public static ProxyConfig of(HostPort listen, HostPort upstream) {
         return new ProxyConfig(listen, upstream, null, 0, 0, Resolver.system(), false, true, FramerLimits.DEFAULT,
-                DEFAULT_MAX_PENDING, DEFAULT_MAX_LISTENERS, DEFAULT_COOKIE_TTL, null);
+                DEFAULT_MAX_PENDING, DEFAULT_MAX_LISTENERS, DEFAULT_COOKIE_TTL, null, PartialBudget.DEFAULT_BYTES, null);
     }
 
     public ProxyConfig withResolver(Resolver r) {
         return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, r, fixClientIp, dissect, limits,
-                maxPendingPerClient, maxListeners, cookieTtl, dataDir);
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, idleTimeout);
     }
 
     public ProxyConfig withFixClientIp(boolean fix) {
         return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fix, dissect, limits,
-                maxPendingPerClient, maxListeners, cookieTtl, dataDir);
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, idleTimeout);
     }
 
     public ProxyConfig withDissect(boolean on) {
         return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, on, limits,
-                maxPendingPerClient, maxListeners, cookieTtl, dataDir);
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, idleTimeout);
     }
 
     public ProxyConfig withLimits(int pendingPerClient, int listeners, Duration ttl) {
         return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, limits,
-                pendingPerClient, listeners, ttl, dataDir);
+                pendingPerClient, listeners, ttl, dataDir, maxBuffered, idleTimeout);
+    }
+
+    public ProxyConfig withMaxBuffered(long bytes) {
+        return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, limits,
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, bytes, idleTimeout);
+    }
+
+    public ProxyConfig withIdleTimeout(Duration timeout) {
+        return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, limits,
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, timeout);
+    }
+
+    public ProxyConfig withFramerLimits(FramerLimits l) {
+        return new ProxyConfig(listen, upstream, advertise, portLow, portHigh, resolver, fixClientIp, dissect, l,
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, idleTimeout);
+    }
+
+    public ProxyConfig withUpstream(HostPort u) {
+        return new ProxyConfig(listen, u, advertise, portLow, portHigh, resolver, fixClientIp, dissect, limits,
+                maxPendingPerClient, maxListeners, cookieTtl, dataDir, maxBuffered, idleTimeout);
     }
 }

@@ -18,6 +18,7 @@ import msnscope.dissect.SessionContext;
 import msnscope.dissect.spec.CommandSpec;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.dissect.spec.ProtocolSpec;
+import msnscope.wire.PartialBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Socket options: TCP_NODELAY (MSNP is request/response), SO_KEEPALIVE, half-close allowed (a FIN is
  * passed on as a FIN), write buffer water marks {@value #LOW_WATER}/{@value #HIGH_WATER} bytes for
- * backpressure. No idle timeout: a notification server connection idles for hours between PNG/QNG.
+ * backpressure. No idle timeout unless {@code --idle-timeout} asks for one: a notification server
+ * connection idles for hours between PNG/QNG.
  */
 public final class ProxyServer implements AutoCloseable {
 
@@ -62,6 +64,8 @@ public final class ProxyServer implements AutoCloseable {
     private final ClientIpFixer fixer;
     private final List<String> referralCommands;
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+    /** Shared by every framer of every connection: what partial payloads may hold in total. */
+    private final PartialBudget budget;
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong sessionIds = new AtomicLong();
@@ -81,6 +85,7 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         this.spec = spec;
         this.dissector = new Dissector(spec);
+        this.budget = new PartialBudget(config.maxBuffered());
         this.routes = new RouteTable(config.portLow(), config.portHigh(), config.maxListeners(), config.maxPendingPerClient(),
                 config.cookieTtl());
         this.rewriter = new ReferralRewriter(routes, this::bindListener, config.resolver());
@@ -138,6 +143,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyConfig config() {
         return config;
+    }
+
+    /** The budget every connection's framers buffer partial payloads from. */
+    public PartialBudget budget() {
+        return budget;
     }
 
     /** Connections open right now. */

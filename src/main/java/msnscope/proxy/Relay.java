@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Backpressure: when the channel written to becomes unwritable (its write buffer passed the high
  * water mark), reading from the other channel stops until it drains below the low mark. So a client that
  * never reads pauses the server's socket, and the proxy's memory for the connection stays within the
- * water marks plus one read plus what the framers may hold (one line and one payload, FramerLimits).
+ * water marks plus one read plus what the framers may hold (a partial line each, and partial payloads
+ * paid from the proxy-wide PartialBudget, {@code --max-buffered}).
  *
  * <p>Ending: each side's end (close, FIN, reset) is recorded as an event; what was already received is
  * flushed to the other side before that side is closed (FIN is passed on as a half-close), and when both
@@ -107,8 +108,8 @@ final class Relay {
         conn = new ProxyConnection(server.nextConnectionId(), route.role(), clientAddr, proxyAddr, route.upstream().toString(),
                 null, null, Clock.nowMicros());
         if (server.config().dissect()) {
-            c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), f -> observed(f, Direction.C2S));
-            s2c = new S2CForwarder(client.alloc(), oracle, server.config().limits(), server.holdCommands(route),
+            c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), server.budget(), f -> observed(f, Direction.C2S));
+            s2c = new S2CForwarder(client.alloc(), oracle, server.config().limits(), server.budget(), server.holdCommands(route),
                     new S2CForwarder.Sink() {
                         @Override
                         public void forward(ByteBuf bytes) {
@@ -393,6 +394,15 @@ final class Relay {
                     ((SocketChannel) client).shutdownOutput();
                 }
             });
+        }
+    }
+
+    /** {@code --idle-timeout}: no byte in either direction for that long; the close line gives the reason. */
+    void idle(long seconds) {
+        event("idle for " + seconds + " s, no bytes either way (--idle-timeout)");
+        client.close();
+        if (upstream != null) {
+            upstream.close();
         }
     }
 

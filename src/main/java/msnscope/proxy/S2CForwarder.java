@@ -7,6 +7,7 @@ import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 import msnscope.wire.Framer;
 import msnscope.wire.FramerLimits;
+import msnscope.wire.PartialBudget;
 import msnscope.wire.PayloadOracle;
 
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,12 @@ import java.util.List;
  * bounded by the framer limits (an over-long line is cut and forwarded as a flagged piece). The proxy
  * never adds a timer: a server that stops in the middle of an {@code XFR} line stalls only that line.
  *
+ * <p><b>Memory.</b> Nothing is copied to be framed or forwarded: the framer reads a duplicate of the read
+ * buffer and forwarding sends slices of it. What stays after a read: a partial line (copied out at most
+ * once per read, bounded by the line limit), a partial payload inside the framer (paid from the shared
+ * {@link PartialBudget}), and a held frame's bytes until it is decided (a payload held for
+ * {@code --fix-client-ip} is paid from the budget too; without room it is passed on unfixed).
+ *
  * <p>Sans-I/O apart from buffers: output goes to a {@link Sink}. Not thread-safe (one event loop).
  */
 final class S2CForwarder {
@@ -41,17 +48,20 @@ final class S2CForwarder {
         byte[] frame(Frame frame, boolean rewritable);
     }
 
-    /** An emptied buffer larger than this (after a big payload) is given back rather than kept. */
-    private static final int SHRINK_ABOVE = 64 * 1024;
+    /** Frames that are payload bytes, not lines, whatever they start with: never held, never rewritten. */
+    private static final int STREAMED = Frame.PAYLOAD_PART | Frame.PAYLOAD_STREAMED;
 
-    private final ByteBufAllocator alloc;
     private final Framer framer;
     private final Sink sink;
+    private final PartialBudget budget;
+    private final int maxLine;
     private final byte[][] holdPrefixes;
     /** The framer's input (it consumes as it frames, in its own way). */
-    private ByteBuf acc;
+    private final Accumulator acc;
     /** Received bytes not yet forwarded; its reader index is stream offset {@link #forwardedTotal}. */
-    private ByteBuf raw;
+    private final Accumulator raw;
+    /** Budget taken for a payload held in {@link #raw}. */
+    private long rawTaken;
     /** Stream offsets: bytes received, bytes forwarded, and the end of the last complete frame. */
     private long receivedTotal;
     private long forwardedTotal;
@@ -59,9 +69,13 @@ final class S2CForwarder {
     /** Complete frames forwarded but not yet handed to the dissector. */
     private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
 
-    S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, List<String> holdCommands, Sink sink) {
-        this.alloc = alloc;
-        this.framer = new Framer(Direction.S2C, oracle, limits);
+    S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, PartialBudget budget,
+                 List<String> holdCommands, Sink sink) {
+        this.acc = new Accumulator(alloc);
+        this.raw = new Accumulator(alloc);
+        this.framer = new Framer(Direction.S2C, oracle, limits, budget);
+        this.budget = budget;
+        this.maxLine = limits.maxLineLength();
         this.sink = sink;
         this.holdPrefixes = new byte[holdCommands.size()][];
         for (int i = 0; i < holdCommands.size(); i++) {
@@ -71,43 +85,25 @@ final class S2CForwarder {
 
     /** New bytes from the server (takes ownership of {@code in}). */
     void feed(ByteBuf in) {
-        try {
-            int n = in.readableBytes();
-            if (acc == null) {
-                acc = alloc.buffer(Math.max(256, n));
-            }
-            if (raw == null) {
-                raw = alloc.buffer(Math.max(256, n));
-            }
-            acc.writeBytes(in, in.readerIndex(), n);
-            raw.writeBytes(in, in.readerIndex(), n);
-            receivedTotal += n;
-        } finally {
-            in.release();
-        }
+        receivedTotal += in.readableBytes();
+        acc.add(in, false);
+        raw.add(in, true);
         drain(false);
     }
 
     /** The server closed its side: everything left is forwarded and framed as truncated. Idempotent. */
     void finish() {
-        if (acc != null) {
-            drain(true);
-            if (raw != null && raw.isReadable()) {
-                forwardUpTo(receivedTotal);
-            }
-        }
+        drain(true);
+        forwardUpTo(receivedTotal);
         release();
     }
 
     void release() {
-        if (acc != null) {
-            acc.release();
-            acc = null;
-        }
-        if (raw != null) {
-            raw.release();
-            raw = null;
-        }
+        acc.free();
+        raw.free();
+        budget.release(rawTaken);
+        rawTaken = 0;
+        framer.release();
     }
 
     /** Bytes held (received, not yet forwarded); for tests and the memory bound. */
@@ -123,9 +119,9 @@ final class S2CForwarder {
      */
     private void drain(boolean last) {
         for (;;) {
-            Frame f = framer.decode(acc);
+            Frame f = framer.decode(acc.buf());
             if (f == null && last) {
-                f = framer.decodeLast(acc);
+                f = framer.decodeLast(acc.buf());
             }
             if (f == null) {
                 break;
@@ -137,7 +133,7 @@ final class S2CForwarder {
                 observeWaiting();
                 byte[] replacement = sink.frame(f, true);
                 if (replacement != null) {
-                    raw.skipBytes((int) (framedTotal - start));
+                    raw.buf().skipBytes((int) (framedTotal - start));
                     forwardedTotal = framedTotal;
                     sink.forward(Unpooled.wrappedBuffer(replacement));
                 } else {
@@ -153,8 +149,27 @@ final class S2CForwarder {
             forwardUpTo(framedTotal);
         }
         observeWaiting();
-        compact(acc);
-        compact(raw);
+        acc.compact();
+        raw.compact();
+        payForHeldPayload();
+    }
+
+    /**
+     * A held frame longer than a line is a payload held for rewriting ({@code --fix-client-ip}): it is paid
+     * from the budget like a framer's partial payload, and without room it is passed on as it is (the frame
+     * is then only observed, not fixed), so a held payload never escapes the budget.
+     */
+    private void payForHeldPayload() {
+        long want = raw.readable() > maxLine ? raw.capacity() : 0;
+        if (want > rawTaken && !budget.tryTake(want - rawTaken)) {
+            forwardUpTo(receivedTotal);
+            raw.compact();
+            want = 0;
+        }
+        if (want < rawTaken) {
+            budget.release(rawTaken - want);
+        }
+        rawTaken = want;
     }
 
     /** Frames already forwarded, handed to the dissector in order. */
@@ -165,7 +180,7 @@ final class S2CForwarder {
     }
 
     private boolean holdable(Frame f) {
-        if (f.size() < 4) {
+        if (f.size() < 4 || (f.flags() & STREAMED) != 0) {
             return false;
         }
         for (byte[] p : holdPrefixes) {
@@ -178,35 +193,23 @@ final class S2CForwarder {
 
     /** Forwards the received bytes up to stream offset {@code end}, as they arrived. */
     private void forwardUpTo(long end) {
-        int n = (int) (Math.min(end, receivedTotal) - forwardedTotal);
+        // Bounded by what is still held: after release() nothing is, and a late call forwards nothing.
+        int n = (int) Math.min(Math.min(end, receivedTotal) - forwardedTotal, raw.readable());
         if (n > 0) {
-            sink.forward(raw.readBytes(n));
+            sink.forward(raw.buf().readRetainedSlice(n));
             forwardedTotal += n;
-        }
-    }
-
-    private static void compact(ByteBuf b) {
-        if (b == null) {
-            return;
-        }
-        if (!b.isReadable()) {
-            b.clear();
-            if (b.capacity() > SHRINK_ABOVE) {
-                b.capacity(SHRINK_ABOVE);
-            }
-        } else {
-            b.discardSomeReadBytes();
         }
     }
 
     /** The incomplete frame (nothing of it forwarded yet) could still become a line the proxy rewrites. */
     private boolean mustHold() {
-        int r = raw.readerIndex() + (int) (framedTotal - forwardedTotal);
+        ByteBuf held = raw.buf();
+        int r = held.readerIndex() + (int) (framedTotal - forwardedTotal);
         int n = (int) Math.min(4, receivedTotal - framedTotal);
         for (byte[] p : holdPrefixes) {
             boolean match = true;
             for (int i = 0; i < n; i++) {
-                if (raw.getByte(r + i) != p[i]) {
+                if (held.getByte(r + i) != p[i]) {
                     match = false;
                     break;
                 }

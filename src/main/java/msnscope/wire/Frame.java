@@ -22,10 +22,24 @@ public final class Frame {
     public static final int PAYLOAD_TRUNCATED = 1 << 2;
     /** A piece of a line longer than the line limit; the line is split into several such frames. */
     public static final int LINE_TOO_LONG = 1 << 3;
-    /** The line declared a payload above the payload limit; the payload was not taken (resynchronised at the next line). */
+    /**
+     * The line declared a payload above the payload limit. The payload was still taken as the payload it
+     * declares (also flagged {@link #PAYLOAD_STREAMED}), never read as commands.
+     */
     public static final int PAYLOAD_TOO_LARGE = 1 << 4;
     /** The line does not start with a command (three upper-case letters or a three-digit error code). */
     public static final int NOT_A_COMMAND = 1 << 5;
+    /**
+     * A payload line whose payload was not buffered but streamed through: it follows as {@link #PAYLOAD_PART}
+     * frames. Either the length is above the payload limit ({@link #PAYLOAD_TOO_LARGE}) or the shared budget
+     * for partial payloads had no room. The frame itself holds only the line ({@link #hasPayload()} is false).
+     */
+    public static final int PAYLOAD_STREAMED = 1 << 6;
+    /**
+     * A piece of a streamed payload: payload bytes only, no line and no command ({@link #lineLength()} 0, the
+     * whole frame is {@link #payload()}). Never a command, never rewritten, never decoded as a payload.
+     */
+    public static final int PAYLOAD_PART = 1 << 7;
 
     private final byte[] bytes;
     private final int lineLength;
@@ -147,6 +161,11 @@ public final class Frame {
 
     byte[] array() {
         return bytes;
+    }
+
+    /** A piece of a streamed payload (see {@link #PAYLOAD_PART}). */
+    static Frame part(byte[] bytes) {
+        return new Frame(bytes, 0, 0, bytes.length, PAYLOAD_PART, null);
     }
 
     /** Builds a frame from already-framed parts, e.g. a transcript line and its payload. */

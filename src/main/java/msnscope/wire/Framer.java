@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,32 +17,63 @@ import java.util.List;
  * runs it in a Netty pipeline; {@link #frameAll} runs it over a byte array.
  *
  * <p>It never throws on input. Bad input becomes flagged frames: lines over the limit are cut into
- * {@link Frame#LINE_TOO_LONG} pieces, absurd payload lengths are refused ({@link Frame#PAYLOAD_TOO_LARGE})
- * and framing resumes at the next line, and at end of stream the remainder is a truncated frame.
- * Buffered bytes never exceed one line plus one payload limit.
+ * {@link Frame#LINE_TOO_LONG} pieces, and at end of stream the remainder is a truncated frame.
+ *
+ * <p><b>A payload is always the payload it declares</b>, whatever its size: that is what the server reads
+ * too, and a payload must never be read as commands (a chat peer chooses its bytes). A payload above
+ * the payload limit, or one the shared {@link PartialBudget} has no room to buffer, is <em>streamed</em>:
+ * its line comes out as a frame flagged {@link Frame#PAYLOAD_STREAMED} (and {@link Frame#PAYLOAD_TOO_LARGE}
+ * when over the limit), then its bytes as {@link Frame#PAYLOAD_PART} frames of at most
+ * {@link FramerLimits#partLength()} bytes each, as they arrive, and framing resumes exactly after the
+ * declared length. Lengths are counted in longs, saturating at {@link Long#MAX_VALUE}.
+ *
+ * <p>Memory: a partial line stays in the caller's buffer (at most one line limit); a partial payload is
+ * moved into the framer's own array, grown as bytes arrive and paid for from the budget, so what a
+ * silent peer holds is what it sent, and all of it together is bounded by the budget.
  */
 public final class Framer {
+
+    /** First array for a partial payload; it doubles from there up to the declared size. */
+    private static final int FIRST_CAPACITY = 4096;
 
     private final Direction direction;
     private final PayloadOracle oracle;
     private final FramerLimits limits;
+    private final PartialBudget budget;
 
     /** Bytes after the reader index already searched for LF, so a slow line is never rescanned. */
     private int scanned;
     /** Inside a line longer than the limit: the next LF ends it, and what is before it is not a command. */
     private boolean discarding;
 
-    /** While waiting for a payload: the line with its terminator, else null. */
-    private byte[] pendingLine;
+    /** A payload being buffered: line, terminator and the payload bytes so far; null when none. */
+    private byte[] pending;
+    private int pendingFill;
+    private int pendingHead;
     private int pendingLineLength;
     private int pendingDeclared;
     private int pendingFlags;
     private String pendingCommand;
+    /** Budget held for {@link #pending} (its capacity). */
+    private long pendingTaken;
 
+    /** Payload bytes already buffered when streaming started, still to come out as parts. */
+    private byte[] streamHeld;
+    private int streamHeldFrom;
+    private int streamHeldTo;
+    /** Bytes of a streamed payload still to come from the input. */
+    private long streamRemaining;
+
+    /** A framer with no shared budget (offline framing: the whole input is in memory anyway). */
     public Framer(Direction direction, PayloadOracle oracle, FramerLimits limits) {
+        this(direction, oracle, limits, PartialBudget.unlimited());
+    }
+
+    public Framer(Direction direction, PayloadOracle oracle, FramerLimits limits, PartialBudget budget) {
         this.direction = direction;
         this.oracle = oracle;
         this.limits = limits;
+        this.budget = budget;
     }
 
     public Direction direction() {
@@ -65,8 +97,14 @@ public final class Framer {
 
     /** Returns the next complete frame from {@code in}, consuming its bytes, or null if more are needed. */
     public Frame decode(ByteBuf in) {
-        if (pendingLine != null) {
-            return completePayload(in);
+        if (streamHeld != null) {
+            return heldPart();
+        }
+        if (streamRemaining > 0) {
+            return streamedPart(in);
+        }
+        if (pending != null) {
+            return continuePayload(in);
         }
         int start = in.readerIndex();
         int end = in.writerIndex();
@@ -103,29 +141,51 @@ public final class Framer {
             return new Frame(line, lineLength, head, -1, flags, command);
         }
         if (declared > limits.maxPayloadLength()) {
-            return new Frame(line, lineLength, head, -1, flags | Frame.PAYLOAD_TOO_LARGE, command);
+            streamRemaining = declared;
+            return new Frame(line, lineLength, head, -1, flags | Frame.PAYLOAD_TOO_LARGE | Frame.PAYLOAD_STREAMED, command);
         }
-        pendingLine = line;
+        int length = (int) declared;
+        if (in.readableBytes() >= length) {
+            // The common case: the whole payload is here, nothing is buffered, no budget is taken.
+            byte[] all = Arrays.copyOf(line, head + length);
+            in.readBytes(all, head, length);
+            return new Frame(all, lineLength, head, length, flags, command);
+        }
+        pending = line;
+        pendingFill = head;
+        pendingHead = head;
         pendingLineLength = lineLength;
-        pendingDeclared = (int) declared;
+        pendingDeclared = length;
         pendingFlags = flags;
         pendingCommand = command;
-        return completePayload(in);
+        if (!budget.tryTake(line.length)) {
+            return startStreaming();
+        }
+        pendingTaken = line.length;
+        return continuePayload(in);
     }
 
     /**
      * At end of stream, after {@link #decode} returned null: the incomplete remainder as one truncated
-     * frame, or null when nothing is left.
+     * frame, or null when nothing is left. Gives back any budget the framer held.
      */
     public Frame decodeLast(ByteBuf in) {
+        if (streamHeld != null || streamRemaining > 0) {
+            Frame part = decode(in);
+            if (part == null) {
+                // The stream ended inside a streamed payload: its parts so far are all there is.
+                streamRemaining = 0;
+            }
+            return part;
+        }
         int readable = in.readableBytes();
-        if (pendingLine != null) {
-            byte[] all = new byte[pendingLine.length + readable];
-            System.arraycopy(pendingLine, 0, all, 0, pendingLine.length);
-            in.readBytes(all, pendingLine.length, readable);
-            Frame f = new Frame(all, pendingLineLength, pendingLine.length, pendingDeclared,
+        if (pending != null) {
+            int n = Math.min(readable, pendingHead + pendingDeclared - pendingFill);
+            byte[] all = Arrays.copyOf(pending, pendingFill + n);
+            in.readBytes(all, pendingFill, n);
+            Frame f = new Frame(all, pendingLineLength, pendingHead, pendingDeclared,
                     pendingFlags | Frame.PAYLOAD_TRUNCATED, pendingCommand);
-            pendingLine = null;
+            dropPending();
             return f;
         }
         if (readable == 0) {
@@ -150,18 +210,97 @@ public final class Framer {
         return new Frame(rest, lineLength, readable, -1, flags, command);
     }
 
-    private Frame completePayload(ByteBuf in) {
-        if (in.readableBytes() < pendingDeclared) {
+    /** The connection is gone without a last frame: gives back the budget of a partial payload. Idempotent. */
+    public void release() {
+        dropPending();
+        streamHeld = null;
+        streamRemaining = 0;
+    }
+
+    /** Bytes of a partial payload this framer holds right now (line included). */
+    public int buffered() {
+        return pending == null ? 0 : pending.length;
+    }
+
+    /** Moves what arrived of the pending payload into its array; the frame once it is complete. */
+    private Frame continuePayload(ByteBuf in) {
+        int total = pendingHead + pendingDeclared;
+        int n = Math.min(in.readableBytes(), total - pendingFill);
+        if (n > 0) {
+            int needed = pendingFill + n;
+            if (needed > pending.length && !grow(needed, total)) {
+                return startStreaming();
+            }
+            in.readBytes(pending, pendingFill, n);
+            pendingFill = needed;
+        }
+        if (pendingFill < total) {
             return null;
         }
-        int head = pendingLine.length;
-        byte[] all = new byte[head + pendingDeclared];
-        System.arraycopy(pendingLine, 0, all, 0, head);
-        in.readBytes(all, head, pendingDeclared);
-        Frame f = new Frame(all, pendingLineLength, head, pendingDeclared, pendingFlags, pendingCommand);
-        pendingLine = null;
-        pendingCommand = null;
+        // grow() never goes past the declared size, so the array is exactly the frame.
+        Frame f = new Frame(pending, pendingLineLength, pendingHead, pendingDeclared, pendingFlags, pendingCommand);
+        dropPending();
         return f;
+    }
+
+    /** Doubles the pending array (at least to {@code needed}, at most to {@code total}), paid from the budget. */
+    private boolean grow(int needed, int total) {
+        int now = pending.length;
+        int capacity = (int) Math.min(total, Math.max(needed, Math.max(FIRST_CAPACITY, 2L * now)));
+        if (!budget.tryTake(capacity - now)) {
+            capacity = needed;
+            if (!budget.tryTake(capacity - now)) {
+                return false;
+            }
+        }
+        pendingTaken += capacity - now;
+        pending = Arrays.copyOf(pending, capacity);
+        return true;
+    }
+
+    /**
+     * No budget for the pending payload: its line goes out now, flagged, the bytes buffered so far follow
+     * as parts, and the rest is streamed; the budget is given back.
+     */
+    private Frame startStreaming() {
+        Frame line = new Frame(Arrays.copyOf(pending, pendingHead), pendingLineLength, pendingHead, -1,
+                pendingFlags | Frame.PAYLOAD_STREAMED, pendingCommand);
+        if (pendingFill > pendingHead) {
+            streamHeld = pending;
+            streamHeldFrom = pendingHead;
+            streamHeldTo = pendingFill;
+        }
+        streamRemaining = pendingDeclared - (long) (pendingFill - pendingHead);
+        dropPending();
+        return line;
+    }
+
+    private Frame heldPart() {
+        int n = Math.min(limits.partLength(), streamHeldTo - streamHeldFrom);
+        byte[] part = Arrays.copyOfRange(streamHeld, streamHeldFrom, streamHeldFrom + n);
+        streamHeldFrom += n;
+        if (streamHeldFrom == streamHeldTo) {
+            streamHeld = null;
+        }
+        return Frame.part(part);
+    }
+
+    private Frame streamedPart(ByteBuf in) {
+        int n = (int) Math.min(Math.min(in.readableBytes(), limits.partLength()), streamRemaining);
+        if (n == 0) {
+            return null;
+        }
+        streamRemaining -= n;
+        return Frame.part(read(in, n));
+    }
+
+    private void dropPending() {
+        if (pending != null) {
+            budget.release(pendingTaken);
+            pendingTaken = 0;
+            pending = null;
+            pendingCommand = null;
+        }
     }
 
     private Frame overLongPiece(ByteBuf in) {
@@ -207,8 +346,8 @@ public final class Framer {
             if (b < '0' || b > '9') {
                 return -1;
             }
-            // Saturate: any length this long is refused as too large anyway.
-            value = value > Integer.MAX_VALUE ? value : value * 10 + (b - '0');
+            // Exact up to Long.MAX_VALUE, then saturated: such a payload is streamed until the connection ends.
+            value = value > (Long.MAX_VALUE - 9) / 10 ? Long.MAX_VALUE : value * 10 + (b - '0');
         }
         return value;
     }

@@ -113,8 +113,12 @@ final class Conversation {
         return u;
     }
 
-    /** Alice opens a switchboard, invites Bob, they exchange text, 64 KiB and a binary P2P message, and leave. */
-    void chat(User alice, User bob, boolean big) throws IOException {
+    /** Both ends of one switchboard session, each behind the proxy. */
+    record Switchboard(ScriptClient a, ScriptClient b) {
+    }
+
+    /** Alice opens a switchboard and invites Bob, who joins; every referral on the way points at the proxy. */
+    Switchboard openSwitchboard(User alice, User bob) throws IOException {
         alice.ns.send("XFR " + alice.trid + " SB");
         String xfr = alice.ns.readLine();
         String[] t = xfr.split(" ");
@@ -143,7 +147,14 @@ final class Conversation {
         b.expect("IRO 1 1 1 " + alice.handle + " " + MsnWorld.nick(alice.handle));
         b.expect("ANS 1 OK");
         a.expect("JOI " + bob.handle + " " + MsnWorld.nick(bob.handle));
+        return new Switchboard(a, b);
+    }
 
+    /** Alice opens a switchboard, invites Bob, they exchange text, 64 KiB and a binary P2P message, and leave. */
+    void chat(User alice, User bob, boolean big) throws IOException {
+        Switchboard sb = openSwitchboard(alice, bob);
+        ScriptClient a = sb.a();
+        ScriptClient b = sb.b();
         byte[] text = ("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
                 + "X-MMS-IM-Format: FN=Arial; EF=; CO=0; CS=0; PF=22\r\n\r\nhello " + bob.handle + " \u2665").getBytes(StandardCharsets.UTF_8);
         a.sendPayload("MSG 3 N", text);

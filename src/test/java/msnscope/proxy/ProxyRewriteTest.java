@@ -13,6 +13,7 @@ import msnscope.dissect.spec.SpecLoader;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 import msnscope.wire.FramerLimits;
+import msnscope.wire.PartialBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -193,7 +194,7 @@ class ProxyRewriteTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Map<String, Boolean> partialReferralSeen = new ConcurrentHashMap<>();
         S2CForwarder fw = new S2CForwarder(UnpooledByteBufAllocator.DEFAULT,
-                (k, d, t) -> SPEC.expectsPayload(k, d, t, 11), FramerLimits.DEFAULT, List.of("XFR", "RNG"),
+                (k, d, t) -> SPEC.expectsPayload(k, d, t, 11), FramerLimits.DEFAULT, PartialBudget.unlimited(), List.of("XFR", "RNG"),
                 new S2CForwarder.Sink() {
                     @Override
                     public void forward(ByteBuf bytes) {

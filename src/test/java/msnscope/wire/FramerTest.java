@@ -130,12 +130,17 @@ class FramerTest {
     }
 
     @Test
-    void absurdPayloadLengthIsRefusedAndFramingResumes() {
+    void absurdPayloadLengthIsStreamedAsPayloadNeverReadAsCommands() {
         List<Frame> frames = client(11, "MSG 1 N 999999999999\r\nPNG\r\n");
-        assertEquals(2, frames.size());
+        assertEquals(1 + 5, frames.size(), "the line, then each byte as it arrived");
         assertTrue(frames.get(0).has(Frame.PAYLOAD_TOO_LARGE));
+        assertTrue(frames.get(0).has(Frame.PAYLOAD_STREAMED));
         assertFalse(frames.get(0).hasPayload());
-        assertEquals("PNG", frames.get(1).command());
+        for (Frame part : frames.subList(1, frames.size())) {
+            assertTrue(part.has(Frame.PAYLOAD_PART));
+            assertNull(part.command(), "the bytes after the line are payload, not a PNG");
+        }
+        assertArrayEquals("MSG 1 N 999999999999\r\nPNG\r\n".getBytes(StandardCharsets.US_ASCII), FramerTestSupport.join(frames));
     }
 
     @Test
