@@ -188,7 +188,7 @@ class ProxySelfRelayTest {
     private static ProxyConfig config(HostPort listen, HostPort upstream, int[] range, Map<String, String> resolve) {
         return new ProxyConfig(listen, upstream, null, range[0], range[1], new Resolver(resolve), false, true,
                 FramerLimits.DEFAULT, ProxyConfig.DEFAULT_MAX_PENDING, ProxyConfig.DEFAULT_MAX_LISTENERS,
-                ProxyConfig.DEFAULT_COOKIE_TTL, null);
+                ProxyConfig.DEFAULT_COOKIE_TTL, null, msnscope.wire.PartialBudget.DEFAULT_BYTES, null);
     }
 
     /** Answers VER, then sends each queued line as the server, until the client leaves. */
