@@ -179,12 +179,34 @@ final class FrameLedger {
             String role = conn.stream().map(f -> (String) f.get("role")).filter(r -> r != null).findFirst().orElse("?");
             List<String> c2s = conn.stream().filter(f -> "C2S".equals(f.get("dir"))).map(f -> frame(f).line()).toList();
             String account = account(role, c2s);
-            for (Map<String, Object> f : conn) {
-                WireFrames.Frame w = frame(f);
-                l.add(role, account, String.valueOf(f.get("dir")), w.line(), w.payload());
+            // Each direction's bytes in wire order, cut as a peer reads them: a payload the proxy streamed in
+            // pieces (over --max-payload) is stored as a line frame and part frames, and read back whole here.
+            for (String dir : List.of("C2S", "S2C")) {
+                java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+                conn.stream().filter(f -> dir.equals(f.get("dir")))
+                        .sorted(java.util.Comparator.comparingLong(f -> ((Number) f.get("seq")).longValue()))
+                        .forEach(f -> wire.writeBytes(bytes(f)));
+                for (WireFrames.Frame w : WireFrames.split(wire.toByteArray())) {
+                    l.add(role, account, dir, w.line(), w.payload());
+                }
             }
         }
         return l;
+    }
+
+    /** A JSON Lines frame's exact bytes: {@code rawBase64}, else {@code raw}, CR LF and the payload. */
+    static byte[] bytes(Map<String, Object> f) {
+        if (f.get("rawBase64") instanceof String b64) {
+            return Base64.getDecoder().decode(b64);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes((f.get("raw") + "\r\n").getBytes(StandardCharsets.UTF_8));
+        if (f.get("payload") instanceof String text) {
+            out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        } else if (f.get("payloadBase64") instanceof String b64) {
+            out.writeBytes(Base64.getDecoder().decode(b64));
+        }
+        return out.toByteArray();
     }
 
     /**
