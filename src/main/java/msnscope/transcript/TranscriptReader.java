@@ -4,6 +4,10 @@ import msnscope.wire.CommandKeys;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 import msnscope.wire.Framer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.EnumMap;
+import java.util.Map;
 import msnscope.wire.FramerLimits;
 import msnscope.wire.PayloadOracle;
 
@@ -44,6 +48,7 @@ public final class TranscriptReader {
 
     public void read(String text, TranscriptSink sink) {
         List<String> lines = text.lines().toList();
+        RawStreams rawStreams = new RawStreams(limits);
         PayloadOracle oracle = null;
         boolean closedByNarration = false;
         Long time = null;
@@ -53,6 +58,7 @@ public final class TranscriptReader {
             Matcher opens = OPENS.matcher(line);
             if (opens.matches() || line.startsWith(CONNECTION)) {
                 if (oracle != null) {
+                    rawStreams.endAll(time, sink);
                     sink.close();
                 }
                 String target = opens.matches() ? opens.group(1) : line.substring(CONNECTION.length()).trim();
@@ -79,18 +85,18 @@ public final class TranscriptReader {
             }
             if (oracle == null || (closedByNarration && dir == Direction.C2S && startsConnection(body))) {
                 if (oracle != null) {
+                    rawStreams.endAll(time, sink);
                     sink.close();
                 }
                 oracle = sink.open(null);
                 closedByNarration = false;
             }
             if (raw) {
-                for (Frame f : Framer.frameAll(Base64.getMimeDecoder().decode(body.trim()), dir, oracle, limits)) {
-                    sink.frame(dir, f, time);
-                }
+                rawStreams.frame(dir, Base64.getMimeDecoder().decode(body.trim()), oracle, time, sink);
                 time = null;
                 continue;
             }
+            rawStreams.end(dir, time, sink);
             byte[] lineBytes = body.getBytes(StandardCharsets.UTF_8);
             String command = commandOf(body);
             int declared = declaredPayload(body, command, dir, oracle);
@@ -108,7 +114,58 @@ public final class TranscriptReader {
             time = null;
         }
         if (oracle != null) {
+            rawStreams.endAll(time, sink);
             sink.close();
+        }
+    }
+
+    /**
+     * The raw ({@code C@}/{@code S@}) blocks of each direction of the current connection, framed as one
+     * stream: a payload the proxy streamed in pieces (its line and each piece a block of its own) is framed
+     * again as the payload its line declares, so the pieces never become commands. What is left when the
+     * direction's raw blocks end (a text frame follows, or the connection) is a truncated frame.
+     */
+    private static final class RawStreams {
+        private final FramerLimits limits;
+        private final Map<Direction, Framer> framers = new EnumMap<>(Direction.class);
+        private final Map<Direction, ByteBuf> buffers = new EnumMap<>(Direction.class);
+
+        RawStreams(FramerLimits limits) {
+            this.limits = limits;
+        }
+
+        void frame(Direction dir, byte[] bytes, PayloadOracle oracle, Long time, TranscriptSink sink) {
+            Framer framer = framers.computeIfAbsent(dir, d -> new Framer(d, oracle, limits));
+            ByteBuf buf = buffers.computeIfAbsent(dir, d -> Unpooled.buffer());
+            buf.writeBytes(bytes);
+            for (Frame f; (f = framer.decode(buf)) != null; ) {
+                sink.frame(dir, f, time);
+            }
+            if (!framer.insidePayload() && buf.isReadable()) {
+                // A raw block holds whole frames; an unended line in it is a frame of its own (cut short).
+                Frame last = framer.decodeLast(buf);
+                if (last != null) {
+                    sink.frame(dir, last, time);
+                }
+            }
+            buf.discardReadBytes();
+        }
+
+        void end(Direction dir, Long time, TranscriptSink sink) {
+            Framer framer = framers.remove(dir);
+            ByteBuf buf = buffers.remove(dir);
+            if (framer == null) {
+                return;
+            }
+            for (Frame f; (f = framer.decodeLast(buf)) != null; ) {
+                sink.frame(dir, f, time);
+            }
+        }
+
+        void endAll(Long time, TranscriptSink sink) {
+            for (Direction d : Direction.values()) {
+                end(d, time, sink);
+            }
         }
     }
 

@@ -57,7 +57,10 @@ public final class TranscriptWriter {
 
     /** A line the plain form holds: CR LF ended, valid UTF-8 without CR, complete. */
     private static boolean plainLine(Frame frame) {
-        int bad = Frame.BARE_LF | Frame.LINE_TRUNCATED | Frame.LINE_TOO_LONG | Frame.PAYLOAD_TRUNCATED | Frame.PAYLOAD_TOO_LARGE;
+        // A streamed payload's line and pieces go raw: the reader frames raw blocks of a direction as one
+        // stream, so the pieces stay the payload the line declares and are never read as commands.
+        int bad = Frame.BARE_LF | Frame.LINE_TRUNCATED | Frame.LINE_TOO_LONG | Frame.PAYLOAD_TRUNCATED | Frame.PAYLOAD_TOO_LARGE
+                | Frame.PAYLOAD_STREAMED | Frame.PAYLOAD_PART;
         if ((frame.flags() & bad) != 0 || frame.terminatorLength() != 2) {
             return false;
         }

@@ -217,6 +217,11 @@ public final class Framer {
         streamRemaining = 0;
     }
 
+    /** True between a payload's line and its last byte: what comes next is payload, not a line. */
+    public boolean insidePayload() {
+        return pending != null || streamHeld != null || streamRemaining > 0;
+    }
+
     /** Bytes of a partial payload this framer holds right now (line included). */
     public int buffered() {
         return pending == null ? 0 : pending.length;
