@@ -1,13 +1,13 @@
 package msnscope.capture;
 
-import msnscope.dissect.Dissection;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.proxy.HostPortText;
 import msnscope.proxy.ProxyConnection;
-import msnscope.proxy.ProxyListener;
 import msnscope.proxy.Referral;
+import msnscope.proxy.WireListener;
 import msnscope.wire.Clock;
 import msnscope.wire.Direction;
+import msnscope.wire.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +32,9 @@ import java.util.function.BiConsumer;
 
 /**
  * Records everything the proxy sees into the {@link CaptureStore}, <b>before the proxy forwards it</b>:
- * the relay hands each frame to {@link #frame} as it frames it, and calls {@link #beforeForward()} once per
- * read, before it flushes the forwarded bytes to the peer; that call writes the records of the read to the
- * operating system. So a frame either peer has received is in a capture file, and survives {@code kill -9}
+ * the relay hands each frame to {@link #frame} as it frames it (raw: dissection happens elsewhere, on the
+ * analysis lane), and calls {@link #beforeForward()} once per read, before it flushes the forwarded bytes
+ * to the peer; that call writes the records of the read to the operating system. So a frame either peer has received is in a capture file, and survives {@code kill -9}
  * (with {@code fsync}, a power cut too). One write per session per read batch, no queue to lose.
  *
  * <p>Thread-safe: the proxy's event loops call in concurrently; each call holds the recorder's lock for a
@@ -45,7 +45,7 @@ import java.util.function.BiConsumer;
  * connection by the {@code XFR NS} referral that announced the address it dialled, from the same client
  * host. When several logins from one host were referred to the same address at once, the connection is
  * recorded in a session of its own at once (nothing waits in memory) and moved into its login's session as
- * soon as it names its account ({@code CVR}/{@code USR}).
+ * soon as the dissector says which account it named ({@code CVR}/{@code USR}; {@link #account}).
  *
  * <p>Failures, like a write-ahead log: a write that fails (disk full, too many open files) is cut back to
  * the last whole record; the recorder says so once, the proxy keeps relaying, the records wait in memory
@@ -53,7 +53,7 @@ import java.util.function.BiConsumer;
  * second; when a write succeeds again recording resumes and says how many frames were lost. At most
  * {@value #MAX_OPEN_FILES} capture files are kept open; the least recently written are closed first.
  */
-public final class Recorder implements ProxyListener, Closeable {
+public final class Recorder implements WireListener, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
     /** Events held for a switchboard connection until its first client line says which session it joins. */
@@ -93,7 +93,7 @@ public final class Recorder implements ProxyListener, Closeable {
     private record Opened(ProxyConnection c) {
     }
 
-    private record FrameEvent(ProxyConnection c, Dissection d, byte[] forwarded) {
+    private record FrameEvent(ProxyConnection c, Frame frame, Direction dir, long micros, byte[] forwarded) {
     }
 
     private record ReferralEvent(ProxyConnection c, Referral r) {
@@ -149,9 +149,26 @@ public final class Recorder implements ProxyListener, Closeable {
     }
 
     @Override
-    public synchronized void frame(ProxyConnection connection, Dissection dissection, byte[] forwarded) {
+    public synchronized void frame(ProxyConnection connection, Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
         received.incrementAndGet();
-        event(new FrameEvent(connection, dissection, forwarded));
+        event(new FrameEvent(connection, frame, direction, timeMicros, forwarded));
+    }
+
+    /** The dissector (on the analysis lane) learned a connection's account: rule 4, and a provisional connection settles. */
+    @Override
+    public synchronized void account(ProxyConnection connection, String account) {
+        Conn c = conns.get(connection.id());
+        if (closed || c == null || c.sess == null || account == null) {
+            return;
+        }
+        stitcher.account(c.sess.id, account);
+        if (c.provisional != null) {
+            try {
+                settle(c, account);
+            } catch (IOException e) {
+                failing(e);
+            }
+        }
     }
 
     @Override
@@ -231,8 +248,8 @@ public final class Recorder implements ProxyListener, Closeable {
             c.pending.add(e);
             String session = null;
             boolean decide = e instanceof Closed || c.pending.size() > MAX_PENDING || (c.unplaced && retryDue());
-            if (e instanceof FrameEvent f && f.d().direction() == Direction.C2S) {
-                session = stitcher.switchboard(f.d().frame().line());
+            if (e instanceof FrameEvent f && f.dir() == Direction.C2S) {
+                session = stitcher.switchboard(f.frame().line());
                 decide = true;
             }
             if (decide) {
@@ -358,18 +375,13 @@ public final class Recorder implements ProxyListener, Closeable {
     private void write(Conn c, Object e) throws IOException {
         Sess s = c.sess;
         if (e instanceof FrameEvent f) {
-            Dissection d = f.d();
-            long time = d.timeMicros() != null ? d.timeMicros() : Clock.nowMicros();
-            CaptureRecord.FrameRecord rec = new CaptureRecord.FrameRecord(c.localId, time, d.direction(), d.frame(), f.forwarded());
+            CaptureRecord.FrameRecord rec = new CaptureRecord.FrameRecord(c.localId, f.micros(), f.dir(), f.frame(), f.forwarded());
             s.writer.append(rec);
             s.unflushedFrames++;
             dirty.add(s);
-            stitcher.frame(s.id, host(c.pc.client()), d);
             if (c.provisional != null) {
                 c.provisional.add(rec);
-                if (d.direction() == Direction.C2S && d.account() != null) {
-                    settle(c, d.account());
-                } else if (c.provisional.size() > MAX_PENDING) {
+                if (c.provisional.size() > MAX_PENDING) {
                     keep(c);
                 }
             }

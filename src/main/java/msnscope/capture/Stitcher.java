@@ -71,6 +71,13 @@ public final class Stitcher {
         }
     }
 
+    /** A connection of {@code session} logged in as {@code account} (rule 4; the proxy's dissector tells it late). */
+    public void account(String session, String account) {
+        if (session != null && account != null) {
+            accountSession.put(account.toLowerCase(java.util.Locale.ROOT), session);
+        }
+    }
+
     /** A switchboard cookie the proxy saw in a referral (the proxy may know it before the frame is recorded). */
     public void cookie(String cookie, String session) {
         if (cookie != null) {

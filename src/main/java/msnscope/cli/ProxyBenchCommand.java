@@ -108,11 +108,11 @@ final class ProxyBenchCommand implements Command {
             servers.add(new ProxyServer(ProxyConfig.of(listen, target), spec));
             ProxyServer capturing = new ProxyServer(ProxyConfig.of(listen, target), spec);
             recorder = new Recorder(new CaptureStore(data.resolve("capture-only")), false, null);
-            capturing.addListener(recorder);
+            capturing.addWireListener(recorder);
             servers.add(capturing);
             ProxyServer recording = new ProxyServer(ProxyConfig.of(listen, target), spec);
             live = LiveCapture.open(data.resolve("data"), new Dissector(spec));
-            recording.addListener(live);
+            recording.addWireListener(live);
             servers.add(recording);
             for (ProxyServer s : servers) {
                 ports.add(s.start().getPort());

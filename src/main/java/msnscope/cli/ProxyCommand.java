@@ -101,7 +101,7 @@ final class ProxyCommand implements Command {
             server.addListener(console);
         }
         Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);
-        live.ifPresent(server::addListener);
+        live.ifPresent(server::addWireListener);
         InetSocketAddress bound;
         try {
             bound = server.start();

@@ -3,10 +3,11 @@ package msnscope.index;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.Recorder;
 import msnscope.capture.RecorderLock;
-import msnscope.dissect.Dissection;
 import msnscope.dissect.Dissector;
 import msnscope.proxy.ProxyConnection;
-import msnscope.proxy.ProxyListener;
+import msnscope.proxy.WireListener;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
 import msnscope.proxy.Referral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ import java.util.Map;
  * {@value #BACKLOG_WARN_MB} MB behind the capture; {@link #status()} gives the same for a console. The
  * proxy's shutdown path closes it after the last connection is recorded ({@link #close()}).
  */
-public final class LiveCapture implements ProxyListener, Closeable {
+public final class LiveCapture implements WireListener, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveCapture.class);
     static final int REPORT_SECONDS = 10;
@@ -81,8 +82,13 @@ public final class LiveCapture implements ProxyListener, Closeable {
     }
 
     @Override
-    public void frame(ProxyConnection connection, Dissection dissection, byte[] forwarded) {
-        recorder.frame(connection, dissection, forwarded);
+    public void frame(ProxyConnection connection, Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
+        recorder.frame(connection, frame, direction, timeMicros, forwarded);
+    }
+
+    @Override
+    public void account(ProxyConnection connection, String account) {
+        recorder.account(connection, account);
     }
 
     @Override

@@ -77,15 +77,4 @@ final class Listeners implements ProxyListener {
             }
         }
     }
-
-    @Override
-    public void beforeForward() {
-        for (ProxyListener l : all) {
-            try {
-                l.beforeForward();
-            } catch (RuntimeException e) {
-                failed(l, e);
-            }
-        }
-    }
 }

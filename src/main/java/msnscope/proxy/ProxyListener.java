@@ -3,9 +3,11 @@ package msnscope.proxy;
 import msnscope.dissect.Dissection;
 
 /**
- * What the proxy tells the rest of msnscope (console, recorder), in the style of mitmproxy's addon
- * hooks. Called on the connection's event loop: implementations must return quickly — the relay waits
- * on them. Only the recorder does I/O here, once per read, in {@link #beforeForward()}.
+ * What the proxy tells the rest of msnscope about each connection (the console, tests), in the style of
+ * mitmproxy's addon hooks: its opening, every frame dissected, the referrals it rewrote, its close. Called
+ * on the analysis lane's thread, in order per connection, never on the relay path: a slow listener makes the
+ * lane lag (frames past its bound are not dissected live, and reported), never the relay. What must happen
+ * before bytes are forwarded (the recorder) is a {@link WireListener}.
  */
 public interface ProxyListener {
 
@@ -29,10 +31,4 @@ public interface ProxyListener {
     default void connectionClosed(ProxyConnection connection, String reason) {
     }
 
-    /**
-     * The frames of one read were handed to {@link #frame}; the proxy flushes the forwarded bytes to the
-     * peer right after this returns. What must be on disk before a peer can see it is written here.
-     */
-    default void beforeForward() {
-    }
 }

@@ -59,6 +59,8 @@ public final class ProxyServer implements AutoCloseable {
     private final ProtocolSpec spec;
     private final Dissector dissector;
     private final Listeners listeners = new Listeners();
+    private final WireListeners wire = new WireListeners();
+    private final AnalysisLane lane;
     private final RouteTable routes;
     private final ReferralRewriter rewriter;
     private final ClientIpFixer fixer;
@@ -85,6 +87,7 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
         this.spec = spec;
         this.dissector = new Dissector(spec);
+        this.lane = new AnalysisLane(dissector, listeners, wire);
         this.budget = new PartialBudget(config.maxBuffered());
         this.routes = new RouteTable(config.portLow(), config.portHigh(), config.maxListeners(), config.maxPendingPerClient(),
                 config.cookieTtl());
@@ -118,6 +121,12 @@ public final class ProxyServer implements AutoCloseable {
     /** Attaches a listener (console, recorder); best before {@link #start}, so it sees every connection. */
     public ProxyServer addListener(ProxyListener l) {
         listeners.add(l);
+        return this;
+    }
+
+    /** Attaches what must see each frame before it is forwarded (the recorder); best before {@link #start}. */
+    public ProxyServer addWireListener(WireListener l) {
+        wire.add(l);
         return this;
     }
 
@@ -187,6 +196,8 @@ public final class ProxyServer implements AutoCloseable {
         }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Last: what the relays handed to the lane is dissected and shown before the caller closes the rest.
+        lane.close();
     }
 
     private void awaitRelays(long millis) {
@@ -310,6 +321,27 @@ public final class ProxyServer implements AutoCloseable {
 
     Dissector dissector() {
         return dissector;
+    }
+
+    WireListeners wire() {
+        return wire;
+    }
+
+    AnalysisLane lane() {
+        return lane;
+    }
+
+    /**
+     * Waits until every frame relayed so far has been dissected and handed to the listeners (tests; the
+     * console before it prints a summary); false on timeout.
+     */
+    public boolean awaitAnalysis(long millis) throws InterruptedException {
+        return lane.drain(millis);
+    }
+
+    /** Frames not dissected live because the analysis lane was full (all of them are in a capture). */
+    public long analysisSkipped() {
+        return lane.skipped();
     }
 
     Listeners listeners() {

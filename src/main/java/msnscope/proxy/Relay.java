@@ -6,9 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.SocketChannel;
 import msnscope.dissect.Dissection;
-import msnscope.dissect.RawDissections;
 import msnscope.dissect.SessionContext;
-import msnscope.dissect.StreamDissector;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.wire.Clock;
 import msnscope.wire.Direction;
@@ -26,8 +24,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One proxied connection: the client channel, the upstream channel (both on the client channel's event
- * loop, so nothing here needs a lock), the dissector of the connection and the end-of-connection
+ * loop, so nothing here needs a lock), the framing of both directions and the end-of-connection
  * bookkeeping. The two handlers only forward Netty events here.
+ *
+ * <p>The relay path does only what must happen before bytes move on: framing (payload lengths depend on
+ * command, direction and version), recording each frame ({@link WireListener}, before the read's bytes are
+ * flushed) and rewriting referrals. Everything else — the full dissection, payload decoding, request
+ * pairing, the console — runs on the {@link AnalysisLane} from the same frames. A frame that may be
+ * rewritten ({@code XFR}, {@code RNG}) is the one exception: it waits for the lane's decision, and the
+ * bytes after it wait with it (reading from the server pauses meanwhile).
  *
  * <p>Backpressure: when the channel written to becomes unwritable (its write buffer passed the high
  * water mark), reading from the other channel stops until it drains below the low mark. So a client that
@@ -52,14 +57,22 @@ final class Relay {
     private ProxyConnection conn;
 
     private SessionContext session;
-    private StreamDissector stream;
-    private PayloadOracle streamOracle;
+    /** This connection's analysis on the lane (dissector, console); begun once its session is known. */
+    private final AnalysisLane.Stream analysis;
+    private boolean begun;
+    /**
+     * The negotiated version as the relay frames it: from the server's {@code VER} reply, or the login's
+     * for a switchboard. The framer needs it now (payload rules differ by version); the dissector, on the
+     * lane, follows later.
+     */
+    private int wireVersion;
     private final PayloadOracle oracle;
     private C2SObserver c2s;
     private S2CForwarder s2c;
     private int frames;
-    private boolean dissectorFailed;
     private boolean cookieChecked;
+    /** What waits for a held frame's decision: the server side's end and its close. */
+    private final java.util.ArrayDeque<Runnable> afterDecision = new java.util.ArrayDeque<>();
 
     private boolean clientInputDone;
     private boolean serverInputDone;
@@ -76,8 +89,8 @@ final class Relay {
         this.server = server;
         this.route = route;
         this.client = client;
-        this.oracle = (key, dir, tokens) -> streamOracle != null ? streamOracle.expectsPayload(key, dir, tokens)
-                : server.spec().expectsPayload(key, dir, tokens, 0);
+        this.oracle = (key, dir, tokens) -> server.spec().expectsPayload(key, dir, tokens, wireVersion);
+        this.analysis = server.lane().stream();
     }
 
     ProxyConnection connection() {
@@ -108,7 +121,7 @@ final class Relay {
         conn = new ProxyConnection(server.nextConnectionId(), route.role(), clientAddr, proxyAddr, route.upstream().toString(),
                 null, null, Clock.nowMicros());
         if (server.config().dissect()) {
-            c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), server.budget(), f -> observed(f, Direction.C2S));
+            c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), server.budget(), this::clientFrame);
             s2c = new S2CForwarder(client.alloc(), oracle, server.config().limits(), server.budget(), server.holdCommands(route),
                     new S2CForwarder.Sink() {
                         @Override
@@ -117,19 +130,27 @@ final class Relay {
                         }
 
                         @Override
-                        public byte[] frame(Frame frame, boolean rewritable) {
-                            return serverFrame(frame, rewritable);
+                        public void observe(Frame frame) {
+                            serverFrame(frame);
+                        }
+
+                        @Override
+                        public void hold(Frame frame) {
+                            holdFrame(frame);
                         }
                     });
-            if (route.role() != FormSpec.Role.SB) {
-                openStream(server.newSession(), null);
-            }
         }
         client.closeFuture().addListener(f -> {
             clientClosed = true;
             maybeFinish();
         });
-        server.listeners().connectionOpened(conn);
+        server.wire().connectionOpened(conn);
+        if (server.config().dissect()) {
+            server.lane().opened(conn);
+            if (route.role() != FormSpec.Role.SB) {
+                begin(server.newSession(), null);
+            }
+        }
         InetSocketAddress target;
         try {
             target = server.config().resolver().resolve(route.upstream());
@@ -204,13 +225,13 @@ final class Relay {
 
     void clientReadComplete() {
         if (upstream != null) {
-            server.listeners().beforeForward();
+            server.wire().beforeForward();
             upstream.flush();
         }
     }
 
     void serverReadComplete() {
-        server.listeners().beforeForward();
+        server.wire().beforeForward();
         client.flush();
     }
 
@@ -228,42 +249,125 @@ final class Relay {
 
     // ---- frames ----
 
-    private void observed(Frame f, Direction dir) {
-        Dissection d = dissect(f, dir);
-        if (d != null) {
-            server.listeners().frame(conn, d, null);
+    /** A client frame, framed from a copy after its bytes were written (not yet flushed) upstream. */
+    private void clientFrame(Frame f) {
+        if (!begun) {
+            checkCookie(f, Direction.C2S);
         }
+        long now = Clock.nowMicros();
+        frames++;
+        server.wire().frame(conn, f, Direction.C2S, now, null);
+        server.lane().seen(analysis, conn, f, Direction.C2S, now);
     }
 
-    /** A complete server frame, before it is forwarded: dissect it and decide whether to rewrite it. */
-    private byte[] serverFrame(Frame f, boolean rewritable) {
-        Dissection d = dissect(f, Direction.S2C);
-        if ("OUT".equals(f.command())) {
+    /** A server frame already handed to the client's channel unchanged (not yet flushed). */
+    private void serverFrame(Frame f) {
+        if (!begun) {
+            checkCookie(f, Direction.S2C);
+        }
+        String cmd = f.command();
+        if ("VER".equals(cmd)) {
+            wireVersion(f);
+        } else if ("OUT".equals(cmd)) {
             lastServerOut = f.line();
         }
-        byte[] out = null;
-        if (rewritable && ReferralRewriter.isReferral(d)) {
-            out = rewriteReferral(d);
-        } else if (rewritable && server.fixer() != null && route.role() != FormSpec.Role.SB && "MSG".equals(f.command())) {
-            InetSocketAddress c = conn.client();
-            out = server.fixer().fix(f, c.getAddress().getHostAddress(), c.getPort());
-        }
-        if (d != null) {
-            server.listeners().frame(conn, d, out);
-        }
-        return out;
+        long now = Clock.nowMicros();
+        frames++;
+        server.wire().frame(conn, f, Direction.S2C, now, null);
+        server.lane().seen(analysis, conn, f, Direction.S2C, now);
     }
 
-    private byte[] rewriteReferral(Dissection d) {
+    /** The server's {@code VER} reply: the version the framer applies from now on. */
+    private void wireVersion(Frame f) {
+        String[] t = f.line().split(" ", 4);
+        if (t.length > 2 && t[2].startsWith("MSNP")) {
+            try {
+                wireVersion = Integer.parseInt(t[2].substring(4));
+            } catch (NumberFormatException e) {
+                // not a version: the dissector flags it
+            }
+        }
+    }
+
+    /**
+     * A server frame that may be rewritten ({@code XFR}, {@code RNG}, a profile {@code MSG} with
+     * {@code --fix-client-ip}): the lane dissects it after every frame before it and decides; until then
+     * nothing after it moves, and reading from the server pauses.
+     */
+    private void holdFrame(Frame f) {
+        if (!begun) {
+            checkCookie(f, Direction.S2C);
+        }
+        if (upstream != null) {
+            upstream.config().setAutoRead(false);
+        }
+        long now = Clock.nowMicros();
+        server.lane().hold(analysis, conn, f, now, new AnalysisLane.Decider() {
+            @Override
+            public byte[] decide(Dissection d, ProxyConnection c) {
+                return Relay.this.decide(f, d, c);
+            }
+
+            @Override
+            public void decided(Frame frame, byte[] replacement) {
+                try {
+                    client.eventLoop().execute(() -> Relay.this.decided(frame, now, replacement));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the proxy is stopping: the connection goes with it
+                }
+            }
+        });
+    }
+
+    /** On the lane: what a held frame becomes (null: unchanged). */
+    private byte[] decide(Frame f, Dissection d, ProxyConnection c) {
+        if (ReferralRewriter.isReferral(d)) {
+            return rewriteReferral(d, c);
+        }
+        if (server.fixer() != null && route.role() != FormSpec.Role.SB && "MSG".equals(f.command())) {
+            InetSocketAddress client = c.client();
+            return server.fixer().fix(f, client.getAddress().getHostAddress(), client.getPort());
+        }
+        return null;
+    }
+
+    /** Back on the event loop: record the held frame as forwarded, forward it, and go on with what waited. */
+    private void decided(Frame f, long micros, byte[] replacement) {
+        if (s2c == null || !s2c.awaiting()) {
+            return;
+        }
+        frames++;
+        server.wire().frame(conn, f, Direction.S2C, micros, replacement);
+        s2c.decided(replacement);
+        server.wire().beforeForward();
+        client.flush();
+        while (!s2c.awaiting() && !afterDecision.isEmpty()) {
+            afterDecision.poll().run();
+        }
+        if (!s2c.awaiting() && upstream != null && client.isWritable() && !serverInputDone) {
+            upstream.config().setAutoRead(true);
+        }
+    }
+
+    /** Runs {@code r} now, or once the held frame is decided and forwarded. */
+    private void afterHeld(Runnable r) {
+        if (s2c != null && s2c.awaiting()) {
+            afterDecision.add(r);
+        } else {
+            r.run();
+        }
+    }
+
+    private byte[] rewriteReferral(Dissection d, ProxyConnection c) {
         String advertise = server.config().advertise() != null ? server.config().advertise()
                 : ((InetSocketAddress) client.localAddress()).getAddress().getHostAddress();
-        ReferralRewriter.Receiver who = new ReferralRewriter.Receiver(conn.id(), d.account(),
-                conn.client().getAddress().getHostAddress(), advertise, session);
+        ReferralRewriter.Receiver who = new ReferralRewriter.Receiver(c.id(), d.account(),
+                c.client().getAddress().getHostAddress(), advertise, session);
         ReferralRewriter.Result r;
         try {
             r = server.rewriter().rewrite(d, who, Clock.nowMicros());
         } catch (RuntimeException e) {
-            log.warn("{} referral NOT rewritten (rewriter failed: {}): {}", conn.id(), e, d.frame().line());
+            log.warn("{} referral NOT rewritten (rewriter failed: {}): {}", c.id(), e.getMessage(), d.frame().line());
             return null;
         }
         if (r == null) {
@@ -271,32 +375,13 @@ final class Relay {
         }
         if (r.refusal() != null) {
             log.warn("{} referral NOT rewritten: {}; the client will connect to the real server directly, outside msnscope: {}",
-                    conn.id(), r.refusal(), d.frame().line());
+                    c.id(), r.refusal(), d.frame().line());
             return null;
         }
-        server.listeners().referral(conn, r.referral());
+        // Before the rewritten line goes out: the recorder knows the cookie and the listener first.
+        server.wire().referral(c, r.referral());
+        server.listeners().referral(c, r.referral());
         return r.forwarded();
-    }
-
-    private Dissection dissect(Frame f, Direction dir) {
-        if (stream == null) {
-            checkCookie(f, dir);
-        }
-        if (stream == null) {
-            return null;
-        }
-        int seq = frames++;
-        long now = Clock.nowMicros();
-        try {
-            return stream.dissect(f, dir, now);
-        } catch (RuntimeException | StackOverflowError e) {
-            if (!dissectorFailed) {
-                dissectorFailed = true;
-                log.warn("{} dissector failed on \"{}\" (a bug: please report it); frames of this connection are still relayed "
-                        + "and recorded unchanged", conn.id(), shorten(f.line()));
-            }
-            return RawDissections.failed(session.id(), conn.id(), seq, now, dir, stream.role(), f, e);
-        }
     }
 
     /**
@@ -344,13 +429,17 @@ final class Relay {
             conn = new ProxyConnection(conn.id(), conn.role(), conn.client(), conn.proxy(), conn.upstreamName(), conn.upstream(),
                     referral, conn.openedMicros());
         }
-        openStream(s == null ? server.newSession() : s, FormSpec.Role.SB);
+        if (s != null) {
+            // The login negotiated its version long before it handed out this cookie.
+            wireVersion = s.version();
+        }
+        begin(s == null ? server.newSession() : s, FormSpec.Role.SB);
     }
 
-    private void openStream(SessionContext s, FormSpec.Role role) {
+    private void begin(SessionContext s, FormSpec.Role role) {
         session = s;
-        stream = server.dissector().stream(s, conn.id(), role);
-        streamOracle = stream.oracle();
+        begun = true;
+        server.lane().begin(analysis, conn, s, role);
     }
 
     // ---- ending ----
@@ -364,9 +453,9 @@ final class Relay {
         if (c2s != null) {
             c2s.finish();
         }
-        server.listeners().beforeForward();
+        server.wire().beforeForward();
         if (serverInputDone || upstream == null) {
-            closeBoth();
+            afterHeld(this::closeBoth);
         } else {
             upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 if (upstream.isActive()) {
@@ -384,7 +473,12 @@ final class Relay {
         if (s2c != null) {
             s2c.finish();
         }
-        server.listeners().beforeForward();
+        afterHeld(this::serverInputEnded);
+    }
+
+    /** The server's side ended and everything it sent is decided and handed to the client's channel. */
+    private void serverInputEnded() {
+        server.wire().beforeForward();
         event(lastServerOut != null ? "server sent " + lastServerOut + " and closed" : "server closed");
         if (clientInputDone) {
             closeBoth();
@@ -413,7 +507,7 @@ final class Relay {
 
     void serverInactive() {
         serverInputShutdown();
-        closeBoth();
+        afterHeld(this::closeBoth);
     }
 
     void exception(boolean fromClient, Throwable cause) {
@@ -434,9 +528,9 @@ final class Relay {
      */
     void shutdown(boolean graceful) {
         event("proxy shut down");
-        server.listeners().beforeForward();
+        server.wire().beforeForward();
         if (graceful) {
-            closeBoth();
+            afterHeld(this::closeBoth);
         } else {
             client.close();
             if (upstream != null) {
@@ -484,20 +578,18 @@ final class Relay {
         if (s2c != null) {
             s2c.release();
         }
-        if (stream != null) {
-            try {
-                stream.close();
-            } catch (RuntimeException e) {
-                log.debug("{} dissector close failed", conn.id(), e);
-            }
-        }
+        afterDecision.clear();
         String reason = firstEvent == null ? "closed" : secondEvent == null ? firstEvent : firstEvent + ", then " + secondEvent;
-        String account = stream == null ? null : stream.account();
-        FormSpec.Role role = stream != null && stream.role() != null ? stream.role() : conn.role();
-        log.info("{} {}{} {} -> {} closed: {} ({} bytes C->S, {} bytes S->C, {} frames)", conn.id(), role,
-                account == null ? "" : " " + account, HostPortText.of(conn.client()), conn.upstreamName(), reason, c2sBytes, s2cBytes,
-                frames);
-        server.listeners().connectionClosed(conn, reason);
+        String totals = c2sBytes + " bytes C->S, " + s2cBytes + " bytes S->C, " + frames + " frames";
+        server.wire().connectionClosed(conn, reason);
+        server.wire().beforeForward();
+        if (server.config().dissect()) {
+            // The lane logs the close line: it knows the role and account the dissector found.
+            server.lane().closed(analysis, conn, reason, totals);
+        } else {
+            log.info("{} {} {} -> {} closed: {} ({})", conn.id(), conn.role(), HostPortText.of(conn.client()), conn.upstreamName(), reason,
+                    totals);
+        }
         server.ended(this);
     }
 

@@ -36,16 +36,19 @@ import java.util.List;
  */
 final class S2CForwarder {
 
-    /** Where frames go: the forwarding write, the dissector, the rewrite decision. */
+    /** Where frames go: the forwarding write, the frames already forwarded, the frames held for a decision. */
     interface Sink {
         /** Writes bytes to the client (takes ownership). */
         void forward(ByteBuf bytes);
 
+        /** A complete frame, in stream order, whose bytes have been handed to {@link #forward} unchanged. */
+        void observe(Frame frame);
+
         /**
-         * A complete frame, in stream order. {@code rewritable}: it has not been forwarded yet and the returned
-         * bytes (or null: unchanged) are forwarded instead; otherwise it has already gone out and the result is ignored.
+         * A complete frame that may be rewritten, nothing of it forwarded yet: nothing after it moves until
+         * {@link S2CForwarder#decided} says what to forward instead (it may be called from inside this call).
          */
-        byte[] frame(Frame frame, boolean rewritable);
+        void hold(Frame frame);
     }
 
     /** Frames that are payload bytes, not lines, whatever they start with: never held, never rewritten. */
@@ -68,6 +71,13 @@ final class S2CForwarder {
     private long framedTotal;
     /** Complete frames forwarded but not yet handed to the dissector. */
     private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
+    /** The frame waiting for its decision, and where it starts and ends in the stream; null when none. */
+    private Frame held;
+    private long heldStart;
+    private long heldEnd;
+    /** The server's side ended while a frame was held: finish once it is decided. */
+    private boolean finishing;
+    private boolean draining;
 
     S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, PartialBudget budget,
                  List<String> holdCommands, Sink sink) {
@@ -91,14 +101,48 @@ final class S2CForwarder {
         drain(false);
     }
 
-    /** The server closed its side: everything left is forwarded and framed as truncated. Idempotent. */
+    /**
+     * The server closed its side: everything left is forwarded and framed as truncated, now or, while a
+     * frame is held, once it is decided ({@link #awaiting}). Idempotent.
+     */
     void finish() {
+        finishing = true;
         drain(true);
-        forwardUpTo(receivedTotal);
-        release();
+        if (held == null) {
+            forwardUpTo(receivedTotal);
+            release();
+        }
+    }
+
+    /** True while a held frame waits for its decision: nothing after it has been forwarded. */
+    boolean awaiting() {
+        return held != null;
+    }
+
+    /** The held frame's decision: the bytes to forward instead, or null to forward it as it came; framing goes on. */
+    void decided(byte[] replacement) {
+        if (held == null) {
+            return;
+        }
+        if (replacement != null) {
+            raw.buf().skipBytes((int) (heldEnd - heldStart));
+            forwardedTotal = heldEnd;
+            sink.forward(Unpooled.wrappedBuffer(replacement));
+        } else {
+            forwardUpTo(heldEnd);
+        }
+        held = null;
+        if (!draining) {
+            drain(finishing);
+            if (finishing && held == null) {
+                forwardUpTo(receivedTotal);
+                release();
+            }
+        }
     }
 
     void release() {
+        held = null;
         acc.free();
         raw.free();
         budget.release(rawTaken);
@@ -118,6 +162,9 @@ final class S2CForwarder {
      * delays them.
      */
     private void drain(boolean last) {
+        if (held != null) {
+            return;
+        }
         for (;;) {
             Frame f = framer.decode(acc.buf());
             if (f == null && last) {
@@ -131,13 +178,20 @@ final class S2CForwarder {
             if (forwardedTotal <= start && holdable(f)) {
                 forwardUpTo(start);
                 observeWaiting();
-                byte[] replacement = sink.frame(f, true);
-                if (replacement != null) {
-                    raw.buf().skipBytes((int) (framedTotal - start));
-                    forwardedTotal = framedTotal;
-                    sink.forward(Unpooled.wrappedBuffer(replacement));
-                } else {
-                    forwardUpTo(framedTotal);
+                held = f;
+                heldStart = start;
+                heldEnd = framedTotal;
+                draining = true;
+                try {
+                    sink.hold(f);
+                } finally {
+                    draining = false;
+                }
+                if (held != null) {
+                    // Decided later (decided()): the bytes after it wait, framed or not, in order.
+                    acc.compact();
+                    raw.compact();
+                    return;
                 }
             } else {
                 waiting.add(f);
@@ -175,7 +229,7 @@ final class S2CForwarder {
     /** Frames already forwarded, handed to the dissector in order. */
     private void observeWaiting() {
         for (Frame f; (f = waiting.poll()) != null; ) {
-            sink.frame(f, false);
+            sink.observe(f);
         }
     }
 

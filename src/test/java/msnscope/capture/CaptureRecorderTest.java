@@ -216,7 +216,7 @@ class CaptureRecorderTest {
                 msnscope.proxy.ProxyConnection pc = new msnscope.proxy.ProxyConnection("x" + i, ds.pc().role(), ds.pc().client(),
                         ds.pc().proxy(), ds.pc().upstreamName(), ds.pc().upstream(), null, ds.pc().openedMicros());
                 r.connectionOpened(pc);
-                r.frame(pc, (msnscope.dissect.Dissection) ds.frames().get(0)[0], null);
+                ProxyReplay.send(r, new ProxyReplay.Conn(pc, ds.frames()), ds.frames().get(0));
                 r.beforeForward();
             }
             assertEquals(sessions, store.sessions().size());
@@ -225,7 +225,7 @@ class CaptureRecorderTest {
             // A session whose file was closed meanwhile is written again where it ended.
             msnscope.proxy.ProxyConnection first = new msnscope.proxy.ProxyConnection("x0", ds.pc().role(), ds.pc().client(),
                     ds.pc().proxy(), ds.pc().upstreamName(), ds.pc().upstream(), null, ds.pc().openedMicros());
-            r.frame(first, (msnscope.dissect.Dissection) ds.frames().get(1)[0], null);
+            ProxyReplay.send(r, new ProxyReplay.Conn(first, ds.frames()), ds.frames().get(1));
             r.beforeForward();
         }
         assertEquals(2, store.records("s1").stream().filter(x -> x instanceof CaptureRecord.FrameRecord).count());

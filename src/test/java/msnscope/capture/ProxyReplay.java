@@ -4,7 +4,7 @@ import msnscope.dissect.ConnectionLog;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.proxy.ProxyConnection;
-import msnscope.proxy.ProxyListener;
+import msnscope.proxy.WireListener;
 import msnscope.proxy.Referral;
 import msnscope.support.Captures;
 import msnscope.wire.Direction;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays a transcript to a {@link ProxyListener} the way the proxy calls its hooks: connections opened
+ * Plays a transcript to a {@link WireListener} the way the proxy calls its hooks: connections opened
  * with the referral that created them, frames with the rewritten bytes of referrals (the proxy points
  * them at itself), referral events, and closes. Times are synthetic and increasing.
  */
@@ -84,7 +84,7 @@ public final class ProxyReplay {
     }
 
     /** Plays connections one after the other (as a transcript lists them). */
-    public static void play(List<Conn> conns, ProxyListener l) {
+    public static void play(List<Conn> conns, WireListener l) {
         for (Conn c : conns) {
             l.connectionOpened(c.pc());
             for (Object[] f : c.frames()) {
@@ -96,9 +96,13 @@ public final class ProxyReplay {
         }
     }
 
-    public static void send(ProxyListener l, Conn c, Object[] f) {
+    public static void send(WireListener l, Conn c, Object[] f) {
         Dissection d = (Dissection) f[0];
-        l.frame(c.pc(), d, (byte[]) f[1]);
+        l.frame(c.pc(), d.frame(), d.direction(), (long) f[2], (byte[]) f[1]);
+        if (d.account() != null) {
+            // What the analysis lane tells the recorder once it has dissected the frame.
+            l.account(c.pc(), d.account());
+        }
         if (f[1] != null && d.fields().get("referral") instanceof Map<?, ?> r) {
             l.referral(c.pc(), new Referral(String.valueOf(r.get("kind")), c.pc().id(), d.account(), String.valueOf(r.get("address")),
                     "127.0.0.1:" + listenerPort("SB".equals(r.get("kind")) ? FormSpec.Role.SB : FormSpec.Role.NS), (String) r.get("cookie"),

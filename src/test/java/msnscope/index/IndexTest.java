@@ -58,7 +58,7 @@ class IndexTest {
                     new InetSocketAddress("127.0.0.1", 1864), "10.0.0.7:1864", null, null, Clock.nowMicros());
             recorder.connectionOpened(pc);
             // Warm up (class loading, the dissector's first use): the first frame becomes searchable first.
-            recorder.frame(pc, log.frames().get(0), null);
+            recorder.frame(pc, log.frames().get(0).frame(), log.frames().get(0).direction(), Clock.nowMicros(), null);
             recorder.beforeForward();
             long w0 = System.nanoTime();
             while (count(index, "session:s1") == 0 && System.nanoTime() - w0 < 20_000_000_000L) {
@@ -66,7 +66,7 @@ class IndexTest {
             }
             long t0 = System.nanoTime();
             for (Dissection d : log.frames().subList(1, log.frames().size())) {
-                recorder.frame(pc, d, null);
+                recorder.frame(pc, d.frame(), d.direction(), Clock.nowMicros(), null);
             }
             recorder.beforeForward();
             long seen = 0;
@@ -258,7 +258,7 @@ class IndexTest {
         try (LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
             live.connectionOpened(pc);
             for (Dissection d : log.frames()) {
-                live.frame(pc, d, null);
+                live.frame(pc, d.frame(), d.direction(), Clock.nowMicros(), null);
             }
             live.connectionClosed(pc, "client closed");
             assertTrue(live.status().startsWith("recorded "), live.status());

@@ -35,7 +35,7 @@ class CaptureParallelTest {
         int pairs = 40;
         long frames;
         try (ProxyFixture fx = new ProxyFixture(); LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
-            fx.proxy.addListener(live);
+            fx.proxy.addWireListener(live);
             Conversation talk = new Conversation(fx);
             talk.pairsInParallel(pairs, 16);
             fx.events.awaitClosed(talk.clients.size(), 10_000);

@@ -39,7 +39,7 @@ class CaptureProxyEndToEndTest {
     void loginAndChatThroughTheProxyAreRecordedStitchedSearchableAndExportable() throws Exception {
         int frames;
         try (ProxyFixture fx = new ProxyFixture(); LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
-            fx.proxy.addListener(live);
+            fx.proxy.addWireListener(live);
             Conversation talk = new Conversation(fx);
             talk.aliceAndBobChat(11, false);
             assertEquals(0, live.recorder().lost());

@@ -33,7 +33,7 @@ class HostileNumbersProxyTest {
     @Test
     void hostileNumberIsRelayedRecordedAndLiveIndexingGoesOn() throws Exception {
         try (ProxyFixture fx = new ProxyFixture(); LiveCapture live = LiveCapture.open(dir, DISSECTOR)) {
-            fx.proxy.addListener(live);
+            fx.proxy.addWireListener(live);
             Conversation.User alice = new Conversation(fx).login("alice@example.com", 11);
             alice.ns.send("CHG 6 NLN 9999999999999999999");
             alice.ns.expect("CHG 6 NLN 9999999999999999999");

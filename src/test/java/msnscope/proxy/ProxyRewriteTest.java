@@ -193,7 +193,9 @@ class ProxyRewriteTest {
     private static byte[] forward(byte[] stream, int[] cuts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Map<String, Boolean> partialReferralSeen = new ConcurrentHashMap<>();
-        S2CForwarder fw = new S2CForwarder(UnpooledByteBufAllocator.DEFAULT,
+        java.util.ArrayDeque<byte[]> decisions = new java.util.ArrayDeque<>();
+        S2CForwarder[] fw = new S2CForwarder[1];
+        fw[0] = new S2CForwarder(UnpooledByteBufAllocator.DEFAULT,
                 (k, d, t) -> SPEC.expectsPayload(k, d, t, 11), FramerLimits.DEFAULT, PartialBudget.unlimited(), List.of("XFR", "RNG"),
                 new S2CForwarder.Sink() {
                     @Override
@@ -205,23 +207,35 @@ class ProxyRewriteTest {
                     }
 
                     @Override
-                    public byte[] frame(Frame frame, boolean rewritable) {
+                    public void observe(Frame frame) {
+                        if (frame.line().startsWith("XFR 9")) {
+                            partialReferralSeen.put(frame.line(), true);
+                        }
+                    }
+
+                    @Override
+                    public void hold(Frame frame) {
                         String line = frame.line();
-                        if (rewritable && (line.startsWith("XFR 9") || line.startsWith("RNG"))) {
-                            return (line.replace("10.0.0.7:1864", "P") + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                        }
-                        if (!rewritable && line.startsWith("XFR 9")) {
-                            partialReferralSeen.put(line, true);
-                        }
-                        return null;
+                        byte[] out = line.startsWith("XFR 9") || line.startsWith("RNG")
+                                ? (line.replace("10.0.0.7:1864", "P") + "\r\n").getBytes(StandardCharsets.US_ASCII) : null;
+                        decisions.add(out == null ? new byte[0] : out);
                     }
                 });
+        // Decided later, as the analysis lane does: after the forwarder has returned.
+        Runnable decide = () -> {
+            while (!decisions.isEmpty()) {
+                byte[] d = decisions.poll();
+                fw[0].decided(d.length == 0 ? null : d);
+            }
+        };
         int from = 0;
         for (int cut : cuts) {
-            fw.feed(Unpooled.wrappedBuffer(stream, from, cut - from));
+            fw[0].feed(Unpooled.wrappedBuffer(stream, from, cut - from));
+            decide.run();
             from = cut;
         }
-        fw.finish();
+        fw[0].finish();
+        decide.run();
         assertTrue(partialReferralSeen.isEmpty(), "a referral line was forwarded in pieces");
         return out.toByteArray();
     }

@@ -37,7 +37,9 @@ class S2CForwarderBudgetTest {
     private static Run feed(byte[] stream, int piece, PartialBudget budget) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Boolean> msgRewritable = new ArrayList<>();
-        S2CForwarder fw = new S2CForwarder(PooledByteBufAllocator.DEFAULT, (k, d, t) -> SPEC.expectsPayload(k, d, t, 11),
+        S2CForwarder[] fw = new S2CForwarder[1];
+        java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+        fw[0] = new S2CForwarder(PooledByteBufAllocator.DEFAULT, (k, d, t) -> SPEC.expectsPayload(k, d, t, 11),
                 FramerLimits.DEFAULT, budget, List.of("XFR", "RNG", "MSG"), new S2CForwarder.Sink() {
                     @Override
                     public void forward(ByteBuf bytes) {
@@ -48,20 +50,34 @@ class S2CForwarderBudgetTest {
                     }
 
                     @Override
-                    public byte[] frame(Frame frame, boolean rewritable) {
+                    public void observe(Frame frame) {
                         if ("MSG".equals(frame.command())) {
-                            msgRewritable.add(rewritable);
+                            msgRewritable.add(false);
                         }
-                        return null;
+                    }
+
+                    @Override
+                    public void hold(Frame frame) {
+                        if ("MSG".equals(frame.command())) {
+                            msgRewritable.add(true);
+                        }
+                        holds.incrementAndGet();
                     }
                 });
         for (int i = 0; i < stream.length; i += piece) {
             ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer(piece);
             in.writeBytes(stream, i, Math.min(piece, stream.length - i));
-            fw.feed(in);
+            fw[0].feed(in);
+            // The decision comes back later, unchanged, as the analysis lane gives it.
+            while (fw[0].awaiting()) {
+                fw[0].decided(null);
+            }
             assertTrue(budget.used() <= budget.limit());
         }
-        fw.finish();
+        fw[0].finish();
+        while (fw[0].awaiting()) {
+            fw[0].decided(null);
+        }
         return new Run(out.toByteArray(), msgRewritable);
     }
 

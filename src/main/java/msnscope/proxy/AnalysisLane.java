@@ -1,0 +1,250 @@
+package msnscope.proxy;
+
+import msnscope.dissect.Dissection;
+import msnscope.dissect.Dissector;
+import msnscope.dissect.RawDissections;
+import msnscope.dissect.SessionContext;
+import msnscope.dissect.StreamDissector;
+import msnscope.dissect.spec.FormSpec;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where the proxy's frames are dissected: one thread beside the event loops. The relays hand it every
+ * frame in wire order (per connection), and it runs the full dissector, the request pairing, the payload
+ * decoders and the {@link ProxyListener}s (console, tests) there, so none of that is on the relay path.
+ *
+ * <p>Bounded: when more than {@value #CAPACITY} frames wait, further frames are not dissected live (they
+ * are counted and reported every {@value #REPORT_SECONDS} s; the capture, written on the relay path, still
+ * has every one). Two kinds of event are never dropped, and are few: a connection's opening and closing,
+ * and a frame the relay holds back until it is decided ({@code XFR}, {@code RNG}: at most one per
+ * connection at a time), whose decision (the rewritten bytes) the lane computes from its dissection and
+ * hands back to the connection's event loop.
+ */
+final class AnalysisLane implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("msnscope.proxy");
+    static final int CAPACITY = 65_536;
+    static final int REPORT_SECONDS = 10;
+
+    /** One connection's analysis; touched by the lane thread only, after its {@code Begin}. */
+    static final class Stream {
+        private StreamDissector dissector;
+        private SessionContext session;
+        private int seq;
+        private boolean failed;
+        private String account;
+    }
+
+    /** How a held frame becomes bytes: called on the lane thread with its dissection; the answer goes back to the relay. */
+    interface Decider {
+        byte[] decide(Dissection d, ProxyConnection conn);
+
+        /** On the lane thread, after {@link #decide}: hands the decision to the connection's event loop. */
+        void decided(Frame frame, byte[] replacement);
+    }
+
+    private record Opened(ProxyConnection conn) {
+    }
+
+    private record Begin(Stream s, ProxyConnection conn, SessionContext session, FormSpec.Role role) {
+    }
+
+    private record Seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros) {
+    }
+
+    private record Hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider) {
+    }
+
+    private record Closed(Stream s, ProxyConnection conn, String reason, String totals) {
+    }
+
+    private record Marker(java.util.concurrent.CountDownLatch latch) {
+    }
+
+    private final Dissector dissector;
+    private final Listeners listeners;
+    private final WireListeners wire;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Frames waiting (the droppable kind). */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong skipped = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean closing;
+    private long reportedSkipped;
+    private long lastReport = System.nanoTime();
+
+    AnalysisLane(Dissector dissector, Listeners listeners, WireListeners wire) {
+        this.dissector = dissector;
+        this.listeners = listeners;
+        this.wire = wire;
+        this.thread = new Thread(this::run, "msnscope-dissect");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    Stream stream() {
+        return new Stream();
+    }
+
+    void opened(ProxyConnection conn) {
+        queue.add(new Opened(conn));
+    }
+
+    /** The connection's dissection starts, in {@code session} ({@code role} null: from its first commands). */
+    void begin(Stream s, ProxyConnection conn, SessionContext session, FormSpec.Role role) {
+        queue.add(new Begin(s, conn, session, role));
+    }
+
+    /** A frame that has gone (or goes) out unchanged: dissected when the lane has room. */
+    void seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros) {
+        if (waiting.incrementAndGet() > CAPACITY) {
+            waiting.decrementAndGet();
+            skipped.incrementAndGet();
+            return;
+        }
+        queue.add(new Seen(s, conn, frame, dir, micros));
+    }
+
+    /** A server frame held back until {@code decider} says what to forward. */
+    void hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider) {
+        queue.add(new Hold(s, conn, frame, micros, decider));
+    }
+
+    /** The connection ended; {@code totals} (bytes and frames each way) go into its close line. */
+    void closed(Stream s, ProxyConnection conn, String reason, String totals) {
+        queue.add(new Closed(s, conn, reason, totals));
+    }
+
+    /** Frames not dissected live because the lane was full. */
+    long skipped() {
+        return skipped.get();
+    }
+
+    /** Waits until everything handed in so far is dissected (tests, shutdown); false on timeout. */
+    boolean drain(long millis) throws InterruptedException {
+        Marker m = new Marker(new java.util.concurrent.CountDownLatch(1));
+        queue.add(m);
+        return m.latch().await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        while (!closing || !queue.isEmpty()) {
+            Object e;
+            try {
+                e = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ex) {
+                return;
+            }
+            if (e != null) {
+                try {
+                    handle(e);
+                } catch (RuntimeException | StackOverflowError ex) {
+                    log.warn("analysis of a frame failed (a bug: please report it); the relay goes on: {}", ex.getMessage());
+                }
+            }
+            report();
+        }
+    }
+
+    private void handle(Object e) {
+        if (e instanceof Seen s) {
+            waiting.decrementAndGet();
+            Dissection d = dissect(s.s(), s.conn(), s.frame(), s.dir(), s.micros());
+            if (d != null) {
+                listeners.frame(s.conn(), d, null);
+            }
+        } else if (e instanceof Hold h) {
+            Dissection d = dissect(h.s(), h.conn(), h.frame(), Direction.S2C, h.micros());
+            byte[] out = null;
+            try {
+                out = d == null ? null : h.decider().decide(d, h.conn());
+            } finally {
+                if (d != null) {
+                    listeners.frame(h.conn(), d, out);
+                }
+                h.decider().decided(h.frame(), out);
+            }
+        } else if (e instanceof Opened o) {
+            listeners.connectionOpened(o.conn());
+        } else if (e instanceof Begin b) {
+            b.s().session = b.session();
+            b.s().dissector = dissector.stream(b.session(), b.conn().id(), b.role());
+        } else if (e instanceof Closed c) {
+            Stream s = c.s();
+            ProxyConnection conn = c.conn();
+            FormSpec.Role role = conn.role();
+            String account = null;
+            if (s.dissector != null) {
+                try {
+                    s.dissector.close();
+                } catch (RuntimeException ex) {
+                    log.debug("{} dissector close failed", conn.id(), ex);
+                }
+                role = s.dissector.role() != null ? s.dissector.role() : role;
+                account = s.dissector.account();
+            }
+            log.info("{} {}{} {} -> {} closed: {} ({})", conn.id(), role, account == null ? "" : " " + account,
+                    HostPortText.of(conn.client()), conn.upstreamName(), c.reason(), c.totals());
+            listeners.connectionClosed(conn, c.reason());
+        } else if (e instanceof Marker m) {
+            m.latch().countDown();
+        }
+    }
+
+    private Dissection dissect(Stream s, ProxyConnection conn, Frame f, Direction dir, long micros) {
+        if (s.dissector == null) {
+            return null;
+        }
+        int seq = s.seq++;
+        Dissection d;
+        try {
+            d = s.dissector.dissect(f, dir, micros);
+        } catch (RuntimeException | StackOverflowError ex) {
+            if (!s.failed) {
+                s.failed = true;
+                log.warn("{} dissector failed on \"{}\" (a bug: please report it); frames of this connection are still relayed "
+                        + "and recorded unchanged", conn.id(), Relay.shorten(f.line()));
+            }
+            d = RawDissections.failed(s.session.id(), conn.id(), seq, micros, dir, s.dissector.role(), f, ex);
+        }
+        String account = s.dissector.account();
+        if (account != null && !account.equals(s.account)) {
+            s.account = account;
+            wire.account(conn, account);
+        }
+        return d;
+    }
+
+    private void report() {
+        long now = System.nanoTime();
+        if (now - lastReport < REPORT_SECONDS * 1_000_000_000L) {
+            return;
+        }
+        lastReport = now;
+        long n = skipped.get();
+        if (n > reportedSkipped) {
+            log.warn("the dissector could not keep up: {} frames were not dissected live ({} since the start); the capture has them all",
+                    n - reportedSkipped, n);
+            reportedSkipped = n;
+        }
+    }
+
+    /** Dissects what is queued, then stops the thread. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

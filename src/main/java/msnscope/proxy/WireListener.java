@@ -1,0 +1,43 @@
+package msnscope.proxy;
+
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
+
+/**
+ * What must happen on the relay path, before bytes move on: the recorder. Called on the connection's event
+ * loop (frames, opens, closes, {@link #beforeForward}) or on the analysis lane ({@link #referral},
+ * {@link #account}); implementations are thread-safe and quick, since the relay waits for them.
+ */
+public interface WireListener {
+
+    /** A client connected (before any of its frames). */
+    default void connectionOpened(ProxyConnection connection) {
+    }
+
+    /**
+     * A complete frame, in wire order per direction, before its bytes are flushed to the peer.
+     *
+     * @param forwarded the bytes forwarded instead when the proxy rewrote the frame, else null
+     */
+    default void frame(ProxyConnection connection, Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
+    }
+
+    /** The proxy rewrote a referral; called before the rewritten line is forwarded (its cookie and listener are known first). */
+    default void referral(ProxyConnection connection, Referral referral) {
+    }
+
+    /** The dissector learned the account a connection is logged in as (it may arrive after the frame that named it). */
+    default void account(ProxyConnection connection, String account) {
+    }
+
+    /** The connection ended, after its last frame. */
+    default void connectionClosed(ProxyConnection connection, String reason) {
+    }
+
+    /**
+     * The frames of one read were handed to {@link #frame}; the relay flushes them to the peer right after
+     * this returns. What must be on disk before a peer can see it is written here.
+     */
+    default void beforeForward() {
+    }
+}
