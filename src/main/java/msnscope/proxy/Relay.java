@@ -583,6 +583,8 @@ final class Relay {
         String totals = c2sBytes + " bytes C->S, " + s2cBytes + " bytes S->C, " + frames + " frames";
         server.wire().connectionClosed(conn, reason);
         server.wire().beforeForward();
+        // Gone from the live set before the lane tells anyone it closed.
+        server.ended(this);
         if (server.config().dissect()) {
             // The lane logs the close line: it knows the role and account the dissector found.
             server.lane().closed(analysis, conn, reason, totals);
@@ -590,7 +592,6 @@ final class Relay {
             log.info("{} {} {} -> {} closed: {} ({})", conn.id(), conn.role(), HostPortText.of(conn.client()), conn.upstreamName(), reason,
                     totals);
         }
-        server.ended(this);
     }
 
     static String shorten(String s) {
