@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
@@ -162,6 +163,53 @@ public final class CaptureFormat {
             case CLOSE -> new CaptureRecord.ConnectionClosed(str(in), in.readLong(), str(in));
             default -> throw new IOException("unknown record type " + type);
         };
+    }
+
+    /** Room {@link #encodeFrame} needs at most for a frame record. */
+    public static int frameRecordBound(byte[] connection, Frame frame, byte[] rewritten) {
+        String cmd = frame.command();
+        return OVERHEAD + 4 + connection.length + 8 + 1 + 16 + 4 + (cmd == null ? 0 : cmd.length() * 3) + 4 + frame.size() + 4
+                + (rewritten == null ? 0 : rewritten.length);
+    }
+
+    /**
+     * Appends a frame record to a heap buffer with room for it ({@link #frameRecordBound}): the same bytes as
+     * {@link #encode} of a {@link CaptureRecord.FrameRecord}, written in place (the recorder's per-frame path
+     * on the relay: no intermediate arrays).
+     */
+    public static void encodeFrame(ByteBuffer out, CRC32 crc, byte[] connection, long timeMicros, Direction direction, Frame frame,
+                                   byte[] rewritten) {
+        int start = out.position();
+        out.putInt(0);
+        out.put((byte) FRAME);
+        putBytes(out, connection);
+        out.putLong(timeMicros);
+        out.put((byte) (direction == Direction.C2S ? 0 : 1));
+        out.putInt(frame.lineLength());
+        out.putInt(frame.lineLength() + frame.terminatorLength());
+        out.putInt(frame.declaredLength());
+        out.putInt(frame.flags());
+        String cmd = frame.command();
+        putBytes(out, cmd == null ? null : cmd.getBytes(StandardCharsets.UTF_8));
+        int n = frame.size();
+        out.putInt(n);
+        frame.copyTo(0, out.array(), out.arrayOffset() + out.position(), n);
+        out.position(out.position() + n);
+        putBytes(out, rewritten);
+        int length = out.position() - start - 4;
+        out.putInt(start, length);
+        crc.reset();
+        crc.update(out.array(), out.arrayOffset() + start + 4, length);
+        out.putInt((int) crc.getValue());
+    }
+
+    private static void putBytes(ByteBuffer out, byte[] b) {
+        if (b == null) {
+            out.putInt(-1);
+        } else {
+            out.putInt(b.length);
+            out.put(b);
+        }
     }
 
     private static void str(DataOutputStream out, String s) throws IOException {

@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import msnscope.wire.Direction;
+import msnscope.wire.Frame;
 
 /**
  * Appends records to one capture file. Records are collected in a buffer by {@link #append} and handed
@@ -35,6 +37,7 @@ public final class CaptureWriter implements Closeable {
     /** End of the last record known to be handed to the operating system. */
     private long written;
     private boolean closed;
+    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
 
     private CaptureWriter(Path file, FileChannel channel, long written, boolean fsync) {
         this.file = file;
@@ -82,13 +85,23 @@ public final class CaptureWriter implements Closeable {
 
     /** Appends one record already encoded by {@link CaptureFormat#encode}. */
     public void appendEncoded(byte[] b) {
-        if (buffer.remaining() < b.length) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + b.length));
+        room(b.length);
+        buffer.put(b);
+    }
+
+    /** Appends a frame record, encoded in place ({@link CaptureFormat#encodeFrame}). */
+    public void appendFrame(byte[] connection, long timeMicros, Direction direction, Frame frame, byte[] rewritten) {
+        room(CaptureFormat.frameRecordBound(connection, frame, rewritten));
+        CaptureFormat.encodeFrame(buffer, crc, connection, timeMicros, direction, frame, rewritten);
+    }
+
+    private void room(int n) {
+        if (buffer.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + n));
             buffer.flip();
             bigger.put(buffer);
             buffer = bigger;
         }
-        buffer.put(b);
     }
 
     /**

@@ -106,6 +106,7 @@ public final class Recorder implements WireListener, Closeable {
         final ProxyConnection pc;
         Sess sess;
         String localId;
+        byte[] localIdBytes;
         /** Events before the session is known (a switchboard before its first client line). */
         final ArrayDeque<Object> pending = new ArrayDeque<>();
         /** A notification-server connection recorded in a session of its own until it names its account. */
@@ -331,6 +332,7 @@ public final class Recorder implements WireListener, Closeable {
         }
         c.sess = s;
         c.localId = "c" + (++s.connections);
+        c.localIdBytes = c.localId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         s.open++;
         placed.put(c.pc.id(), new Placed(s.id, c.localId));
         CaptureRecord opened = openedRecord(c, ref);
@@ -375,12 +377,11 @@ public final class Recorder implements WireListener, Closeable {
     private void write(Conn c, Object e) throws IOException {
         Sess s = c.sess;
         if (e instanceof FrameEvent f) {
-            CaptureRecord.FrameRecord rec = new CaptureRecord.FrameRecord(c.localId, f.micros(), f.dir(), f.frame(), f.forwarded());
-            s.writer.append(rec);
+            s.writer.appendFrame(c.localIdBytes, f.micros(), f.dir(), f.frame(), f.forwarded());
             s.unflushedFrames++;
             dirty.add(s);
             if (c.provisional != null) {
-                c.provisional.add(rec);
+                c.provisional.add(new CaptureRecord.FrameRecord(c.localId, f.micros(), f.dir(), f.frame(), f.forwarded()));
                 if (c.provisional.size() > MAX_PENDING) {
                     keep(c);
                 }
@@ -419,6 +420,7 @@ public final class Recorder implements WireListener, Closeable {
         c.provisional = null;
         c.sess = to;
         c.localId = "c" + (++to.connections);
+        c.localIdBytes = c.localId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         to.open++;
         placed.put(c.pc.id(), new Placed(to.id, c.localId));
         to.writer.append(openedRecord(c, nsReferrals.get(target + ">" + dialled)));

@@ -32,6 +32,26 @@ class CaptureFormatTest {
     }
 
     @Test
+    void aFrameEncodedInPlaceIsByteForByteTheFrameRecord() {
+        byte[] stream = ("VER 1 MSNP11\r\nMSG 4 N 5\r\nhello\nbare LF\r\nXFR 9 SB 10.0.0.7:1864 CKI x\r\n"
+                + "ünïcode line\r\nMSG 5 N 10\r\ncut").getBytes(StandardCharsets.UTF_8);
+        List<Frame> frames = Framer.frameAll(stream, Direction.S2C, (k, d, t) -> true, FramerLimits.DEFAULT);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        long time = 1_700_000_000_000_000L;
+        for (Frame f : frames) {
+            for (byte[] rewritten : new byte[][] {null, "XFR 9 SB 127.0.0.1:4 CKI x\r\n".getBytes(StandardCharsets.US_ASCII)}) {
+                byte[] connection = "c12".getBytes(StandardCharsets.UTF_8);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(CaptureFormat.frameRecordBound(connection, f, rewritten) + 3);
+                buf.put(new byte[] {1, 2, 3});
+                CaptureFormat.encodeFrame(buf, crc, connection, time, Direction.S2C, f, rewritten);
+                byte[] inPlace = java.util.Arrays.copyOfRange(buf.array(), 3, buf.position());
+                byte[] record = CaptureFormat.encode(new CaptureRecord.FrameRecord("c12", time, Direction.S2C, f, rewritten));
+                assertArrayEquals(record, inPlace, f.line());
+            }
+        }
+    }
+
+    @Test
     void recordsReadBackByteExactWithFramingAndRewrittenBytes() throws IOException {
         Path f = dir.resolve("s1.msncap");
         ConnectionInfo info = new ConnectionInfo("p7", "NS", "127.0.0.1:5000", "127.0.0.1:1863", "msn.example:1863", "10.1.1.1:1863",
