@@ -36,6 +36,8 @@ final class AnalysisLane implements AutoCloseable {
 
     /** One connection's analysis; touched by the lane thread only, after its {@code Begin}. */
     static final class Stream {
+        /** Frames seen since the last {@link #flush}: the relay's, handed over once per read. */
+        private java.util.ArrayList<Seen> batch;
         private StreamDissector dissector;
         private SessionContext session;
         private int seq;
@@ -58,6 +60,10 @@ final class AnalysisLane implements AutoCloseable {
     }
 
     private record Seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros) {
+    }
+
+    /** The frames of one read of one connection. */
+    private record Batch(java.util.List<Seen> frames) {
     }
 
     private record Hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider) {
@@ -103,23 +109,42 @@ final class AnalysisLane implements AutoCloseable {
         queue.add(new Begin(s, conn, session, role));
     }
 
-    /** A frame that has gone (or goes) out unchanged: dissected when the lane has room. */
+    /**
+     * A frame that has gone (or goes) out unchanged, on the relay's thread: kept with the others of this read
+     * and handed to the lane by {@link #flush} (one hand-over per read, not per frame).
+     */
     void seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros) {
-        if (waiting.incrementAndGet() > CAPACITY) {
-            waiting.decrementAndGet();
-            skipped.incrementAndGet();
+        if (s.batch == null) {
+            s.batch = new java.util.ArrayList<>(8);
+        }
+        s.batch.add(new Seen(s, conn, frame, dir, micros));
+    }
+
+    /** Hands the frames seen since the last call to the lane, or counts them as skipped when it is full. */
+    void flush(Stream s) {
+        java.util.ArrayList<Seen> b = s.batch;
+        if (b == null || b.isEmpty()) {
             return;
         }
-        queue.add(new Seen(s, conn, frame, dir, micros));
+        s.batch = null;
+        int n = b.size();
+        if (waiting.addAndGet(n) > CAPACITY) {
+            waiting.addAndGet(-n);
+            skipped.addAndGet(n);
+            return;
+        }
+        queue.add(new Batch(b));
     }
 
     /** A server frame held back until {@code decider} says what to forward. */
     void hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider) {
+        flush(s);
         queue.add(new Hold(s, conn, frame, micros, decider));
     }
 
     /** The connection ended; {@code totals} (bytes and frames each way) go into its close line. */
     void closed(Stream s, ProxyConnection conn, String reason, String totals) {
+        flush(s);
         queue.add(new Closed(s, conn, reason, totals));
     }
 
@@ -155,11 +180,13 @@ final class AnalysisLane implements AutoCloseable {
     }
 
     private void handle(Object e) {
-        if (e instanceof Seen s) {
-            waiting.decrementAndGet();
-            Dissection d = dissect(s.s(), s.conn(), s.frame(), s.dir(), s.micros());
-            if (d != null) {
-                listeners.frame(s.conn(), d, null);
+        if (e instanceof Batch b) {
+            waiting.addAndGet(-b.frames().size());
+            for (Seen s : b.frames()) {
+                Dissection d = dissect(s.s(), s.conn(), s.frame(), s.dir(), s.micros());
+                if (d != null) {
+                    listeners.frame(s.conn(), d, null);
+                }
             }
         } else if (e instanceof Hold h) {
             Dissection d = dissect(h.s(), h.conn(), h.frame(), Direction.S2C, h.micros());

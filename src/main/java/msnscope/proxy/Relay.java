@@ -228,11 +228,13 @@ final class Relay {
             server.wire().beforeForward();
             upstream.flush();
         }
+        server.lane().flush(analysis);
     }
 
     void serverReadComplete() {
         server.wire().beforeForward();
         client.flush();
+        server.lane().flush(analysis);
     }
 
     void clientWritabilityChanged() {
@@ -341,6 +343,7 @@ final class Relay {
         s2c.decided(replacement);
         server.wire().beforeForward();
         client.flush();
+        server.lane().flush(analysis);
         while (!s2c.awaiting() && !afterDecision.isEmpty()) {
             afterDecision.poll().run();
         }
