@@ -53,56 +53,89 @@ public final class MixServer implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Reads lines; skips a MSG's payload by its declared length; answers each command. */
+    /** Reads lines; skips a MSG's payload by its declared length; answers each command. Cheap: it must not be what limits a relay. */
     private static final class Responder extends ChannelInboundHandlerAdapter {
-        private final StringBuilder line = new StringBuilder();
+        private final byte[] line = new byte[1024];
+        private int length;
         private long skip;
-        private String pendingAck;
+        private final byte[] ack = new byte[64];
+        private int ackLength;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf in = (ByteBuf) msg;
+            ByteBuf out = ctx.alloc().buffer(256);
             try {
                 while (in.isReadable()) {
                     if (skip > 0) {
                         int n = (int) Math.min(skip, in.readableBytes());
                         in.skipBytes(n);
                         skip -= n;
-                        if (skip == 0 && pendingAck != null) {
-                            ctx.write(ctx.alloc().buffer().writeBytes(pendingAck.getBytes(StandardCharsets.US_ASCII)));
-                            pendingAck = null;
+                        if (skip == 0) {
+                            out.writeBytes(ack, 0, ackLength);
                         }
                         continue;
                     }
                     byte b = in.readByte();
                     if (b == '\n') {
-                        answer(ctx, line.toString().strip());
-                        line.setLength(0);
-                    } else {
-                        line.append((char) b);
+                        answer(out);
+                        length = 0;
+                    } else if (b != '\r' && length < line.length) {
+                        line[length++] = b;
                     }
                 }
             } finally {
                 in.release();
             }
+            if (out.isReadable()) {
+                ctx.write(out);
+            } else {
+                out.release();
+            }
         }
 
-        private void answer(ChannelHandlerContext ctx, String l) {
-            String[] t = l.split(" ");
-            switch (t[0]) {
-                case "PNG" -> ctx.write(ctx.alloc().buffer(QNG.length).writeBytes(QNG));
-                case "VER" -> ctx.write(ctx.alloc().buffer().writeBytes((t[0] + " " + t[1] + " " + t[2] + "\r\n")
-                        .getBytes(StandardCharsets.US_ASCII)));
-                case "MSG" -> {
-                    skip = Long.parseLong(t[t.length - 1]);
-                    pendingAck = "ACK " + t[1] + "\r\n";
-                    if (skip == 0) {
-                        ctx.write(ctx.alloc().buffer().writeBytes(pendingAck.getBytes(StandardCharsets.US_ASCII)));
-                        pendingAck = null;
+        private void answer(ByteBuf out) {
+            if (length < 3) {
+                return;
+            }
+            if (line[0] == 'P' && line[1] == 'N' && line[2] == 'G') {
+                out.writeBytes(QNG);
+            } else if (line[0] == 'V' && line[1] == 'E' && line[2] == 'R') {
+                // VER trid MSNPnn ...: the first two parameters back.
+                int spaces = 0;
+                int end = length;
+                for (int i = 0; i < length; i++) {
+                    if (line[i] == ' ' && ++spaces == 3) {
+                        end = i;
+                        break;
                     }
                 }
-                default -> {
-                    // not part of the workload
+                out.writeBytes(line, 0, end).writeByte('\r').writeByte('\n');
+            } else if (line[0] == 'M' && line[1] == 'S' && line[2] == 'G' && length > 4) {
+                int tridEnd = 4;
+                while (tridEnd < length && line[tridEnd] != ' ') {
+                    tridEnd++;
+                }
+                ackLength = 0;
+                for (byte c : new byte[] {'A', 'C', 'K', ' '}) {
+                    ack[ackLength++] = c;
+                }
+                for (int i = 4; i < tridEnd && ackLength < ack.length - 2; i++) {
+                    ack[ackLength++] = line[i];
+                }
+                ack[ackLength++] = '\r';
+                ack[ackLength++] = '\n';
+                int last = length - 1;
+                while (last > 0 && line[last - 1] != ' ') {
+                    last--;
+                }
+                long declared = 0;
+                for (int i = last; i < length; i++) {
+                    declared = declared * 10 + (line[i] - '0');
+                }
+                skip = declared;
+                if (skip == 0) {
+                    out.writeBytes(ack, 0, ackLength);
                 }
             }
         }

@@ -80,6 +80,8 @@ final class ProxyBenchCommand implements Command {
         o.addOption(Option.builder().longOpt("workload").hasArg().argName("NAME")
                 .desc("ping (many connections, CHG echoed), mix (one connection, PNG and MSG with payload pipelined, "
                         + "with socat and mitmproxy baselines when installed) or both (default)").build());
+        o.addOption(Option.builder().longOpt("only").hasArg().argName("NAME")
+                .desc("measure only the scenario NAME (and direct), e.g. msnscope, to profile it").build());
         o.addOption(Option.builder().longOpt("commands").hasArg().argName("N")
                 .desc("commands per pipelined run of the mix workload (default 100000)").build());
         return o;
@@ -158,7 +160,7 @@ final class ProxyBenchCommand implements Command {
                 pingWorkload(spec, data.resolve("ping"), seconds, connections, window, out);
             }
             if (!workload.equals("ping")) {
-                mixWorkload(spec, data.resolve("mix"), seconds, commands, out);
+                mixWorkload(spec, data.resolve("mix"), seconds, commands, line.getOptionValue("only", ""), out);
             }
         } finally {
             deleteTree(data);
@@ -195,7 +197,8 @@ final class ProxyBenchCommand implements Command {
      * One connection, {@code commands} pipelined, PNG and MSG with a 120-byte payload alternating, answered
      * QNG / ACK: the proxy's depth, next to socat and mitmproxy (raw TCP mode) when they are installed.
      */
-    private static void mixWorkload(ProtocolSpec spec, Path data, int seconds, int commands, PrintStream out) throws Exception {
+    private static void mixWorkload(ProtocolSpec spec, Path data, int seconds, int commands, String only, PrintStream out)
+            throws Exception {
         out.printf("%n== mix: one connection, %,d commands pipelined (PNG, MSG t A %d + payload), answered QNG / ACK ==%n", commands,
                 MixWorkload.PAYLOAD);
         try (MixServer server = new MixServer(); Relays relays = new Relays(server.port(), spec, data)) {
@@ -217,6 +220,9 @@ final class ProxyBenchCommand implements Command {
             try {
                 List<Result> results = new ArrayList<>();
                 for (int i = 0; i < names.size(); i++) {
+                    if (!only.isEmpty() && !names.get(i).equals(only) && i > 0) {
+                        continue;
+                    }
                     // Best of three: one pipelined run is a fraction of a second, and the first one warms the JIT.
                     double rate = 0;
                     for (int run = 0; run < 3; run++) {

@@ -66,6 +66,7 @@ final class Relay {
      * lane, follows later.
      */
     private int wireVersion;
+    private long readMicros = Long.MIN_VALUE;
     private final PayloadOracle oracle;
     private C2SObserver c2s;
     private S2CForwarder s2c;
@@ -194,6 +195,7 @@ final class Relay {
     // ---- bytes ----
 
     void fromClient(ByteBuf buf) {
+        readMicros = Long.MIN_VALUE;
         if (upstream == null || !upstream.isActive()) {
             buf.release();
             return;
@@ -212,6 +214,7 @@ final class Relay {
     }
 
     void fromServer(ByteBuf buf) {
+        readMicros = Long.MIN_VALUE;
         s2cBytes += buf.readableBytes();
         if (s2c != null) {
             s2c.feed(buf);
@@ -256,7 +259,7 @@ final class Relay {
         if (!begun) {
             checkCookie(f, Direction.C2S);
         }
-        long now = Clock.nowMicros();
+        long now = readMicros();
         frames++;
         server.wire().frame(conn, f, Direction.C2S, now, null);
         server.lane().seen(analysis, conn, f, Direction.C2S, now);
@@ -273,10 +276,21 @@ final class Relay {
         } else if ("OUT".equals(cmd)) {
             lastServerOut = f.line();
         }
-        long now = Clock.nowMicros();
+        long now = readMicros();
         frames++;
         server.wire().frame(conn, f, Direction.S2C, now, null);
         server.lane().seen(analysis, conn, f, Direction.S2C, now);
+    }
+
+    /**
+     * The time of the read being framed: one clock reading per read, not per frame (the frames of a read
+     * arrived together). Reset when a read starts.
+     */
+    private long readMicros() {
+        if (readMicros == Long.MIN_VALUE) {
+            readMicros = Clock.nowMicros();
+        }
+        return readMicros;
     }
 
     /** The server's {@code VER} reply: the version the framer applies from now on. */
@@ -303,7 +317,7 @@ final class Relay {
         if (upstream != null) {
             upstream.config().setAutoRead(false);
         }
-        long now = Clock.nowMicros();
+        long now = readMicros();
         server.lane().hold(analysis, conn, f, now, new AnalysisLane.Decider() {
             @Override
             public byte[] decide(Dissection d, ProxyConnection c) {
@@ -453,6 +467,7 @@ final class Relay {
         }
         clientInputDone = true;
         event("client closed");
+        readMicros = Long.MIN_VALUE;
         if (c2s != null) {
             c2s.finish();
         }
@@ -473,6 +488,7 @@ final class Relay {
             return;
         }
         serverInputDone = true;
+        readMicros = Long.MIN_VALUE;
         if (s2c != null) {
             s2c.finish();
         }
