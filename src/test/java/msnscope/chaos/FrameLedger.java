@@ -81,8 +81,14 @@ final class FrameLedger {
         for (Map.Entry<String, Integer> e : lacking.entrySet()) {
             String k = e.getKey();
             int left = e.getValue();
-            List<String> candidates = account(k).equals("?") ? byFrame.getOrDefault(withoutAccount(k), List.of())
-                    : List.of(withoutAccount(k).replaceFirst("\\|", "|?|"));
+            List<String> candidates = new ArrayList<>(account(k).equals("?") ? byFrame.getOrDefault(withoutAccount(k), List.of())
+                    : List.of(withoutAccount(k).replaceFirst("\\|", "|?|")));
+            if (account(k).equals("?") && (k.startsWith("DS|") || k.startsWith("NS|"))) {
+                // A login cut off before its server's XFR NS never showed it was at a dispatch server: the
+                // store calls that connection NS, the server it dialled knows it was its DS.
+                String other = (k.startsWith("DS|") ? "NS" : "DS") + withoutAccount(k).substring(2);
+                candidates.addAll(byFrame.getOrDefault(other, List.of()));
+            }
             for (String c : candidates) {
                 left -= take(surplus, c, left);
             }
