@@ -80,8 +80,9 @@ public final class CaptureIndex implements Closeable {
     private final java.util.function.Supplier<Dissector> dissector;
     private Dissector loaded;
     private final Directory directory;
-    private final IndexWriter writer;
-    private final SearcherManager manager;
+    /** Replaced only by {@link #reopen} (after Lucene closed it on a write error); null when read-only. */
+    private volatile IndexWriter writer;
+    private volatile SearcherManager manager;
     private final Map<String, Long> indexed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Stamp> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, FileDamage> damage = new java.util.concurrent.ConcurrentHashMap<>();
@@ -326,13 +327,66 @@ public final class CaptureIndex implements Closeable {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                LOG.error("indexing failed: {} (the capture files keep everything; run msnscope reindex)", e.toString());
+                if (!writer.isOpen()) {
+                    // Lucene closes its writer on a failed write (a full disk): a new one on the last commit
+                    // catches up from the capture files once writes succeed again, without a restart.
+                    if (!reopenFailing) {
+                        LOG.error("indexing failed ({}): the capture files keep everything; live indexing resumes by itself "
+                                + "when the disk accepts writes again", e.getMessage());
+                        reopenFailing = true;
+                    }
+                    if (reopen()) {
+                        LOG.warn("live indexing resumed");
+                        reopenFailing = false;
+                    }
+                } else {
+                    LOG.error("indexing failed: {} (the capture files keep everything; run msnscope reindex)", e.getMessage());
+                }
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException ie) {
                     return;
                 }
             }
+        }
+    }
+
+    private boolean reopenFailing;
+
+    /**
+     * A new writer on the last commit, with what that commit says was indexed, then a catch-up from the
+     * capture files: what the closed writer had not committed is indexed again. False when Lucene still
+     * cannot write (tried again a second later).
+     */
+    private synchronized boolean reopen() {
+        IndexWriter w = null;
+        try {
+            w = new IndexWriter(directory, config());
+            SearcherManager m = new SearcherManager(w, null);
+            SearcherManager old = manager;
+            writer = w;
+            manager = m;
+            try {
+                old.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the old view goes with the old writer
+            }
+            indexed.clear();
+            seen.clear();
+            damage.clear();
+            replays.clear();
+            loadCommitData(commitData(w));
+            catchUp();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (w != null && w != writer) {
+                try {
+                    w.rollback();
+                } catch (IOException | RuntimeException ignored) {
+                    // not opened far enough to hold anything
+                }
+            }
+            return false;
         }
     }
 

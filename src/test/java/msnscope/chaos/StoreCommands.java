@@ -94,8 +94,10 @@ final class StoreCommands {
     }
 
     /** The hits of {@code search QUERY --format jsonl}, as many as there are. */
-    List<Map<String, Object>> search(String query) {
-        return jsonl(run("search", query, "--format", "jsonl", "--limit", ALL_FRAMES_LIMIT).out());
+    List<Map<String, Object>> search(String query, String... options) {
+        List<String> args = new ArrayList<>(List.of("search", query, "--format", "jsonl", "--limit", ALL_FRAMES_LIMIT));
+        args.addAll(List.of(options));
+        return jsonl(run(args.toArray(String[]::new)).out());
     }
 
     static List<Map<String, Object>> jsonl(String text) {
