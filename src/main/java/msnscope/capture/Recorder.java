@@ -128,6 +128,8 @@ public final class Recorder implements WireListener, Closeable {
         long lastWrite;
         /** Holds only a provisional connection: not announced to the index until it is known to stay. */
         boolean provisional;
+        /** In {@link #dirty}: appended to since its last write. */
+        boolean dirty;
 
         Sess(String id, CaptureWriter writer) {
             this.id = id;
@@ -152,6 +154,15 @@ public final class Recorder implements WireListener, Closeable {
     @Override
     public synchronized void frame(ProxyConnection connection, Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
         received.incrementAndGet();
+        Conn c = closed ? null : conns.get(connection.id());
+        if (c != null && c.sess != null && c.provisional == null) {
+            // The common case, once per frame on the relay path: straight into the session's buffer.
+            Sess s = c.sess;
+            s.writer.appendFrame(c.localIdBytes, timeMicros, direction, frame, forwarded);
+            s.unflushedFrames++;
+            markDirty(s);
+            return;
+        }
         event(new FrameEvent(connection, frame, direction, timeMicros, forwarded));
     }
 
@@ -337,7 +348,7 @@ public final class Recorder implements WireListener, Closeable {
         placed.put(c.pc.id(), new Placed(s.id, c.localId));
         CaptureRecord opened = openedRecord(c, ref);
         s.writer.append(opened);
-        dirty.add(s);
+        markDirty(s);
     }
 
     private CaptureRecord openedRecord(Conn c, Referral r) {
@@ -374,12 +385,19 @@ public final class Recorder implements WireListener, Closeable {
         return s;
     }
 
+    private void markDirty(Sess s) {
+        if (!s.dirty) {
+            s.dirty = true;
+            dirty.add(s);
+        }
+    }
+
     private void write(Conn c, Object e) throws IOException {
         Sess s = c.sess;
         if (e instanceof FrameEvent f) {
             s.writer.appendFrame(c.localIdBytes, f.micros(), f.dir(), f.frame(), f.forwarded());
             s.unflushedFrames++;
-            dirty.add(s);
+            markDirty(s);
             if (c.provisional != null) {
                 c.provisional.add(new CaptureRecord.FrameRecord(c.localId, f.micros(), f.dir(), f.frame(), f.forwarded()));
                 if (c.provisional.size() > MAX_PENDING) {
@@ -397,7 +415,7 @@ public final class Recorder implements WireListener, Closeable {
             }
         } else if (e instanceof Closed cl) {
             s.writer.append(new CaptureRecord.ConnectionClosed(c.localId, cl.micros(), cl.reason()));
-            dirty.add(s);
+            markDirty(s);
             conns.remove(c.pc.id());
             s.open--;
             if (c.provisional != null) {
@@ -434,11 +452,12 @@ public final class Recorder implements WireListener, Closeable {
         // The copy is written before the provisional file goes: a crash in between leaves a duplicate, never a loss.
         to.writer.flush();
         dirty.remove(from);
+        from.dirty = false;
         sessions.remove(from.id);
         from.writer.discard();
         from.writer.close();
         Files.deleteIfExists(from.writer.file());
-        dirty.add(to);
+        markDirty(to);
     }
 
     /** The provisional connection stays in the session it was recorded in. */
@@ -446,7 +465,7 @@ public final class Recorder implements WireListener, Closeable {
         c.provisional = null;
         if (c.sess.provisional) {
             c.sess.provisional = false;
-            dirty.add(c.sess);
+            markDirty(c.sess);
         }
     }
 
@@ -472,6 +491,7 @@ public final class Recorder implements WireListener, Closeable {
                 break;
             }
             it.remove();
+            s.dirty = false;
             acknowledged.addAndGet(s.unflushedFrames);
             s.unflushedFrames = 0;
             s.lastWrite = ++writes;
@@ -525,6 +545,7 @@ public final class Recorder implements WireListener, Closeable {
             lost.addAndGet(s.unflushedFrames);
             s.unflushedFrames = 0;
             s.writer.discard();
+            s.dirty = false;
         }
         dirty.clear();
     }
