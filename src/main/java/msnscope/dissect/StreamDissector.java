@@ -215,13 +215,16 @@ public final class StreamDissector {
             warnings.add(new Warning(Warning.ERROR_REPLY, errorText));
         }
 
-        String payloadSummary = null;
-        if (frame.hasPayload()) {
-            payloadSummary = payloads.annotate(frame, form, fields, warnings);
+        // The payload is decoded with the summary, on first read (see Dissection); its field and its
+        // warnings keep their places.
+        int payloadWarningsAt = warnings.size();
+        boolean payloadField = frame.payloadLength() > 0;
+        if (payloadField) {
+            fields.put("payload", Dissection.PENDING);
         }
 
         Integer replyTo = null;
-        String answers = null;
+        Dissection answers = null;
         Pending answered = dir == Direction.S2C ? matchRequest(cmd, trid, isError, form) : null;
         if (answered != null) {
             replyTo = answered.request.seq();
@@ -232,16 +235,15 @@ public final class StreamDissector {
             if (isError && ("USR".equals(answered.request.command()) || "ANS".equals(answered.request.command()))) {
                 authStage = "failed (" + cmd + ")";
             }
-            answers = answered.request.command() + (answered.request.trid() == null ? "" : " " + answered.request.trid());
+            answers = answered.request;
         }
 
         updateState(cmd, tokens, dir, form, binding, frame, fields, warnings);
 
-        Display shown = form != null && form.summary() != null
-                ? new Display(binding, display, answers, payloadSummary, errorText, fields) : null;
-        String summary = summarize(cmd, command, form, fields, shown, isError, errorText, payloadSummary, tokens);
         List<String> paramList = params(tokens);
-        Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);
+        Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, null, fields, replyTo, form, warnings);
+        Dissection.deferred(d, new Summary(payloads, frame, cmd, command, binding, display, answers, errorText, tokens,
+                payloadField, payloadWarningsAt));
 
         if (dir == Direction.C2S && form != null && trid != null && form.expectsReply()) {
             Pending p = new Pending(d, form.replies());
@@ -697,8 +699,44 @@ public final class StreamDissector {
         }
     }
 
-    private String summarize(String cmd, CommandSpec command, FormSpec form, Map<String, Object> fields, Display display,
-                             boolean isError, String errorText, String payloadSummary, String[] tokens) {
+    /**
+     * The part of a frame's dissection only readers use, made on first read: the decoded payload (its field
+     * and warnings, in the places the dissector kept for them) and the summary. Everything it reads is fixed
+     * when the frame is dissected, so it gives what it would have given then.
+     */
+    private record Summary(PayloadAnnotator payloads, Frame frame, String cmd, CommandSpec command, FormSpec.Binding binding,
+                           String[] display, Dissection answered, String errorText, String[] tokens, boolean payloadField,
+                           int payloadWarningsAt) implements Dissection.Deferred {
+
+        @Override
+        public String complete(Map<String, Object> fields, List<Warning> warnings) {
+            FormSpec form = binding == null ? null : binding.form();
+            String payloadSummary = null;
+            try {
+                if (frame.hasPayload()) {
+                    List<Warning> found = new ArrayList<>(4);
+                    payloadSummary = payloads.annotate(frame, form, fields, found);
+                    warnings.addAll(payloadWarningsAt, found);
+                }
+                if (payloadField && fields.get("payload") == Dissection.PENDING) {
+                    fields.remove("payload");
+                }
+                String answers = answered == null ? null
+                        : answered.command() + (answered.trid() == null ? "" : " " + answered.trid());
+                Display shown = form != null && form.summary() != null
+                        ? new Display(binding, display, answers, payloadSummary, errorText, fields) : null;
+                return summarize(cmd, command, form, shown, errorText != null, errorText, payloadSummary, tokens);
+            } catch (RuntimeException | StackOverflowError e) {
+                // As dissect() does for the eager part: a bug in a decoder costs this frame its summary, no more.
+                fields.remove("payload");
+                warnings.add(new Warning(Warning.DISSECTOR_FAILED, RawDissections.failure(e)));
+                return RawDissections.SUMMARY;
+            }
+        }
+    }
+
+    private static String summarize(String cmd, CommandSpec command, FormSpec form, Display display,
+                                    boolean isError, String errorText, String payloadSummary, String[] tokens) {
         String s;
         if (form != null && form.summary() != null) {
             s = form.summary().render(display);
