@@ -49,7 +49,7 @@ public final class RawDissections {
         List<Warning> warnings = new ArrayList<>(1);
         warnings.add(new Warning(Warning.DISSECTOR_FAILED, why));
         return new Dissection(session, stream, seq, timeMicros, dir, role, version, account, f, f.command(), null,
-                StreamDissector.params(StreamDissector.splitSpaces(f.line())), SUMMARY, Map.of(), null, null,
+                StreamDissector.params(Frame.split(f.line())), SUMMARY, Map.of(), null, null,
                 warnings);
     }
 

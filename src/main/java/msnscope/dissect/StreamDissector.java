@@ -158,7 +158,6 @@ public final class StreamDissector {
         List<Warning> warnings = new ArrayList<>();
         Map<String, Object> fields = new LinkedHashMap<>();
         frameWarnings(frame, warnings);
-        String line = frame.line();
         String cmd = frame.command();
         if (closed) {
             warnings.add(new Warning(Warning.AFTER_CLOSE, "line after the connection was closed"));
@@ -172,7 +171,7 @@ public final class StreamDissector {
             }
             return record(frame, dir, timeMicros, null, null, List.of(), summary, fields, null, null, warnings);
         }
-        String[] tokens = splitSpaces(line);
+        String[] tokens = frame.lineTokens();
         boolean isError = frame.isError();
         CommandSpec command = isError ? null : spec.command(cmd);
         if (!isError && command == null) {
@@ -402,11 +401,11 @@ public final class StreamDissector {
 
     private FormSpec.Binding select(List<FormSpec> forms, String cmd, String[] tokens, Direction dir, List<Warning> warnings) {
         FormCandidates c = candidates.of(cmd, forms, dir, role, version);
-        if (c.wrongDirection()) {
-            warnings.add(new Warning(Warning.WRONG_DIRECTION, cmd + " is never sent " + (dir == Direction.C2S ? "by the client" : "by the server")));
+        if (c.wrongDirection() != null) {
+            warnings.add(c.wrongDirection(cmd, dir));
         }
-        if (c.wrongServer()) {
-            warnings.add(new Warning(Warning.WRONG_SERVER, cmd + " is not expected on a " + roleName(role) + " connection"));
+        if (c.wrongServer() != null) {
+            warnings.add(c.wrongServer(cmd, role));
         }
         List<FormSpec> byRole = c.byRole();
         FormSpec.Binding best = null;
@@ -492,7 +491,7 @@ public final class StreamDissector {
                 }
             }
         }
-        return best.form().bind(tokens, 1);
+        return best.bind(tokens, 1);
     }
 
     private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, String[] display, List<Warning> warnings) {
@@ -782,39 +781,6 @@ public final class StreamDissector {
         return tokens.length > 1 ? List.of(java.util.Arrays.copyOfRange(tokens, 1, tokens.length)) : List.of();
     }
 
-    /** {@code line.split(" ", -1)}, without the intermediate list. */
-    static String[] splitSpaces(String line) {
-        int n = 1;
-        int len = line.length();
-        for (int i = 0; i < len; i++) {
-            if (line.charAt(i) == ' ') {
-                n++;
-            }
-        }
-        String[] out = new String[n];
-        if (n == 1) {
-            out[0] = line;
-            return out;
-        }
-        int from = 0;
-        int k = 0;
-        for (int i = 0; i < len; i++) {
-            if (line.charAt(i) == ' ') {
-                out[k++] = line.substring(from, i);
-                from = i + 1;
-            }
-        }
-        out[k] = line.substring(from);
-        return out;
-    }
-
-    private static String roleName(Role r) {
-        return switch (r) {
-            case DS -> "dispatch server";
-            case NS -> "notification server";
-            case SB -> "switchboard";
-        };
-    }
 
     private static Long parseTrid(String s) {
         return ParamDecoder.trid(s);

@@ -100,6 +100,64 @@ public final class Frame {
         return l;
     }
 
+    /**
+     * The line split at each space, as {@code line().split(" ", -1)} gives it. An ASCII line (nearly every
+     * one) is split from the frame's bytes, so the dissector does not decode the whole line first.
+     */
+    public String[] lineTokens() {
+        int n = 1;
+        boolean ascii = true;
+        for (int i = 0; i < lineLength; i++) {
+            byte b = bytes[i];
+            if (b == ' ') {
+                n++;
+            } else if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (!ascii || line != null) {
+            return split(line());
+        }
+        String[] out = new String[n];
+        int from = 0;
+        int k = 0;
+        for (int i = 0; i < lineLength; i++) {
+            if (bytes[i] == ' ') {
+                out[k++] = new String(bytes, from, i - from, StandardCharsets.ISO_8859_1);
+                from = i + 1;
+            }
+        }
+        out[k] = new String(bytes, from, lineLength - from, StandardCharsets.ISO_8859_1);
+        return out;
+    }
+
+    /** {@code line.split(" ", -1)}, without the intermediate list. */
+    public static String[] split(String line) {
+        int n = 1;
+        int len = line.length();
+        for (int i = 0; i < len; i++) {
+            if (line.charAt(i) == ' ') {
+                n++;
+            }
+        }
+        String[] out = new String[n];
+        if (n == 1) {
+            out[0] = line;
+            return out;
+        }
+        int from = 0;
+        int k = 0;
+        for (int i = 0; i < len; i++) {
+            if (line.charAt(i) == ' ') {
+                out[k++] = line.substring(from, i);
+                from = i + 1;
+            }
+        }
+        out[k] = line.substring(from);
+        return out;
+    }
+
     /** True when the line is well-formed UTF-8 (checked on the frame's own bytes, no copy). */
     public boolean lineIsUtf8() {
         for (int i = 0; i < lineLength; i++) {

@@ -193,6 +193,45 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
             return Binding.score(arityOk, mismatches, matchedLiterals, misfits);
         }
 
+        /** Same as {@code form().bind(tokens, from)}, from the flattened arrays. */
+        public Binding bind(String[] tokens, int from) {
+            int n = params.length;
+            int[] start = new int[n];
+            int[] count = new int[n];
+            int cursor = from;
+            boolean arityOk = true;
+            int mismatches = 0;
+            int matchedLiterals = 0;
+            int misfits = 0;
+            for (int i = 0; i < n; i++) {
+                int take = take(i, tokens.length - cursor);
+                if (take < arity[i].minimum()) {
+                    arityOk = false;
+                }
+                start[i] = cursor;
+                count[i] = take;
+                String[] lits = literals[i];
+                for (int k = 0; k < take; k++) {
+                    String t = tokens[cursor + k];
+                    if (shaped[i] && !params[i].fits(t)) {
+                        misfits++;
+                    }
+                    if (lits != null) {
+                        if (contains(lits, t)) {
+                            matchedLiterals++;
+                        } else {
+                            mismatches++;
+                        }
+                    }
+                }
+                cursor += take;
+            }
+            if (cursor < tokens.length) {
+                arityOk = false;
+            }
+            return new Binding(form, tokens, start, count, arityOk, mismatches, matchedLiterals, misfits);
+        }
+
         /** How many of the {@code remaining} tokens parameter {@code i} takes (see {@link FormSpec#fit}). */
         private int take(int i, int remaining) {
             return switch (arity[i]) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,14 @@ class FormSpecTest {
                     assertEquals(expected, scorer.score(tokens, 1), () -> form + " on " + String.join(" ", tokens));
                     int bound = scorer.score(tokens, 1, expected - 1);
                     assertEquals(expected, bound, "above toBeat: the exact score");
+                    assertTrue(scorer.score(tokens, 1, expected) <= expected, "not above toBeat: no more than toBeat");
+                    FormSpec.Binding want = form.bind(tokens, 1);
+                    FormSpec.Binding got = scorer.bind(tokens, 1);
+                    assertArrayEquals(want.start(), got.start(), "start");
+                    assertArrayEquals(want.count(), got.count(), "count");
+                    assertEquals(List.of(want.arityOk(), want.literalMismatches(), want.literalMatches(), want.misfits()),
+                            List.of(got.arityOk(), got.literalMismatches(), got.literalMatches(), got.misfits()),
+                            () -> "the scorer binds as the form does: " + form + " on " + String.join(" ", tokens));
                     compared++;
                 }
             }
