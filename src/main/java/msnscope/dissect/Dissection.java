@@ -68,7 +68,7 @@ public final class Dissection {
         this.frame = frame;
         this.command = command;
         this.trid = trid;
-        this.params = List.copyOf(params);
+        this.params = params instanceof StreamDissector.Params ? params : List.copyOf(params);
         this.summary = summary;
         this.ownFields = fields;
         this.fields = Collections.unmodifiableMap(fields);

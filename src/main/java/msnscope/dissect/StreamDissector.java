@@ -473,25 +473,46 @@ public final class StreamDissector {
         return sb.append(" (").append(f.versions()).append(')').toString();
     }
 
-    /** The best-scoring form (the first of equals), bound; only the winner is bound. */
+    /**
+     * The best-scoring form (the first of equals), bound; only the winner is bound. Literals and arity bound
+     * each form's score cheaply; the form with the best bound is scored in full first, and another only when
+     * its bound could still beat (or tie, being earlier) the best so far: a usual line scores one form in full.
+     */
     private static FormSpec.Binding best(FormSpec.Scorer[] forms, String[] tokens) {
         int n = forms.length;
         if (n == 0) {
             return null;
         }
-        FormSpec.Scorer best = forms[0];
-        if (n > 1) {
-            int bestScore = best.score(tokens, 1);
-            for (int i = 1; i < n; i++) {
-                FormSpec.Scorer f = forms[i];
-                int score = f.score(tokens, 1, bestScore);
-                if (score > bestScore) {
-                    best = f;
-                    bestScore = score;
-                }
+        if (n == 1) {
+            return forms[0].bind(tokens, 1);
+        }
+        int best = 0;
+        int bestBound = forms[0].bound(tokens, 1);
+        for (int i = 1; i < n; i++) {
+            int bound = forms[i].bound(tokens, 1);
+            if (bound > bestBound) {
+                best = i;
+                bestBound = bound;
             }
         }
-        return best.bind(tokens, 1);
+        int bestScore = forms[best].score(tokens, 1);
+        for (int i = 0; i < n; i++) {
+            if (i == best) {
+                continue;
+            }
+            int bound = forms[i].bound(tokens, 1);
+            if (bound < bestScore || bound == bestScore && i > best) {
+                continue;
+            }
+            // Exact when it can win: above bestScore, or equal to it from an earlier form.
+            int toBeat = i < best ? bestScore - 1 : bestScore;
+            int score = forms[i].score(tokens, 1, toBeat);
+            if (score > toBeat) {
+                best = i;
+                bestScore = score;
+            }
+        }
+        return forms[best].bind(tokens, 1);
     }
 
     private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, String[] display, List<Warning> warnings) {
@@ -713,9 +734,13 @@ public final class StreamDissector {
             String payloadSummary = null;
             try {
                 if (frame.hasPayload()) {
-                    List<Warning> found = new ArrayList<>(4);
+                    // Straight into the list when nothing came after the payload's place (the usual case).
+                    boolean atEnd = payloadWarningsAt == warnings.size();
+                    List<Warning> found = atEnd ? warnings : new ArrayList<>(4);
                     payloadSummary = payloads.annotate(frame, form, fields, found);
-                    warnings.addAll(payloadWarningsAt, found);
+                    if (!atEnd) {
+                        warnings.addAll(payloadWarningsAt, found);
+                    }
                 }
                 if (payloadField && fields.get("payload") == Dissection.PENDING) {
                     fields.remove("payload");
@@ -778,7 +803,30 @@ public final class StreamDissector {
 
     /** The tokens after the command; immutable already, so a Dissection keeps the list as it is. */
     static List<String> params(String[] tokens) {
-        return tokens.length > 1 ? List.of(java.util.Arrays.copyOfRange(tokens, 1, tokens.length)) : List.of();
+        return tokens.length > 1 ? new Params(tokens) : List.of();
+    }
+
+    /**
+     * The tokens after the command, read-only, over the token array itself (nothing writes to it once the
+     * line is split), so a frame's parameters are not copied twice on the way to its Dissection.
+     */
+    static final class Params extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final String[] tokens;
+
+        Params(String[] tokens) {
+            this.tokens = tokens;
+        }
+
+        @Override
+        public String get(int index) {
+            java.util.Objects.checkIndex(index, tokens.length - 1);
+            return tokens[index + 1];
+        }
+
+        @Override
+        public int size() {
+            return tokens.length - 1;
+        }
     }
 
 

@@ -193,6 +193,35 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
             return Binding.score(arityOk, mismatches, matchedLiterals, misfits);
         }
 
+        /**
+         * An upper bound of {@link #score(String[], int)} from literals and arity alone (the score if every
+         * token fitted its type): cheap, so a caller can skip scoring in full a form that cannot win.
+         */
+        public int bound(String[] tokens, int from) {
+            int cursor = from;
+            boolean arityOk = true;
+            int mismatches = 0;
+            int matchedLiterals = 0;
+            for (int i = 0; i < params.length; i++) {
+                int take = take(i, tokens.length - cursor);
+                if (take < arity[i].minimum()) {
+                    arityOk = false;
+                }
+                String[] lits = literals[i];
+                if (lits != null) {
+                    for (int k = 0; k < take; k++) {
+                        if (contains(lits, tokens[cursor + k])) {
+                            matchedLiterals++;
+                        } else {
+                            mismatches++;
+                        }
+                    }
+                }
+                cursor += take;
+            }
+            return Binding.score(arityOk && cursor >= tokens.length, mismatches, matchedLiterals, 0);
+        }
+
         /** Same as {@code form().bind(tokens, from)}, from the flattened arrays. */
         public Binding bind(String[] tokens, int from) {
             int n = params.length;
