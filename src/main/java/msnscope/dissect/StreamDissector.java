@@ -223,7 +223,7 @@ public final class StreamDissector {
         }
 
         Integer replyTo = null;
-        Dissection answers = null;
+        Dissection answeredRequest = null;
         Pending answered = dir == Direction.S2C ? matchRequest(cmd, trid, isError, form) : null;
         if (answered != null) {
             replyTo = answered.request.seq();
@@ -234,14 +234,14 @@ public final class StreamDissector {
             if (isError && ("USR".equals(answered.request.command()) || "ANS".equals(answered.request.command()))) {
                 authStage = "failed (" + cmd + ")";
             }
-            answers = answered.request;
+            answeredRequest = answered.request;
         }
 
         updateState(cmd, tokens, dir, form, binding, frame, fields, warnings);
 
         List<String> paramList = params(tokens);
         Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, null, fields, replyTo, form, warnings);
-        Dissection.deferred(d, new Summary(payloads, frame, cmd, command, binding, display, answers, errorText, tokens,
+        Dissection.deferred(d, new Summary(payloads, frame, cmd, command, binding, display, answeredRequest, errorText, tokens,
                 payloadField, payloadWarningsAt));
 
         if (dir == Direction.C2S && form != null && trid != null && form.expectsReply()) {
