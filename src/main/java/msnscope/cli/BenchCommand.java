@@ -65,6 +65,8 @@ final class BenchCommand implements Command {
         o.addOption(Option.builder().longOpt("seconds").hasArg().argName("N").desc("measuring time per figure (default 3)").build());
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
                 .desc("seconds of warm-up before each figure, so the JIT has compiled the hot paths (default 6)").build());
+        o.addOption(Option.builder().longOpt("only").hasArg().argName("FIGURE")
+                .desc("measure one figure: baseline, framing, full, mix or mix-read (for profiling)").build());
         Inputs.addSpecOptions(o);
         return o;
     }
@@ -75,6 +77,10 @@ final class BenchCommand implements Command {
         int warmup = Inputs.intOption(line, "warmup", 6);
         if (seconds < 1 || warmup < 0) {
             throw new UsageException("--seconds must be at least 1 and --warmup at least 0");
+        }
+        String only = line.getOptionValue("only");
+        if (only != null && !List.of("baseline", "framing", "full", "mix", "mix-read").contains(only)) {
+            throw new UsageException("--only takes baseline, framing, full, mix or mix-read");
         }
         List<String> files = line.getArgList().isEmpty() ? defaultFiles() : line.getArgList();
         ProtocolSpec spec = Inputs.spec(line);
@@ -113,16 +119,18 @@ final class BenchCommand implements Command {
         out.printf("workload: %d files, %d frames, %d bytes per pass (avg %d bytes/frame), %d s warm-up + %d s per figure, 1 thread%n",
                 files.size(), framesPerPass, bytes, bytes / Math.max(1, framesPerPass), warmup, seconds);
 
-        double baseline = Throughput.perSecond(warmup, seconds, () -> baselinePass(work));
-        double framing = Throughput.perSecond(warmup, seconds, () -> framingPass(work, spec, limits));
-        double full = Throughput.perSecond(warmup, seconds, () -> dissectionPass(conversations, dissector, limits));
-        out.printf("%-34s %,14.0f frames/s%n", "baseline (LF line split + copy)", baseline);
-        out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >= 1,000,000%n", "framing (msnscope Framer)", framing, framing / baseline);
-        out.printf("%-34s %,14.0f frames/s   %.2fx baseline   target >=   300,000%n", "framing + full dissection", full, full / baseline);
+        double baseline = figure(only, "baseline", warmup, seconds, () -> baselinePass(work));
+        double framing = figure(only, "framing", warmup, seconds, () -> framingPass(work, spec, limits));
+        double full = figure(only, "full", warmup, seconds, () -> dissectionPass(conversations, dissector, limits, true));
+        print(out, "baseline (LF line split + copy)", baseline, "");
+        print(out, "framing (msnscope Framer)", framing, ratio(framing, baseline) + "   target >= 1,000,000");
+        print(out, "framing + full dissection", full, ratio(full, baseline) + "   target >=   300,000");
         List<Conversation> mix = List.of(mixConversation(10_000));
-        double mixed = Throughput.perSecond(warmup, seconds, () -> dissectionPass(mix, dissector, limits));
-        out.printf("%-34s %,14.0f frames/s   (bench-proxy's mix: PNG/QNG, MSG t A 120/ACK)   target >= 1,000,000%n",
-                "relay mix: framing + dissection", mixed);
+        double mixed = figure(only, "mix", warmup, seconds, () -> dissectionPass(mix, dissector, limits, false));
+        print(out, "relay mix: framing + dissection", mixed,
+                "   (bench-proxy's mix: PNG/QNG, MSG t A 120/ACK)   target >= 1,000,000");
+        double read = figure(only, "mix-read", warmup, seconds, () -> dissectionPass(mix, dissector, limits, true));
+        print(out, "relay mix, read as console/index", read, "   (the same, each frame's summary, fields and warnings read)");
         return Main.OK;
     }
 
@@ -204,8 +212,28 @@ final class BenchCommand implements Command {
         return n;
     }
 
-    /** Each connection replayed in wire order through its two framers and one dissector, as the proxy does. */
-    private static int dissectionPass(List<Conversation> conversations, Dissector dissector, FramerLimits limits) {
+    /** NaN when {@code --only} names another figure. */
+    private static double figure(String only, String name, int warmup, int seconds, java.util.function.IntSupplier pass) {
+        return only == null || only.equals(name) ? Throughput.perSecond(warmup, seconds, pass) : Double.NaN;
+    }
+
+    private static void print(PrintStream out, String name, double perSecond, String note) {
+        if (!Double.isNaN(perSecond)) {
+            out.printf("%-34s %,14.0f frames/s%s%n", name, perSecond, note);
+        }
+    }
+
+    /** The figure as a multiple of the baseline, when the baseline was measured. */
+    private static String ratio(double figure, double baseline) {
+        return Double.isNaN(baseline) ? "" : String.format("   %.2fx baseline", figure / baseline);
+    }
+
+    /**
+     * Each connection replayed in wire order through its two framers and one dissector, as the proxy does;
+     * {@code read}: then reading each frame's summary, fields and warnings, as the console and the index do
+     * (the dissector makes the summary and decodes the payload only when they are read).
+     */
+    private static int dissectionPass(List<Conversation> conversations, Dissector dissector, FramerLimits limits, boolean read) {
         int n = 0;
         for (Conversation c : conversations) {
             StreamDissector stream = dissector.stream(new SessionContext("bench"), "c1", null);
@@ -214,7 +242,10 @@ final class BenchCommand implements Command {
                 Direction dir = c.dirs().get(i);
                 ByteBuf in = Unpooled.wrappedBuffer(c.frames().get(i));
                 for (Frame f; (f = framers[dir.ordinal()].decode(in)) != null; ) {
-                    stream.dissect(f, dir, null);
+                    Dissection d = stream.dissect(f, dir, null);
+                    if (read) {
+                        n += d.summary().length() + d.fields().size() + d.warnings().size() == -1 ? 1 : 0;
+                    }
                     n++;
                 }
             }

@@ -13,8 +13,25 @@ import java.util.Map;
  * One frame with everything the dissector says about it: the record behind every output format (the
  * JSON Lines contract, the text view, transcripts, the index). Immutable but for warnings that only the
  * end of the connection can give (an unanswered request), which the stream adds once at close.
+ *
+ * <p>What only readers of a frame use — the summary sentence and the decoded payload (its field and its
+ * {@code payload-malformed} warnings) — is worked out on the first call of {@link #summary()},
+ * {@link #fields()} or {@link #warnings()}, from any thread, and gives the same result it would have given
+ * at dissection time: it depends on nothing the connection changes later. A relay that only frames,
+ * pairs and records never pays for it.
  */
 public final class Dissection {
+
+    /**
+     * The lazily made part of a dissection: returns the summary, and completes {@code fields} (in place, where
+     * the dissector left {@link #PENDING}) and {@code warnings}.
+     */
+    interface Deferred {
+        String complete(Map<String, Object> fields, List<Warning> warnings);
+    }
+
+    /** Stands for a field value that {@link Deferred#complete} fills in, so the field keeps its place in order. */
+    static final Object PENDING = new Object();
 
     private final String session;
     private final String stream;
@@ -28,7 +45,10 @@ public final class Dissection {
     private final String command;
     private final Long trid;
     private final List<String> params;
-    private final String summary;
+    private String summary;
+    /** Non-null until the lazy part is made; volatile so a reader that sees it null sees what was made. */
+    private volatile Deferred deferred;
+    private final Map<String, Object> ownFields;
     private final Map<String, Object> fields;
     private final Integer replyTo;
     private final FormSpec form;
@@ -48,8 +68,9 @@ public final class Dissection {
         this.frame = frame;
         this.command = command;
         this.trid = trid;
-        this.params = List.copyOf(params);
+        this.params = params instanceof StreamDissector.Params ? params : List.copyOf(params);
         this.summary = summary;
+        this.ownFields = fields;
         this.fields = Collections.unmodifiableMap(fields);
         this.replyTo = replyTo;
         this.form = form;
@@ -122,11 +143,13 @@ public final class Dissection {
     }
 
     public String summary() {
+        complete();
         return summary;
     }
 
     /** Decoded parameters and payload, by name; values are strings, numbers, booleans, lists or maps. */
     public Map<String, Object> fields() {
+        complete();
         return fields;
     }
 
@@ -141,7 +164,28 @@ public final class Dissection {
     }
 
     public List<Warning> warnings() {
+        complete();
         return Collections.unmodifiableList(warnings);
+    }
+
+    /** A dissection whose summary and payload are made on first read, by {@code deferred}. */
+    static Dissection deferred(Dissection d, Deferred deferred) {
+        d.deferred = deferred;
+        return d;
+    }
+
+    private void complete() {
+        if (deferred != null) {
+            completeOnce();
+        }
+    }
+
+    private synchronized void completeOnce() {
+        Deferred d = deferred;
+        if (d != null) {
+            summary = d.complete(ownFields, warnings);
+            deferred = null;
+        }
     }
 
     /** A connection first taken for a notification server turns out to be a dispatch server. */
@@ -150,11 +194,13 @@ public final class Dissection {
     }
 
     void addWarning(Warning w) {
+        // After the lazily made warnings, where they would have been had they been made at once.
+        complete();
         warnings.add(w);
     }
 
     @Override
     public String toString() {
-        return direction.transcriptPrefix() + ": " + frame + "  -- " + summary;
+        return direction.transcriptPrefix() + ": " + frame + "  -- " + summary();
     }
 }

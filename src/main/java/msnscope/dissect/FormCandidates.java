@@ -15,13 +15,16 @@ import java.util.function.Predicate;
  * @param byDirection    forms sent in this direction (all forms when none is: {@code wrongDirection})
  * @param byRole         of those, forms on this server role (all of {@code byDirection} when none: {@code wrongServer})
  * @param byVersion      of those, forms in the negotiated version (empty when the version is unknown)
+ * @param wrongDirection the {@code wrong-direction} warning when no form is sent in this direction, else null
+ * @param wrongServer    the {@code wrong-server} warning when no form is on this role, else null (warnings are
+ *                       immutable, so every frame that needs one shares it)
  */
 record FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<FormSpec> byVersion,
-                      boolean wrongDirection, boolean wrongServer,
+                      Warning wrongDirection, Warning wrongServer,
                       FormSpec.Scorer[] directionScorers, FormSpec.Scorer[] roleScorers, FormSpec.Scorer[] versionScorers) {
 
     FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<FormSpec> byVersion,
-                   boolean wrongDirection, boolean wrongServer) {
+                   Warning wrongDirection, Warning wrongServer) {
         this(byDirection, byRole, byVersion, wrongDirection, wrongServer,
                 scorers(byDirection), scorers(byRole), scorers(byVersion));
     }
@@ -46,7 +49,7 @@ record FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<Fo
         FormCandidates of(String cmd, List<FormSpec> forms, Direction dir, FormSpec.Role role, int version) {
             int key = CommandKeys.of(cmd);
             if (key < 0 || version < 0 || version > 127 || dir.ordinal() > 1) {
-                return compute(forms, dir, role, version);
+                return compute(cmd, forms, dir, role, version);
             }
             FormCandidates[] slots = memo[key];
             if (slots == null) {
@@ -56,14 +59,14 @@ record FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<Fo
             int slot = (dir.ordinal() << 9) | ((role == null ? 0 : role.ordinal() + 1) << 7) | version;
             FormCandidates c = slots[slot];
             if (c == null) {
-                c = compute(forms, dir, role, version);
+                c = compute(cmd, forms, dir, role, version);
                 slots[slot] = c;
             }
             return c;
         }
     }
 
-    static FormCandidates compute(List<FormSpec> forms, Direction dir, FormSpec.Role role, int version) {
+    static FormCandidates compute(String cmd, List<FormSpec> forms, Direction dir, FormSpec.Role role, int version) {
         List<FormSpec> byDir = filter(forms, f -> f.directions().contains(dir));
         boolean wrongDirection = byDir.isEmpty();
         if (wrongDirection) {
@@ -75,7 +78,39 @@ record FormCandidates(List<FormSpec> byDirection, List<FormSpec> byRole, List<Fo
             byRole = byDir;
         }
         List<FormSpec> byVersion = version > 0 ? filter(byRole, f -> f.versions().contains(version)) : List.of();
-        return new FormCandidates(List.copyOf(byDir), List.copyOf(byRole), byVersion, wrongDirection, wrongServer);
+        return new FormCandidates(List.copyOf(byDir), List.copyOf(byRole), byVersion,
+                wrongDirection ? newWrongDirection(cmd, dir) : null, wrongServer ? newWrongServer(cmd, role) : null);
+    }
+
+    /**
+     * The {@code wrong-direction} warning for {@code cmd}, or null: shared when it was made for this command
+     * (all error codes share one entry, and the warning names the code).
+     */
+    Warning wrongDirection(String cmd, Direction dir) {
+        Warning w = wrongDirection;
+        return w == null || w.message().startsWith(cmd) ? w : newWrongDirection(cmd, dir);
+    }
+
+    /** As {@link #wrongDirection(String, Direction)}, for {@code wrong-server}. */
+    Warning wrongServer(String cmd, FormSpec.Role role) {
+        Warning w = wrongServer;
+        return w == null || w.message().startsWith(cmd) ? w : newWrongServer(cmd, role);
+    }
+
+    private static Warning newWrongDirection(String cmd, Direction dir) {
+        return new Warning(Warning.WRONG_DIRECTION, cmd + " is never sent " + (dir == Direction.C2S ? "by the client" : "by the server"));
+    }
+
+    private static Warning newWrongServer(String cmd, FormSpec.Role role) {
+        return new Warning(Warning.WRONG_SERVER, cmd + " is not expected on a " + roleName(role) + " connection");
+    }
+
+    private static String roleName(FormSpec.Role r) {
+        return switch (r) {
+            case DS -> "dispatch server";
+            case NS -> "notification server";
+            case SB -> "switchboard";
+        };
     }
 
     private static List<FormSpec> filter(List<FormSpec> forms, Predicate<FormSpec> keep) {

@@ -25,8 +25,15 @@ public final class RawDissections {
     /** As above, keeping what the connection already knew: its version and account (so searches by account find the frame). */
     public static Dissection failed(String session, String stream, int seq, Long timeMicros, Direction dir, FormSpec.Role role,
                                     Integer version, String account, Frame frame, Throwable cause) {
-        return raw(session, stream, seq, timeMicros, dir, role, version, account, frame,
-                "the dissector failed on this frame (a bug, please report it: " + where(cause) + "); the frame is kept as it came");
+        return raw(session, stream, seq, timeMicros, dir, role, version, account, frame, failure(cause));
+    }
+
+    /** The summary of a frame the dissector failed on. */
+    static final String SUMMARY = "Not dissected (dissector failed)";
+
+    /** The {@code dissector-failed} warning's message for {@code cause}. */
+    static String failure(Throwable cause) {
+        return "the dissector failed on this frame (a bug, please report it: " + where(cause) + "); the frame is kept as it came";
     }
 
     /** A frame whose lengths do not fit its bytes (see {@link #fits}): not dissected, kept whole. */
@@ -42,7 +49,7 @@ public final class RawDissections {
         List<Warning> warnings = new ArrayList<>(1);
         warnings.add(new Warning(Warning.DISSECTOR_FAILED, why));
         return new Dissection(session, stream, seq, timeMicros, dir, role, version, account, f, f.command(), null,
-                StreamDissector.params(StreamDissector.splitSpaces(f.line())), "Not dissected (dissector failed)", Map.of(), null, null,
+                StreamDissector.params(Frame.split(f.line())), SUMMARY, Map.of(), null, null,
                 warnings);
     }
 

@@ -158,7 +158,6 @@ public final class StreamDissector {
         List<Warning> warnings = new ArrayList<>();
         Map<String, Object> fields = new LinkedHashMap<>();
         frameWarnings(frame, warnings);
-        String line = frame.line();
         String cmd = frame.command();
         if (closed) {
             warnings.add(new Warning(Warning.AFTER_CLOSE, "line after the connection was closed"));
@@ -172,7 +171,7 @@ public final class StreamDissector {
             }
             return record(frame, dir, timeMicros, null, null, List.of(), summary, fields, null, null, warnings);
         }
-        String[] tokens = splitSpaces(line);
+        String[] tokens = frame.lineTokens();
         boolean isError = frame.isError();
         CommandSpec command = isError ? null : spec.command(cmd);
         if (!isError && command == null) {
@@ -215,13 +214,16 @@ public final class StreamDissector {
             warnings.add(new Warning(Warning.ERROR_REPLY, errorText));
         }
 
-        String payloadSummary = null;
-        if (frame.hasPayload()) {
-            payloadSummary = payloads.annotate(frame, form, fields, warnings);
+        // The payload is decoded with the summary, on first read (see Dissection); its field and its
+        // warnings keep their places.
+        int payloadWarningsAt = warnings.size();
+        boolean payloadField = frame.payloadLength() > 0;
+        if (payloadField) {
+            fields.put("payload", Dissection.PENDING);
         }
 
         Integer replyTo = null;
-        String answers = null;
+        Dissection answeredRequest = null;
         Pending answered = dir == Direction.S2C ? matchRequest(cmd, trid, isError, form) : null;
         if (answered != null) {
             replyTo = answered.request.seq();
@@ -232,16 +234,15 @@ public final class StreamDissector {
             if (isError && ("USR".equals(answered.request.command()) || "ANS".equals(answered.request.command()))) {
                 authStage = "failed (" + cmd + ")";
             }
-            answers = answered.request.command() + (answered.request.trid() == null ? "" : " " + answered.request.trid());
+            answeredRequest = answered.request;
         }
 
         updateState(cmd, tokens, dir, form, binding, frame, fields, warnings);
 
-        Display shown = form != null && form.summary() != null
-                ? new Display(binding, display, answers, payloadSummary, errorText, fields) : null;
-        String summary = summarize(cmd, command, form, fields, shown, isError, errorText, payloadSummary, tokens);
         List<String> paramList = params(tokens);
-        Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, summary, fields, replyTo, form, warnings);
+        Dissection d = record(frame, dir, timeMicros, cmd, trid, paramList, null, fields, replyTo, form, warnings);
+        Dissection.deferred(d, new Summary(payloads, frame, cmd, command, binding, display, answeredRequest, errorText, tokens,
+                payloadField, payloadWarningsAt));
 
         if (dir == Direction.C2S && form != null && trid != null && form.expectsReply()) {
             Pending p = new Pending(d, form.replies());
@@ -400,11 +401,11 @@ public final class StreamDissector {
 
     private FormSpec.Binding select(List<FormSpec> forms, String cmd, String[] tokens, Direction dir, List<Warning> warnings) {
         FormCandidates c = candidates.of(cmd, forms, dir, role, version);
-        if (c.wrongDirection()) {
-            warnings.add(new Warning(Warning.WRONG_DIRECTION, cmd + " is never sent " + (dir == Direction.C2S ? "by the client" : "by the server")));
+        if (c.wrongDirection() != null) {
+            warnings.add(c.wrongDirection(cmd, dir));
         }
-        if (c.wrongServer()) {
-            warnings.add(new Warning(Warning.WRONG_SERVER, cmd + " is not expected on a " + roleName(role) + " connection"));
+        if (c.wrongServer() != null) {
+            warnings.add(c.wrongServer(cmd, role));
         }
         List<FormSpec> byRole = c.byRole();
         FormSpec.Binding best = null;
@@ -472,25 +473,46 @@ public final class StreamDissector {
         return sb.append(" (").append(f.versions()).append(')').toString();
     }
 
-    /** The best-scoring form (the first of equals), bound; only the winner is bound. */
+    /**
+     * The best-scoring form (the first of equals), bound; only the winner is bound. Literals and arity bound
+     * each form's score cheaply; the form with the best bound is scored in full first, and another only when
+     * its bound could still beat (or tie, being earlier) the best so far: a usual line scores one form in full.
+     */
     private static FormSpec.Binding best(FormSpec.Scorer[] forms, String[] tokens) {
         int n = forms.length;
         if (n == 0) {
             return null;
         }
-        FormSpec.Scorer best = forms[0];
-        if (n > 1) {
-            int bestScore = best.score(tokens, 1);
-            for (int i = 1; i < n; i++) {
-                FormSpec.Scorer f = forms[i];
-                int score = f.score(tokens, 1, bestScore);
-                if (score > bestScore) {
-                    best = f;
-                    bestScore = score;
-                }
+        if (n == 1) {
+            return forms[0].bind(tokens, 1);
+        }
+        int best = 0;
+        int bestBound = forms[0].bound(tokens, 1);
+        for (int i = 1; i < n; i++) {
+            int bound = forms[i].bound(tokens, 1);
+            if (bound > bestBound) {
+                best = i;
+                bestBound = bound;
             }
         }
-        return best.form().bind(tokens, 1);
+        int bestScore = forms[best].score(tokens, 1);
+        for (int i = 0; i < n; i++) {
+            if (i == best) {
+                continue;
+            }
+            int bound = forms[i].bound(tokens, 1);
+            if (bound < bestScore || bound == bestScore && i > best) {
+                continue;
+            }
+            // Exact when it can win: above bestScore, or equal to it from an earlier form.
+            int toBeat = i < best ? bestScore - 1 : bestScore;
+            int score = forms[i].score(tokens, 1, toBeat);
+            if (score > toBeat) {
+                best = i;
+                bestScore = score;
+            }
+        }
+        return forms[best].bind(tokens, 1);
     }
 
     private Long decodeParams(FormSpec.Binding b, Map<String, Object> fields, String[] display, List<Warning> warnings) {
@@ -697,8 +719,48 @@ public final class StreamDissector {
         }
     }
 
-    private String summarize(String cmd, CommandSpec command, FormSpec form, Map<String, Object> fields, Display display,
-                             boolean isError, String errorText, String payloadSummary, String[] tokens) {
+    /**
+     * The part of a frame's dissection only readers use, made on first read: the decoded payload (its field
+     * and warnings, in the places the dissector kept for them) and the summary. Everything it reads is fixed
+     * when the frame is dissected, so it gives what it would have given then.
+     */
+    private record Summary(PayloadAnnotator payloads, Frame frame, String cmd, CommandSpec command, FormSpec.Binding binding,
+                           String[] display, Dissection answered, String errorText, String[] tokens, boolean payloadField,
+                           int payloadWarningsAt) implements Dissection.Deferred {
+
+        @Override
+        public String complete(Map<String, Object> fields, List<Warning> warnings) {
+            FormSpec form = binding == null ? null : binding.form();
+            String payloadSummary = null;
+            try {
+                if (frame.hasPayload()) {
+                    // Straight into the list when nothing came after the payload's place (the usual case).
+                    boolean atEnd = payloadWarningsAt == warnings.size();
+                    List<Warning> found = atEnd ? warnings : new ArrayList<>(4);
+                    payloadSummary = payloads.annotate(frame, form, fields, found);
+                    if (!atEnd) {
+                        warnings.addAll(payloadWarningsAt, found);
+                    }
+                }
+                if (payloadField && fields.get("payload") == Dissection.PENDING) {
+                    fields.remove("payload");
+                }
+                String answers = answered == null ? null
+                        : answered.command() + (answered.trid() == null ? "" : " " + answered.trid());
+                Display shown = form != null && form.summary() != null
+                        ? new Display(binding, display, answers, payloadSummary, errorText, fields) : null;
+                return summarize(cmd, command, form, shown, errorText != null, errorText, payloadSummary, tokens);
+            } catch (RuntimeException | StackOverflowError e) {
+                // As dissect() does for the eager part: a bug in a decoder costs this frame its summary, no more.
+                fields.remove("payload");
+                warnings.add(new Warning(Warning.DISSECTOR_FAILED, RawDissections.failure(e)));
+                return RawDissections.SUMMARY;
+            }
+        }
+    }
+
+    private static String summarize(String cmd, CommandSpec command, FormSpec form, Display display,
+                                    boolean isError, String errorText, String payloadSummary, String[] tokens) {
         String s;
         if (form != null && form.summary() != null) {
             s = form.summary().render(display);
@@ -741,42 +803,32 @@ public final class StreamDissector {
 
     /** The tokens after the command; immutable already, so a Dissection keeps the list as it is. */
     static List<String> params(String[] tokens) {
-        return tokens.length > 1 ? List.of(java.util.Arrays.copyOfRange(tokens, 1, tokens.length)) : List.of();
+        return tokens.length > 1 ? new Params(tokens) : List.of();
     }
 
-    /** {@code line.split(" ", -1)}, without the intermediate list. */
-    static String[] splitSpaces(String line) {
-        int n = 1;
-        int len = line.length();
-        for (int i = 0; i < len; i++) {
-            if (line.charAt(i) == ' ') {
-                n++;
-            }
+    /**
+     * The tokens after the command, read-only, over the token array itself (nothing writes to it once the
+     * line is split), so a frame's parameters are not copied twice on the way to its Dissection.
+     */
+    static final class Params extends java.util.AbstractList<String> implements java.util.RandomAccess {
+        private final String[] tokens;
+
+        Params(String[] tokens) {
+            this.tokens = tokens;
         }
-        String[] out = new String[n];
-        if (n == 1) {
-            out[0] = line;
-            return out;
+
+        @Override
+        public String get(int index) {
+            java.util.Objects.checkIndex(index, tokens.length - 1);
+            return tokens[index + 1];
         }
-        int from = 0;
-        int k = 0;
-        for (int i = 0; i < len; i++) {
-            if (line.charAt(i) == ' ') {
-                out[k++] = line.substring(from, i);
-                from = i + 1;
-            }
+
+        @Override
+        public int size() {
+            return tokens.length - 1;
         }
-        out[k] = line.substring(from);
-        return out;
     }
 
-    private static String roleName(Role r) {
-        return switch (r) {
-            case DS -> "dispatch server";
-            case NS -> "notification server";
-            case SB -> "switchboard";
-        };
-    }
 
     private static Long parseTrid(String s) {
         return ParamDecoder.trid(s);

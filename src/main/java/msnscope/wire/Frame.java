@@ -100,20 +100,122 @@ public final class Frame {
         return l;
     }
 
+    /**
+     * The line split at each space, as {@code line().split(" ", -1)} gives it. An ASCII line (nearly every
+     * one) is split from the frame's bytes, so the dissector does not decode the whole line first.
+     */
+    public String[] lineTokens() {
+        int n = 1;
+        boolean ascii = true;
+        for (int i = 0; i < lineLength; i++) {
+            byte b = bytes[i];
+            if (b == ' ') {
+                n++;
+            } else if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (!ascii || line != null) {
+            return split(line());
+        }
+        String[] out = new String[n];
+        int from = 0;
+        int k = 0;
+        for (int i = 0; i < lineLength; i++) {
+            if (bytes[i] == ' ') {
+                out[k++] = new String(bytes, from, i - from, StandardCharsets.ISO_8859_1);
+                from = i + 1;
+            }
+        }
+        out[k] = new String(bytes, from, lineLength - from, StandardCharsets.ISO_8859_1);
+        return out;
+    }
+
+    /** {@code line.split(" ", -1)}, without the intermediate list. */
+    public static String[] split(String line) {
+        int n = 1;
+        int len = line.length();
+        for (int i = 0; i < len; i++) {
+            if (line.charAt(i) == ' ') {
+                n++;
+            }
+        }
+        String[] out = new String[n];
+        if (n == 1) {
+            out[0] = line;
+            return out;
+        }
+        int from = 0;
+        int k = 0;
+        for (int i = 0; i < len; i++) {
+            if (line.charAt(i) == ' ') {
+                out[k++] = line.substring(from, i);
+                from = i + 1;
+            }
+        }
+        out[k] = line.substring(from);
+        return out;
+    }
+
     /** True when the line is well-formed UTF-8 (checked on the frame's own bytes, no copy). */
     public boolean lineIsUtf8() {
-        for (int i = 0; i < lineLength; i++) {
-            if (bytes[i] < 0) {
-                try {
-                    java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                            .decode(java.nio.ByteBuffer.wrap(bytes, 0, lineLength));
-                    return true;
-                } catch (java.nio.charset.CharacterCodingException e) {
+        return isUtf8(bytes, 0, lineLength);
+    }
+
+    /**
+     * Whether the bytes are well-formed UTF-8, exactly as the JDK's UTF-8 decoder judges them (the Unicode
+     * table of well-formed sequences: no overlong forms, no surrogates, nothing above U+10FFFF). A scan
+     * instead of a decoder: every line, payload and header of the dissector is checked, and setting up a
+     * decoder with its buffers cost more than the check itself.
+     */
+    public static boolean isUtf8(byte[] b, int offset, int length) {
+        int end = offset + length;
+        int i = offset;
+        while (i < end) {
+            int c = b[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xFF;
+            if (c < 0xC2) {
+                return false; // a continuation byte first, or an overlong two-byte form
+            }
+            if (c < 0xE0) {
+                if (i + 1 >= end || !continuation(b[i + 1])) {
                     return false;
                 }
+                i += 2;
+            } else if (c < 0xF0) {
+                if (i + 2 >= end) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xFF;
+                boolean second = c == 0xE0 ? c1 >= 0xA0 && c1 <= 0xBF : c == 0xED ? c1 >= 0x80 && c1 <= 0x9F : continuation(b[i + 1]);
+                if (!second || !continuation(b[i + 2])) {
+                    return false;
+                }
+                i += 3;
+            } else if (c < 0xF5) {
+                if (i + 3 >= end) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xFF;
+                boolean second = c == 0xF0 ? c1 >= 0x90 && c1 <= 0xBF : c == 0xF4 ? c1 >= 0x80 && c1 <= 0x8F : continuation(b[i + 1]);
+                if (!second || !continuation(b[i + 2]) || !continuation(b[i + 3])) {
+                    return false;
+                }
+                i += 4;
+            } else {
+                return false;
             }
         }
         return true;
+    }
+
+    private static boolean continuation(byte b) {
+        return (b & 0xC0) == 0x80;
     }
 
     /** The length the line declared for its payload, or -1 when the line carries none. */

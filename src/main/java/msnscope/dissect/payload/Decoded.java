@@ -244,6 +244,9 @@ public final class Decoded {
         }
 
         private static Map<String, Object> freezeMap(Map<?, ?> map) {
+            if (map.isEmpty()) {
+                return EMPTY_FIELDS;
+            }
             LinkedHashMap<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 4 / 3 + 1));
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (e.getValue() != null) {

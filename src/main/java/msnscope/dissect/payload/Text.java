@@ -18,10 +18,19 @@ final class Text {
 
     /** As {@link #clip(String)}, keeping at most {@code max} characters. */
     static String clip(String s, int max) {
+        int n = Math.min(s.length(), max);
+        int i = 0;
+        while (i < n && s.charAt(i) >= 0x20 && s.charAt(i) != 0x7f) {
+            i++;
+        }
+        if (i == n) {
+            // Nothing to make visible (the usual case): no per-character copy.
+            return s.length() > max ? s.substring(0, max) + "…" : s;
+        }
         String shown = s.length() > max ? s.substring(0, max) + "…" : s;
-        StringBuilder sb = new StringBuilder(shown.length());
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
+        StringBuilder sb = new StringBuilder(shown.length() + 16);
+        for (int k = 0; k < shown.length(); k++) {
+            char c = shown.charAt(k);
             if (c < 0x20 || c == 0x7f) {
                 sb.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
             } else {

@@ -26,6 +26,10 @@ final class Utf8 {
             // The common case: no decoder state to set up.
             return DecodedText.clean(new String(bytes, off, len, StandardCharsets.ISO_8859_1));
         }
+        if (msnscope.wire.Frame.isUtf8(bytes, off, len)) {
+            // Nothing to replace, so nothing to count: the String constructor decodes it as the decoder would.
+            return DecodedText.clean(new String(bytes, off, len, StandardCharsets.UTF_8));
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

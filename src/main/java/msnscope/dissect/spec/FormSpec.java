@@ -139,42 +139,117 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
          * (scoring stops at the first literal mismatch once that alone rules the form out).
          */
         public int score(String[] tokens, int from, int toBeat) {
+            // Literals and arity first: they alone bound the score, and when that bound cannot beat
+            // toBeat, the tokens' shapes (the costlier checks) need not be looked at.
             boolean giveUpOnMismatch = toBeat >= MAX_MISMATCHED;
             int n = params.length;
+            int cursor = from;
+            boolean arityOk = true;
+            boolean anyShaped = false;
+            int mismatches = 0;
+            int matchedLiterals = 0;
+            for (int i = 0; i < n; i++) {
+                int take = take(i, tokens.length - cursor);
+                if (take < arity[i].minimum()) {
+                    arityOk = false;
+                }
+                String[] lits = literals[i];
+                if (lits != null) {
+                    for (int k = 0; k < take; k++) {
+                        if (contains(lits, tokens[cursor + k])) {
+                            matchedLiterals++;
+                        } else {
+                            if (giveUpOnMismatch) {
+                                return Integer.MIN_VALUE;
+                            }
+                            mismatches++;
+                        }
+                    }
+                }
+                anyShaped |= shaped[i] && take > 0;
+                cursor += take;
+            }
+            if (cursor < tokens.length) {
+                arityOk = false;
+            }
+            int bound = Binding.score(arityOk, mismatches, matchedLiterals, 0);
+            if (!anyShaped || bound <= toBeat) {
+                return bound;
+            }
+            int misfits = 0;
+            cursor = from;
+            for (int i = 0; i < n; i++) {
+                int take = take(i, tokens.length - cursor);
+                if (shaped[i]) {
+                    ParamSpec p = params[i];
+                    for (int k = 0; k < take; k++) {
+                        if (!p.fits(tokens[cursor + k])) {
+                            misfits++;
+                        }
+                    }
+                }
+                cursor += take;
+            }
+            return Binding.score(arityOk, mismatches, matchedLiterals, misfits);
+        }
+
+        /**
+         * An upper bound of {@link #score(String[], int)} from literals and arity alone (the score if every
+         * token fitted its type): cheap, so a caller can skip scoring in full a form that cannot win.
+         */
+        public int bound(String[] tokens, int from) {
+            int cursor = from;
+            boolean arityOk = true;
+            int mismatches = 0;
+            int matchedLiterals = 0;
+            for (int i = 0; i < params.length; i++) {
+                int take = take(i, tokens.length - cursor);
+                if (take < arity[i].minimum()) {
+                    arityOk = false;
+                }
+                String[] lits = literals[i];
+                if (lits != null) {
+                    for (int k = 0; k < take; k++) {
+                        if (contains(lits, tokens[cursor + k])) {
+                            matchedLiterals++;
+                        } else {
+                            mismatches++;
+                        }
+                    }
+                }
+                cursor += take;
+            }
+            return Binding.score(arityOk && cursor >= tokens.length, mismatches, matchedLiterals, 0);
+        }
+
+        /** Same as {@code form().bind(tokens, from)}, from the flattened arrays. */
+        public Binding bind(String[] tokens, int from) {
+            int n = params.length;
+            int[] start = new int[n];
+            int[] count = new int[n];
             int cursor = from;
             boolean arityOk = true;
             int mismatches = 0;
             int matchedLiterals = 0;
             int misfits = 0;
             for (int i = 0; i < n; i++) {
-                int remaining = tokens.length - cursor;
-                ParamSpec.Arity a = arity[i];
-                int take = switch (a) {
-                    case ONE -> Math.min(1, remaining);
-                    case OPTIONAL -> remaining > suffixMin[i + 1] ? 1 : 0;
-                    case ZERO_OR_MORE, ONE_OR_MORE -> Math.max(0, remaining - suffixMin[i + 1]);
-                };
-                if (take < a.minimum()) {
+                int take = take(i, tokens.length - cursor);
+                if (take < arity[i].minimum()) {
                     arityOk = false;
                 }
+                start[i] = cursor;
+                count[i] = take;
                 String[] lits = literals[i];
-                boolean shape = shaped[i];
-                if (lits != null || shape) {
-                    ParamSpec p = params[i];
-                    for (int k = 0; k < take; k++) {
-                        String t = tokens[cursor + k];
-                        if (shape && !p.fits(t)) {
-                            misfits++;
-                        }
-                        if (lits != null) {
-                            if (contains(lits, t)) {
-                                matchedLiterals++;
-                            } else {
-                                if (giveUpOnMismatch) {
-                                    return Integer.MIN_VALUE;
-                                }
-                                mismatches++;
-                            }
+                for (int k = 0; k < take; k++) {
+                    String t = tokens[cursor + k];
+                    if (shaped[i] && !params[i].fits(t)) {
+                        misfits++;
+                    }
+                    if (lits != null) {
+                        if (contains(lits, t)) {
+                            matchedLiterals++;
+                        } else {
+                            mismatches++;
                         }
                     }
                 }
@@ -183,7 +258,16 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
             if (cursor < tokens.length) {
                 arityOk = false;
             }
-            return Binding.score(arityOk, mismatches, matchedLiterals, misfits);
+            return new Binding(form, tokens, start, count, arityOk, mismatches, matchedLiterals, misfits);
+        }
+
+        /** How many of the {@code remaining} tokens parameter {@code i} takes (see {@link FormSpec#fit}). */
+        private int take(int i, int remaining) {
+            return switch (arity[i]) {
+                case ONE -> Math.min(1, remaining);
+                case OPTIONAL -> remaining > suffixMin[i + 1] ? 1 : 0;
+                case ZERO_OR_MORE, ONE_OR_MORE -> Math.max(0, remaining - suffixMin[i + 1]);
+            };
         }
 
         private static boolean contains(String[] lits, String t) {

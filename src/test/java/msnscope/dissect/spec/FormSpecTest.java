@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,8 +43,18 @@ class FormSpecTest {
                 for (String[] tokens : variants) {
                     int expected = form.bind(tokens, 1).score();
                     assertEquals(expected, scorer.score(tokens, 1), () -> form + " on " + String.join(" ", tokens));
-                    int bound = scorer.score(tokens, 1, expected - 1);
-                    assertEquals(expected, bound, "above toBeat: the exact score");
+                    assertEquals(expected, scorer.score(tokens, 1, expected - 1), "above toBeat: the exact score");
+                    assertTrue(scorer.score(tokens, 1, expected) <= expected, "not above toBeat: no more than toBeat");
+                    int bound = scorer.bound(tokens, 1);
+                    assertTrue(bound >= expected, () -> "the bound is above the score: " + form + " on " + String.join(" ", tokens));
+                    assertEquals(bound, expected + Math.min(form.bind(tokens, 1).misfits(), 99) * 100, "the bound is the score without misfits");
+                    FormSpec.Binding want = form.bind(tokens, 1);
+                    FormSpec.Binding got = scorer.bind(tokens, 1);
+                    assertArrayEquals(want.start(), got.start(), "start");
+                    assertArrayEquals(want.count(), got.count(), "count");
+                    assertEquals(List.of(want.arityOk(), want.literalMismatches(), want.literalMatches(), want.misfits()),
+                            List.of(got.arityOk(), got.literalMismatches(), got.literalMatches(), got.misfits()),
+                            () -> "the scorer binds as the form does: " + form + " on " + String.join(" ", tokens));
                     compared++;
                 }
             }
