@@ -39,7 +39,7 @@ class CaptureParallelTest {
             Conversation talk = new Conversation(fx);
             talk.pairsInParallel(pairs, 16);
             fx.events.awaitClosed(talk.clients.size(), 10_000);
-            frames = fx.events.frames.size();
+            frames = fx.settled().frames.size();
         }
         CaptureStore store = new CaptureStore(dir);
         assertEquals(2 * pairs, store.sessions().size(), "one session per login: " + store.sessions().size());

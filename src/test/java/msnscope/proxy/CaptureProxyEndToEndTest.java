@@ -44,7 +44,7 @@ class CaptureProxyEndToEndTest {
             talk.aliceAndBobChat(11, false);
             assertEquals(0, live.recorder().lost());
             frames = (int) live.recorder().acknowledged();
-            assertEquals(fx.events.frames.size(), frames, "every frame the proxy reported is recorded");
+            assertEquals(fx.settled().frames.size(), frames, "every frame the proxy reported is recorded");
         }
         CaptureStore store = new CaptureStore(dir);
         assertEquals(List.of("s1", "s2"), store.sessions(), "one session per login");

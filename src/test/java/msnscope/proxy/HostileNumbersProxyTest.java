@@ -40,7 +40,7 @@ class HostileNumbersProxyTest {
             alice.ns.send("CHG 7 NLN 0");
             alice.ns.expect("CHG 7 NLN 0");
 
-            List<Dissection> hostile = fx.events.frames.stream().filter(d -> d.frame().line().startsWith("CHG 6 ")).toList();
+            List<Dissection> hostile = fx.settled().frames.stream().filter(d -> d.frame().line().startsWith("CHG 6 ")).toList();
             assertEquals(2, hostile.size(), "seen both ways");
             for (Dissection d : hostile) {
                 assertEquals(List.of(Warning.BAD_PARAMETER), d.warnings().stream().map(Warning::code).toList(), d.warnings().toString());

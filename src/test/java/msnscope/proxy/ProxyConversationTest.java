@@ -28,16 +28,16 @@ class ProxyConversationTest {
             assertEquals(talk.clients.size(), fx.events.closed.size(), "every connection ended: " + fx.events.closed);
             talk.assertByteExact();
 
-            List<String> kinds = fx.events.referrals.stream().map(Referral::kind).toList();
+            List<String> kinds = fx.settled().referrals.stream().map(Referral::kind).toList();
             assertEquals(List.of("NS", "NS", "SB", "SB"), kinds, "XFR NS twice, XFR SB, RNG");
-            Referral rng = fx.events.referrals.get(3);
+            Referral rng = fx.settled().referrals.get(3);
             assertEquals(MsnWorld.SB_NAME + ":" + fx.world.sb.getLocalPort(), rng.original());
             assertTrue(rng.sessionId() != null && rng.cookie() != null, rng.toString());
             // switchboard connections were routed by listener and matched to the login by cookie
-            long sbWithReferral = fx.events.opened.stream().filter(c -> c.role() == msnscope.dissect.spec.FormSpec.Role.SB).count();
+            long sbWithReferral = fx.settled().opened.stream().filter(c -> c.role() == msnscope.dissect.spec.FormSpec.Role.SB).count();
             assertEquals(2, sbWithReferral);
             // the switchboards inherited the NS's negotiated version through the cookie
-            for (Dissection d : fx.events.frames) {
+            for (Dissection d : fx.settled().frames) {
                 if (d.role() == msnscope.dissect.spec.FormSpec.Role.SB && d.command() != null && d.command().equals("MSG")) {
                     assertEquals(version, d.version(), "SB frame version: " + d);
                 }

@@ -19,6 +19,17 @@ final class ProxyFixture implements AutoCloseable {
     final String address;
     final Events events = new Events();
 
+    /**
+     * The events once the proxy's analysis lane has handed on everything relayed so far: listeners hear of
+     * frames on the lane's thread, a moment after the bytes moved.
+     */
+    Events settled() throws InterruptedException {
+        if (!proxy.awaitAnalysis(10_000)) {
+            throw new IllegalStateException("the analysis lane did not catch up within 10 s");
+        }
+        return events;
+    }
+
     /** Everything the proxy told its listeners. */
     static final class Events implements ProxyListener {
         final List<ProxyConnection> opened = new CopyOnWriteArrayList<>();

@@ -23,7 +23,7 @@ class ProxyParallelTest {
             assertEquals(600, talk.clients.size());
             assertEquals(talk.clients.size(), fx.events.closed.size());
             talk.assertByteExact();
-            assertEquals(400, fx.events.referrals.size(), "200 XFR NS + 100 XFR SB + 100 RNG");
+            assertEquals(400, fx.settled().referrals.size(), "200 XFR NS + 100 XFR SB + 100 RNG");
             assertEquals(0, fx.proxy.routes().pending("127.0.0.1"), "every cookie was presented");
             assertEquals(0, fx.proxy.liveConnections());
         }

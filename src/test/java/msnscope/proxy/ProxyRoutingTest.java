@@ -105,7 +105,7 @@ class ProxyRoutingTest {
             assertTrue(profile.contains("\r\nClientIP: 127.0.0.1\r\nClientPort: " + clientPort + "\r\n\r\n"), profile);
             String seenByServer = fx.world.records.get("NS:alice@example.com").sent.toString(StandardCharsets.UTF_8);
             assertFalse(seenByServer.contains("ClientPort: " + clientPort + "\r\n"), "the server saw the proxy's port");
-            assertEquals(1, fx.events.rewrites.values().stream().filter(b -> new String(b, 0, 4, StandardCharsets.US_ASCII).equals("MSG "))
+            assertEquals(1, fx.settled().rewrites.values().stream().filter(b -> new String(b, 0, 4, StandardCharsets.US_ASCII).equals("MSG "))
                     .count(), "exactly the profile was rewritten");
             talk.logout(alice);
         }

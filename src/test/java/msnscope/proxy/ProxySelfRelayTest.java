@@ -142,6 +142,7 @@ class ProxySelfRelayTest {
                 events.awaitClosed(1, 5000);
                 return null;
             });
+            assertTrue(proxy.awaitAnalysis(10_000));
             assertEquals(1, events.opened.size(), "exactly the client's connection, no relay into itself: " + events.opened);
             String reason = events.closed.values().iterator().next();
             assertTrue(reason.contains("own listener") && !reason.contains("Exception"), reason);

@@ -75,8 +75,8 @@ class ProxyStreamedPayloadTest {
 
             assertEquals(routesBefore, fx.proxy.routes().routes().size(), "no listener opened for a payload's address");
             assertTrue(fx.proxy.routes().routes().stream().noneMatch(r -> r.upstream().port() == trap.getLocalPort()));
-            assertTrue(fx.events.referrals.stream().noneMatch(r -> r.original().contains(":" + trap.getLocalPort())),
-                    "no referral taken from a payload: " + fx.events.referrals);
+            assertTrue(fx.settled().referrals.stream().noneMatch(r -> r.original().contains(":" + trap.getLocalPort())),
+                    "no referral taken from a payload: " + fx.settled().referrals);
 
             sb.a().send("OUT");
             sb.b().expect("BYE alice@example.com");
@@ -88,7 +88,7 @@ class ProxyStreamedPayloadTest {
             fx.events.awaitClosed(conv.clients.size(), 5000);
             conv.assertByteExact();
 
-            List<Dissection> sbFrames = List.copyOf(fx.events.frames).stream().filter(d -> d.role() == msnscope.dissect.spec.FormSpec.Role.SB)
+            List<Dissection> sbFrames = List.copyOf(fx.settled().frames).stream().filter(d -> d.role() == msnscope.dissect.spec.FormSpec.Role.SB)
                     .toList();
             assertTrue(sbFrames.stream().noneMatch(d -> "XFR".equals(d.command()) || "RNG".equals(d.command())),
                     "payload lines dissected as commands");
@@ -131,7 +131,7 @@ class ProxyStreamedPayloadTest {
 
             assertEquals(routesBefore, fx.proxy.routes().routes().size());
             assertTrue(fx.proxy.budget().refusals() > 0, "the budget was asked and said no");
-            Dissection streamed = List.copyOf(fx.events.frames).stream()
+            Dissection streamed = List.copyOf(fx.settled().frames).stream()
                     .filter(d -> d.direction() == msnscope.wire.Direction.C2S && "MSG".equals(d.command())
                             && d.role() == msnscope.dissect.spec.FormSpec.Role.SB)
                     .findFirst().orElseThrow();
