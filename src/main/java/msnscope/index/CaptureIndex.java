@@ -327,6 +327,10 @@ public final class CaptureIndex implements Closeable {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
+                if (closing) {
+                    // close() is taking over (it commits what is indexed): nothing to report or reopen.
+                    return;
+                }
                 if (!writer.isOpen()) {
                     // Lucene closes its writer on a failed write (a full disk): a new one on the last commit
                     // catches up from the capture files once writes succeed again, without a restart.
@@ -393,6 +397,10 @@ public final class CaptureIndex implements Closeable {
     /** Indexes whatever the recorder reported written. */
     public synchronized void indexWritten() throws IOException {
         for (String s : List.copyOf(written.keySet())) {
+            if (closing && Thread.currentThread() == thread) {
+                // Closing: the live thread stops between sessions and close() takes over.
+                return;
+            }
             written.remove(s);
             follow(s);
         }
