@@ -241,7 +241,8 @@ final class Relay {
     }
 
     void clientWritabilityChanged() {
-        if (client.isWritable() && upstream != null && !serverInputDone) {
+        // Not while a held frame waits for its decision: what the server sends meanwhile would pile up.
+        if (client.isWritable() && upstream != null && !serverInputDone && (s2c == null || !s2c.awaiting())) {
             upstream.config().setAutoRead(true);
         }
     }
