@@ -153,6 +153,27 @@ class ProxyFaultTest {
         assertTrue(reason().startsWith("server sent OUT OTH and closed"), events.closed.toString());
     }
 
+    /**
+     * A dispatch server that closes right after its referral (they do): the XFR waits for the analysis
+     * lane's decision while the server's end arrives; the client still gets the rewritten line, then the end.
+     */
+    @Test
+    void aReferralFollowedAtOnceByTheServersCloseIsRewrittenThenClosed() throws Exception {
+        try (FakeServer server = new FakeServer((s, rec) -> {
+            FakeServer.read(s, 19, rec);
+            s.getOutputStream().write(ascii("VER 1 MSNP11\r\nXFR 2 NS 10.0.0.5:1863 0 10.0.0.1:1863\r\n"));
+            s.getOutputStream().flush();
+        }); ScriptClient c = through(server.address())) {
+            c.send("VER 1 MSNP11 CVR0");
+            c.expect("VER 1 MSNP11");
+            String xfr = c.readLine();
+            assertTrue(xfr.startsWith("XFR 2 NS 127.0.0.1:"), "rewritten to the proxy: " + xfr);
+            c.assertClosed();
+            server.await();
+        }
+        assertTrue(reason().startsWith("server closed"), events.closed.toString());
+    }
+
     @Test
     void aClientThatNeverReadsPausesTheServerAndMemoryStaysBounded() throws Exception {
         AtomicLong written = new AtomicLong();
