@@ -559,6 +559,19 @@ public final class StreamDissector {
         }
     }
 
+    /**
+     * True for the commands that settle what a connection is: its role, negotiated version and account
+     * ({@code VER}, {@code CVR}, {@code USR}, {@code ANS}: see {@link #startRole} and {@link #updateState}).
+     * A proxy that shows no frame dissects only these (and the referrals it must rewrite), which is all its
+     * rewriting and its recorder's stitching depend on.
+     */
+    public static boolean settlesLogin(String command) {
+        return command != null && switch (command) {
+            case "VER", "CVR", "USR", "ANS" -> true;
+            default -> false;
+        };
+    }
+
     private void updateState(String cmd, String[] t, Direction dir, FormSpec form, FormSpec.Binding binding, Frame frame,
                              Map<String, Object> fields, List<Warning> warnings) {
         switch (cmd) {
