@@ -166,6 +166,14 @@ public final class Recorder implements WireListener, Closeable {
         event(new FrameEvent(connection, frame, direction, timeMicros, forwarded));
     }
 
+    /** One read's frames under one lock (the relay path's usual call). */
+    @Override
+    public synchronized void frames(ProxyConnection connection, java.util.List<WireFrame> frames) {
+        for (WireFrame f : frames) {
+            frame(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded());
+        }
+    }
+
     /** The dissector (on the analysis lane) learned a connection's account: rule 4, and a provisional connection settles. */
     @Override
     public synchronized void account(ProxyConnection connection, String account) {

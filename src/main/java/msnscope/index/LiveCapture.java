@@ -87,6 +87,11 @@ public final class LiveCapture implements WireListener, Closeable {
     }
 
     @Override
+    public void frames(ProxyConnection connection, java.util.List<WireFrame> frames) {
+        recorder.frames(connection, frames);
+    }
+
+    @Override
     public void account(ProxyConnection connection, String account) {
         recorder.account(connection, account);
     }

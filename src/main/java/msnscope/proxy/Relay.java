@@ -67,6 +67,8 @@ final class Relay {
      */
     private int wireVersion;
     private long readMicros = Long.MIN_VALUE;
+    /** Frames of this read not yet handed to the recorder: handed over in one call before the flush. */
+    private final java.util.ArrayList<WireListener.WireFrame> toRecord = new java.util.ArrayList<>();
     private final PayloadOracle oracle;
     private C2SObserver c2s;
     private S2CForwarder s2c;
@@ -228,14 +230,14 @@ final class Relay {
 
     void clientReadComplete() {
         if (upstream != null) {
-            server.wire().beforeForward();
+            beforeForward();
             upstream.flush();
         }
         server.lane().flush(analysis);
     }
 
     void serverReadComplete() {
-        server.wire().beforeForward();
+        beforeForward();
         client.flush();
         server.lane().flush(analysis);
     }
@@ -262,7 +264,7 @@ final class Relay {
         }
         long now = readMicros();
         frames++;
-        server.wire().frame(conn, f, Direction.C2S, now, null);
+        toRecord.add(new WireListener.WireFrame(f, Direction.C2S, now, null));
         server.lane().seen(analysis, conn, f, Direction.C2S, now);
     }
 
@@ -279,8 +281,21 @@ final class Relay {
         }
         long now = readMicros();
         frames++;
-        server.wire().frame(conn, f, Direction.S2C, now, null);
+        toRecord.add(new WireListener.WireFrame(f, Direction.S2C, now, null));
         server.lane().seen(analysis, conn, f, Direction.S2C, now);
+    }
+
+    /** Write-before-forward: this read's frames to the recorder (one call), then the recorder to the OS. */
+    private void beforeForward() {
+        recordPending();
+        server.wire().beforeForward();
+    }
+
+    private void recordPending() {
+        if (!toRecord.isEmpty()) {
+            server.wire().frames(conn, toRecord);
+            toRecord.clear();
+        }
     }
 
     /**
@@ -354,9 +369,9 @@ final class Relay {
             return;
         }
         frames++;
-        server.wire().frame(conn, f, Direction.S2C, micros, replacement);
+        toRecord.add(new WireListener.WireFrame(f, Direction.S2C, micros, replacement));
         s2c.decided(replacement);
-        server.wire().beforeForward();
+        beforeForward();
         client.flush();
         server.lane().flush(analysis);
         while (!s2c.awaiting() && !afterDecision.isEmpty()) {
@@ -472,7 +487,7 @@ final class Relay {
         if (c2s != null) {
             c2s.finish();
         }
-        server.wire().beforeForward();
+        beforeForward();
         if (serverInputDone || upstream == null) {
             afterHeld(this::closeBoth);
         } else {
@@ -498,7 +513,7 @@ final class Relay {
 
     /** The server's side ended and everything it sent is decided and handed to the client's channel. */
     private void serverInputEnded() {
-        server.wire().beforeForward();
+        beforeForward();
         event(lastServerOut != null ? "server sent " + lastServerOut + " and closed" : "server closed");
         if (clientInputDone) {
             closeBoth();
@@ -548,7 +563,7 @@ final class Relay {
      */
     void shutdown(boolean graceful) {
         event("proxy shut down");
-        server.wire().beforeForward();
+        beforeForward();
         if (graceful) {
             afterHeld(this::closeBoth);
         } else {
@@ -601,8 +616,9 @@ final class Relay {
         afterDecision.clear();
         String reason = firstEvent == null ? "closed" : secondEvent == null ? firstEvent : firstEvent + ", then " + secondEvent;
         String totals = c2sBytes + " bytes C->S, " + s2cBytes + " bytes S->C, " + frames + " frames";
+        recordPending();
         server.wire().connectionClosed(conn, reason);
-        server.wire().beforeForward();
+        beforeForward();
         // Gone from the live set before the lane tells anyone it closed.
         server.ended(this);
         if (server.config().dissect()) {

@@ -22,6 +22,20 @@ public interface WireListener {
     default void frame(ProxyConnection connection, Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
     }
 
+    /** A frame as the relay hands it on: see {@link #frame}. */
+    record WireFrame(Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
+    }
+
+    /**
+     * The frames of one read of one connection, in wire order, before their bytes are flushed: one call per
+     * read, so a listener that locks (the recorder) locks once per read, not once per frame.
+     */
+    default void frames(ProxyConnection connection, java.util.List<WireFrame> frames) {
+        for (WireFrame f : frames) {
+            frame(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded());
+        }
+    }
+
     /** The proxy rewrote a referral; called before the rewritten line is forwarded (its cookie and listener are known first). */
     default void referral(ProxyConnection connection, Referral referral) {
     }

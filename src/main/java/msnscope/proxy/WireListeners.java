@@ -58,6 +58,17 @@ final class WireListeners implements WireListener {
     }
 
     @Override
+    public void frames(ProxyConnection c, List<WireFrame> frames) {
+        for (WireListener l : all) {
+            try {
+                l.frames(c, frames);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
     public void referral(ProxyConnection c, Referral r) {
         for (WireListener l : all) {
             try {
