@@ -80,11 +80,7 @@ public final class CaptureWriter implements Closeable {
     }
 
     public void append(CaptureRecord r) {
-        appendEncoded(CaptureFormat.encode(r));
-    }
-
-    /** Appends one record already encoded by {@link CaptureFormat#encode}. */
-    public void appendEncoded(byte[] b) {
+        byte[] b = CaptureFormat.encode(r);
         room(b.length);
         buffer.put(b);
     }

@@ -688,7 +688,8 @@ public final class StreamDissector {
         }
     }
 
-    private static int versionNumber(String token) {
+    /** {@code 11} for {@code MSNP11}; 0 for anything that is not a protocol version. */
+    public static int versionNumber(String token) {
         if (token.startsWith("MSNP")) {
             try {
                 return Integer.parseInt(token.substring(4));

@@ -158,11 +158,6 @@ final class AnalysisLane implements AutoCloseable {
         queue.add(new Closed(s, conn, reason, totals));
     }
 
-    /** Frames not dissected live because the lane was full. */
-    long skipped() {
-        return skipped.get();
-    }
-
     /** Waits until everything handed in so far is dissected (tests, shutdown); false on timeout. */
     boolean drain(long millis) throws InterruptedException {
         Marker m = new Marker(new java.util.concurrent.CountDownLatch(1));

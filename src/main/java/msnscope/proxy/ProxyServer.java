@@ -339,11 +339,6 @@ public final class ProxyServer implements AutoCloseable {
         return lane.drain(millis);
     }
 
-    /** Frames not dissected live because the analysis lane was full (all of them are in a capture). */
-    public long analysisSkipped() {
-        return lane.skipped();
-    }
-
     Listeners listeners() {
         return listeners;
     }

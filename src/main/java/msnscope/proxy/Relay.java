@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.SocketChannel;
 import msnscope.dissect.Dissection;
 import msnscope.dissect.SessionContext;
+import msnscope.dissect.StreamDissector;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.wire.Clock;
 import msnscope.wire.Direction;
@@ -312,12 +313,9 @@ final class Relay {
     /** The server's {@code VER} reply: the version the framer applies from now on. */
     private void wireVersion(Frame f) {
         String[] t = f.line().split(" ", 4);
-        if (t.length > 2 && t[2].startsWith("MSNP")) {
-            try {
-                wireVersion = Integer.parseInt(t[2].substring(4));
-            } catch (NumberFormatException e) {
-                // not a version: the dissector flags it
-            }
+        int v = t.length > 2 ? StreamDissector.versionNumber(t[2]) : 0;
+        if (v > 0) {
+            wireVersion = v;
         }
     }
 

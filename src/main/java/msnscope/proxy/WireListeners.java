@@ -25,10 +25,6 @@ final class WireListeners implements WireListener {
         all.add(l);
     }
 
-    boolean isEmpty() {
-        return all.isEmpty();
-    }
-
     private void failed(WireListener l, RuntimeException e) {
         if (failed.add(l)) {
             log.warn("{} failed ({}); the relay goes on", l.getClass().getSimpleName(), e.getMessage());
