@@ -2,34 +2,11 @@ package msnscope.proxy;
 
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-/**
- * Every attached {@link WireListener} as one: one that throws is logged once and skipped for that call,
- * so a failing recorder never breaks the relay.
- */
-final class WireListeners implements WireListener {
-
-    private static final Logger log = LoggerFactory.getLogger("msnscope.proxy");
-
-    private final List<WireListener> all = new CopyOnWriteArrayList<>();
-    private final Set<WireListener> failed = ConcurrentHashMap.newKeySet();
-
-    void add(WireListener l) {
-        all.add(l);
-    }
-
-    private void failed(WireListener l, RuntimeException e) {
-        if (failed.add(l)) {
-            log.warn("{} failed ({}); the relay goes on", l.getClass().getSimpleName(), e.getMessage());
-        }
-    }
+/** Every attached {@link WireListener} as one ({@link Fanout}). */
+final class WireListeners extends Fanout<WireListener> implements WireListener {
 
     @Override
     public void connectionOpened(ProxyConnection c) {
