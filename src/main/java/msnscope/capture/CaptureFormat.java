@@ -173,7 +173,7 @@ public final class CaptureFormat {
     }
 
     /**
-     * Appends a frame record to a heap buffer with room for it ({@link #frameRecordBound}): the same bytes as
+     * Appends a frame record to a buffer (heap or direct) with room for it ({@link #frameRecordBound}): the same bytes as
      * {@link #encode} of a {@link CaptureRecord.FrameRecord}, written in place (the recorder's per-frame path
      * on the relay: no intermediate arrays).
      */
@@ -189,18 +189,35 @@ public final class CaptureFormat {
         out.putInt(frame.lineLength() + frame.terminatorLength());
         out.putInt(frame.declaredLength());
         out.putInt(frame.flags());
-        String cmd = frame.command();
-        putBytes(out, cmd == null ? null : cmd.getBytes(StandardCharsets.UTF_8));
-        int n = frame.size();
-        out.putInt(n);
-        frame.copyTo(0, out.array(), out.arrayOffset() + out.position(), n);
-        out.position(out.position() + n);
+        putCommand(out, frame.command());
+        out.putInt(frame.size());
+        frame.copyTo(out);
         putBytes(out, rewritten);
-        int length = out.position() - start - 4;
+        int end = out.position();
+        int length = end - start - 4;
         out.putInt(start, length);
         crc.reset();
-        crc.update(out.array(), out.arrayOffset() + start + 4, length);
+        crc.update(out.position(start + 4).limit(end));
+        out.limit(out.capacity());
         out.putInt((int) crc.getValue());
+    }
+
+    /** A command as UTF-8 bytes without an intermediate array: the framer's commands are ASCII but for hostile lines. */
+    private static void putCommand(ByteBuffer out, String cmd) {
+        if (cmd == null) {
+            out.putInt(-1);
+            return;
+        }
+        for (int i = 0; i < cmd.length(); i++) {
+            if (cmd.charAt(i) >= 0x80) {
+                putBytes(out, cmd.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        out.putInt(cmd.length());
+        for (int i = 0; i < cmd.length(); i++) {
+            out.put((byte) cmd.charAt(i));
+        }
     }
 
     private static void putBytes(ByteBuffer out, byte[] b) {

@@ -169,9 +169,21 @@ public final class Recorder implements WireListener, Closeable {
     /** One read's frames under one lock (the relay path's usual call). */
     @Override
     public synchronized void frames(ProxyConnection connection, java.util.List<WireFrame> frames) {
-        for (WireFrame f : frames) {
-            frame(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded());
+        Conn c = closed ? null : conns.get(connection.id());
+        if (c == null || c.sess == null || c.provisional != null) {
+            for (WireFrame f : frames) {
+                frame(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded());
+            }
+            return;
         }
+        // The common case: one lookup for the whole read, straight into the session's buffer.
+        Sess s = c.sess;
+        for (WireFrame f : frames) {
+            s.writer.appendFrame(c.localIdBytes, f.timeMicros(), f.direction(), f.frame(), f.forwarded());
+        }
+        received.addAndGet(frames.size());
+        s.unflushedFrames += frames.size();
+        markDirty(s);
     }
 
     /** The dissector (on the analysis lane) learned a connection's account: rule 4, and a provisional connection settles. */
@@ -610,6 +622,9 @@ public final class Recorder implements WireListener, Closeable {
 
     /** Keeps at most {@code max} capture files open: the least recently written are released. */
     private void closeIdleFiles(int max) {
+        if (sessions.size() <= max) {
+            return; // on every write: no scan while there cannot be too many files open
+        }
         List<Sess> open = new ArrayList<>();
         for (Sess s : sessions.values()) {
             if (s.writer.holdsFile()) {

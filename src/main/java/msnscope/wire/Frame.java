@@ -261,6 +261,11 @@ public final class Frame {
         System.arraycopy(bytes, srcOffset, dst, dstOffset, length);
     }
 
+    /** Puts the original bytes into {@code dst} (a capture writer's direct buffer: one copy, no array). */
+    public void copyTo(java.nio.ByteBuffer dst) {
+        dst.put(bytes);
+    }
+
     byte[] array() {
         return bytes;
     }
