@@ -2,6 +2,7 @@ package msnscope.capture;
 
 import msnscope.dissect.spec.FormSpec;
 import msnscope.proxy.HostPortText;
+import msnscope.proxy.Placement;
 import msnscope.proxy.ProxyConnection;
 import msnscope.proxy.Referral;
 import msnscope.proxy.WireListener;
@@ -217,6 +218,20 @@ public final class Recorder implements WireListener, Closeable {
     @Override
     public void beforeForward() {
         sync();
+    }
+
+    /**
+     * The store's ids for a connection: unsettled while it is provisional (it may still move into the login
+     * that referred it) or not placed yet (a switchboard before its first line).
+     */
+    @Override
+    public synchronized Placement placement(ProxyConnection connection) {
+        Conn c = conns.get(connection.id());
+        if (c != null) {
+            return c.sess == null ? Placement.PENDING : new Placement(c.sess.id, c.localId, c.provisional == null);
+        }
+        Placed p = placed.get(connection.id());
+        return p == null ? Placement.PENDING : new Placement(p.session(), p.localId(), true);
     }
 
     /** Frames handed to the recorder. */

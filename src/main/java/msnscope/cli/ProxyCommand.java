@@ -98,6 +98,7 @@ final class ProxyCommand implements Command {
         if (!line.hasOption("quiet")) {
             console = new ConsolePrinter(format.equals("jsonl") ? ConsolePrinter.Format.JSONL : ConsolePrinter.Format.TEXT,
                     colour && format.equals("text"), out);
+            console.placements(server::placement);
             server.addListener(console);
         }
         Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);

@@ -33,8 +33,10 @@ public final class Dissection {
     /** Stands for a field value that {@link Deferred#complete} fills in, so the field keeps its place in order. */
     static final Object PENDING = new Object();
 
-    private final String session;
-    private final String stream;
+    private String session;
+    private String stream;
+    /** The bytes the other side received instead, when the proxy changed the frame (a rewritten referral); else null. */
+    private byte[] forwarded;
     private final int seq;
     private final Long timeMicros;
     private final Direction direction;
@@ -87,6 +89,50 @@ public final class Dissection {
                                       String summary, Map<String, Object> fields, Integer replyTo, List<Warning> warnings) {
         return new Dissection(session, stream, seq, timeMicros, direction, role, version, account, frame, command, trid, params, summary,
                 fields, replyTo, null, new ArrayList<>(warnings));
+    }
+
+    /**
+     * The ids the frame is kept under, where they differ from the dissector's: the proxy's analysis lane
+     * gives the recorder's session and connection ids before any reader sees the dissection.
+     */
+    public Dissection placedAt(String session, String stream) {
+        if (session != null) {
+            this.session = session;
+        }
+        if (stream != null) {
+            this.stream = stream;
+        }
+        return this;
+    }
+
+    /**
+     * Records what the proxy forwarded in place of this frame (null or the same bytes: unchanged). Set by
+     * whoever knows it (the analysis lane, a stored session's loader) before any reader sees the dissection.
+     */
+    public Dissection forwardedAs(byte[] bytes) {
+        this.forwarded = bytes == null || frame.size() == bytes.length && java.util.Arrays.equals(frame.copyBytes(), bytes) ? null : bytes;
+        return this;
+    }
+
+    /** The frame's bytes as the other side received them, when the proxy changed them; else null. */
+    public byte[] forwarded() {
+        return forwarded == null ? null : forwarded.clone();
+    }
+
+    /**
+     * The command line as the other side received it (without its terminator), when the proxy changed the
+     * frame: e.g. a referral's address rewritten to the proxy's own. Null when forwarded unchanged.
+     */
+    public String rewritten() {
+        if (forwarded == null) {
+            return null;
+        }
+        int lf = 0;
+        while (lf < forwarded.length && forwarded[lf] != '\n') {
+            lf++;
+        }
+        int end = lf > 0 && lf < forwarded.length && forwarded[lf - 1] == '\r' ? lf - 1 : lf;
+        return new String(forwarded, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public String session() {

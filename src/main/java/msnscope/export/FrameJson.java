@@ -108,11 +108,30 @@ public final class FrameJson {
         }
         g.writeEndArray();
         g.writeStringField("rawBase64", exactFromText(f) ? null : Base64.getEncoder().encodeToString(f.copyBytes()));
+        g.writeStringField("rewritten", d.rewritten());
+        byte[] forwarded = d.forwarded();
+        g.writeStringField("rewrittenBase64", forwarded == null || exactLine(forwarded, d.rewritten(), f) ? null
+                : Base64.getEncoder().encodeToString(forwarded));
         for (Map.Entry<String, ?> e : extras.entrySet()) {
             g.writeFieldName(e.getKey());
             writeValue(g, e.getValue());
         }
         g.writeEndObject();
+    }
+
+    /**
+     * True when {@code rewritten} + CR LF + the original payload gives the forwarded bytes back exactly (a
+     * rewritten referral line); false when the payload changed too (a rewritten profile) or the line is not
+     * plain UTF-8 with CR LF.
+     */
+    private static boolean exactLine(byte[] forwarded, String rewritten, Frame original) {
+        byte[] line = (rewritten + "\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] payload = original.hasPayload() ? original.payload() : new byte[0];
+        if (line.length + payload.length != forwarded.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(forwarded, 0, line.length, line, 0, line.length)
+                && java.util.Arrays.equals(forwarded, line.length, forwarded.length, payload, 0, payload.length);
     }
 
     /** The values a dissection holds, written as databind would write them, without its serializer lookups. */

@@ -72,6 +72,11 @@ public final class TextFormat {
         }
         sb.append('\n');
         String indent = d.timeMicros() == null ? "           " : "                           ";
+        if (d.rewritten() != null) {
+            // What the client received: the proxy's own address instead of the server's.
+            sb.append(indent).append(paint("=> " + (d.direction() == Direction.S2C ? "client" : "server") + " received: ", "1;35"))
+                    .append(d.rewritten()).append('\n');
+        }
         sb.append(indent).append(d.summary()).append('\n');
         for (Map.Entry<String, Object> e : d.fields().entrySet()) {
             if (e.getKey().equals("payload")) {

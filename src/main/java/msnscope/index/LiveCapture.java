@@ -97,6 +97,11 @@ public final class LiveCapture implements WireListener, Closeable {
     }
 
     @Override
+    public msnscope.proxy.Placement placement(ProxyConnection connection) {
+        return recorder.placement(connection);
+    }
+
+    @Override
     public void referral(ProxyConnection connection, Referral referral) {
         recorder.referral(connection, referral);
     }

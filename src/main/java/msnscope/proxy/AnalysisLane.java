@@ -50,6 +50,13 @@ final class AnalysisLane implements AutoCloseable {
         private int seq;
         private boolean failed;
         private String account;
+        /** The connection's id within the lane's session: its id when nothing records it. */
+        private String localId;
+        /** Where the connection is kept, once settled: the ids its listener calls carry. */
+        private Placement placement;
+        /** Listener calls waiting for the placement to settle (a provisional or not yet placed connection). */
+        private java.util.ArrayDeque<Runnable> deferred;
+        private ProxyConnection conn;
     }
 
     /** How a held frame becomes bytes: called on the lane thread with its dissection; the answer goes back to the relay. */
@@ -60,7 +67,7 @@ final class AnalysisLane implements AutoCloseable {
         void decided(Frame frame, byte[] replacement);
     }
 
-    private record Opened(ProxyConnection conn) {
+    private record Opened(Stream s, ProxyConnection conn) {
     }
 
     private record Begin(Stream s, ProxyConnection conn, SessionContext session, FormSpec.Role role) {
@@ -92,6 +99,12 @@ final class AnalysisLane implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private long reportedSkipped;
+    /** Settled placements of open connections, for {@link #placement}. */
+    private final java.util.Map<String, Placement> placements = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Streams with deferred listener calls, tried again on each event and on each idle poll. */
+    private final java.util.Set<Stream> unsettled = new java.util.LinkedHashSet<>();
+    /** Connections numbered within each of the lane's sessions ({@code c1}, {@code c2}, …), as the store numbers them. */
+    private final java.util.Map<SessionContext, Integer> numbered = new java.util.WeakHashMap<>();
     private long lastReport = System.nanoTime();
 
     AnalysisLane(Dissector dissector, Listeners listeners, WireListeners wire) {
@@ -107,8 +120,16 @@ final class AnalysisLane implements AutoCloseable {
         return new Stream();
     }
 
-    void opened(ProxyConnection conn) {
-        queue.add(new Opened(conn));
+    void opened(Stream s, ProxyConnection conn) {
+        queue.add(new Opened(s, conn));
+    }
+
+    /**
+     * The ids listeners are given for a connection (session and connection within it): the recorder's when it
+     * records, else the lane's own; null before the connection's first listener call or after its close.
+     */
+    Placement placement(ProxyConnection conn) {
+        return placements.get(conn.id());
     }
 
     /** The connection's dissection starts, in {@code session} ({@code role} null: from its first commands). */
@@ -173,12 +194,15 @@ final class AnalysisLane implements AutoCloseable {
             } catch (InterruptedException ex) {
                 return;
             }
-            if (e != null) {
-                try {
-                    handle(e);
-                } catch (RuntimeException | StackOverflowError ex) {
-                    log.warn("analysis of a frame failed (a bug: please report it); the relay goes on: {}", ex.getMessage());
+            try {
+                if (!unsettled.isEmpty()) {
+                    settle();
                 }
+                if (e != null) {
+                    handle(e);
+                }
+            } catch (RuntimeException | StackOverflowError ex) {
+                log.warn("analysis of a frame failed (a bug: please report it); the relay goes on: {}", ex.getMessage());
             }
             report();
         }
@@ -190,7 +214,7 @@ final class AnalysisLane implements AutoCloseable {
             for (Seen s : b.frames()) {
                 Dissection d = dissect(s.s(), s.conn(), s.frame(), s.dir(), s.micros());
                 if (d != null) {
-                    listeners.frame(s.conn(), d, null);
+                    tell(s.s(), s.conn(), p -> listeners.frame(s.conn(), d.placedAt(p.session(), p.stream()), null));
                 }
             }
         } else if (e instanceof Hold h) {
@@ -200,15 +224,18 @@ final class AnalysisLane implements AutoCloseable {
                 out = d == null ? null : h.decider().decide(d, h.conn());
             } finally {
                 if (d != null) {
-                    listeners.frame(h.conn(), d, out);
+                    byte[] forwarded = out;
+                    tell(h.s(), h.conn(), p -> listeners.frame(h.conn(), d.placedAt(p.session(), p.stream()), forwarded));
                 }
                 h.decider().decided(h.frame(), out);
             }
         } else if (e instanceof Opened o) {
-            listeners.connectionOpened(o.conn());
+            tell(o.s(), o.conn(), p -> listeners.connectionOpened(o.conn()));
         } else if (e instanceof Begin b) {
             b.s().session = b.session();
-            b.s().dissector = dissector.stream(b.session(), b.conn().id(), b.role());
+            int n = numbered.merge(b.session(), 1, Integer::sum);
+            b.s().localId = "c" + n;
+            b.s().dissector = dissector.stream(b.session(), b.s().localId, b.role());
         } else if (e instanceof Closed c) {
             Stream s = c.s();
             ProxyConnection conn = c.conn();
@@ -225,10 +252,87 @@ final class AnalysisLane implements AutoCloseable {
             }
             log.info("{} {}{} {} -> {} closed: {} ({})", conn.id(), role, account == null ? "" : " " + account,
                     HostPortText.of(conn.client()), conn.upstreamName(), c.reason(), c.totals());
-            listeners.connectionClosed(conn, c.reason());
+            // Closed: the recorder has settled it (a provisional connection stays where it is).
+            if (s.placement == null) {
+                s.placement = placementNow(s, conn, true);
+                placements.put(conn.id(), s.placement);
+            }
+            tell(s, conn, p -> listeners.connectionClosed(conn, c.reason()));
+            placements.remove(conn.id());
         } else if (e instanceof Marker m) {
             m.latch().countDown();
         }
+    }
+
+    /**
+     * Calls the listeners with the connection's placement once it is settled, in order with its earlier calls:
+     * a line seen live carries the ids the store keeps it under. Until then (a notification server connection
+     * that may still join the login that referred it; a switchboard the recorder has not placed) the calls wait,
+     * bounded: past {@link #MAX_DEFERRED} they go out with what is known.
+     */
+    private void tell(Stream s, ProxyConnection conn, java.util.function.Consumer<Placement> call) {
+        if (s.placement == null) {
+            Placement p = placementNow(s, conn, false);
+            if (p.settled()) {
+                s.placement = p;
+                placements.put(conn.id(), p);
+            }
+        }
+        if (s.placement != null && s.deferred == null) {
+            call.accept(s.placement);
+            return;
+        }
+        if (s.deferred == null) {
+            s.deferred = new java.util.ArrayDeque<>();
+            unsettled.add(s);
+        }
+        s.deferred.add(() -> call.accept(s.placement));
+        if (s.placement != null || s.deferred.size() > MAX_DEFERRED) {
+            release(s, conn);
+        }
+    }
+
+    static final int MAX_DEFERRED = 4_096;
+
+    /** Tries the waiting streams again (the recorder settles them from other threads). */
+    private void settle() {
+        for (Stream s : new java.util.ArrayList<>(unsettled)) {
+            release(s, null);
+        }
+    }
+
+    private void release(Stream s, ProxyConnection known) {
+        ProxyConnection conn = known != null ? known : s.conn;
+        if (s.placement == null) {
+            Placement p = placementNow(s, conn, s.deferred.size() > MAX_DEFERRED);
+            if (!p.settled()) {
+                return;
+            }
+            s.placement = p;
+        }
+        placements.put(conn.id(), s.placement);
+        java.util.ArrayDeque<Runnable> calls = s.deferred;
+        s.deferred = null;
+        unsettled.remove(s);
+        for (Runnable r : calls) {
+            r.run();
+        }
+    }
+
+    /** The recorder's placement when it records; else the lane's own ids. {@code force}: settled either way. */
+    private Placement placementNow(Stream s, ProxyConnection conn, boolean force) {
+        s.conn = conn;
+        Placement p = wire.placement(conn);
+        String ownSession = s.session == null ? null : s.session.id();
+        if (p == null) {
+            // Nothing records the connection: the lane's session, once it has begun (a switchboard's starts at its cookie).
+            return ownSession != null || force ? new Placement(ownSession, s.localId != null ? s.localId : conn.id(), true) : Placement.PENDING;
+        }
+        if (force && !p.settled()) {
+            return p.session() != null ? new Placement(p.session(), p.stream(), true)
+                    : new Placement(ownSession, s.localId != null ? s.localId : conn.id(), true);
+        }
+        return p;
     }
 
     private Dissection dissect(Stream s, ProxyConnection conn, Frame f, Direction dir, long micros) {
@@ -245,7 +349,7 @@ final class AnalysisLane implements AutoCloseable {
                 log.warn("{} dissector failed on \"{}\" (a bug: please report it); frames of this connection are still relayed "
                         + "and recorded unchanged", conn.id(), Relay.shorten(f.line()));
             }
-            d = RawDissections.failed(s.session.id(), conn.id(), seq, micros, dir, s.dissector.role(), f, ex);
+            d = RawDissections.failed(s.session.id(), s.localId, seq, micros, dir, s.dissector.role(), f, ex);
         }
         String account = s.dissector.account();
         if (account != null && !account.equals(s.account)) {

@@ -56,6 +56,8 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     private final Map<String, FormSpec.Role> roles = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread writer;
     private volatile boolean closing;
+    /** The ids a connection's lines carry: the store's when the proxy records ({@link ProxyServer#placement}). */
+    private java.util.function.Function<ProxyConnection, Placement> placements = c -> null;
 
     public ConsolePrinter(Format format, boolean colour, PrintStream out) {
         this.format = format;
@@ -66,12 +68,24 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         this.writer.start();
     }
 
+    /** Where the ids of the open and close lines come from (frames carry theirs); the proxy's own ids without it. */
+    public ConsolePrinter placements(java.util.function.Function<ProxyConnection, Placement> placements) {
+        this.placements = placements;
+        return this;
+    }
+
+    /** {@code s3/c2}: the connection as {@code show} opens it. */
+    private String idOf(ProxyConnection c) {
+        Placement p = placements.apply(c);
+        return p == null || p.session() == null ? c.id() : p.id();
+    }
+
     @Override
     public void connectionOpened(ProxyConnection c) {
         if (format == Format.TEXT) {
             // The main listener's server is a dispatch or a notification server: only its replies tell which.
             String role = c.referral() == null && c.role() == FormSpec.Role.NS ? "DS/NS" : c.role().name();
-            emit(time(c.openedMicros()) + "  " + paint(role + " " + c.id(), "36") + "  ==  "
+            emit(time(c.openedMicros()) + "  " + paint(role + " " + idOf(c), "36") + "  ==  "
                     + HostPortText.of(c.client()) + " -> " + HostPortText.of(c.proxy()) + " -> " + c.upstreamName());
         }
     }
@@ -80,7 +94,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     public void connectionClosed(ProxyConnection c, String reason) {
         if (format == Format.TEXT) {
             FormSpec.Role known = roles.remove(c.id());
-            emit(time(Clock.nowMicros()) + "  " + paint((known != null ? known : c.role()) + " " + c.id(), "36") + "  ==  closed: " + reason);
+            emit(time(Clock.nowMicros()) + "  " + paint((known != null ? known : c.role()) + " " + idOf(c), "36") + "  ==  closed: " + reason);
         }
     }
 
@@ -97,7 +111,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     String text(ProxyConnection c, Dissection d, byte[] forwarded) {
         StringBuilder sb = new StringBuilder(160);
         sb.append(time(d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros())).append("  ");
-        String who = (d.role() != null ? d.role().name() : c.role().name()) + " " + c.id()
+        String who = (d.role() != null ? d.role().name() : c.role().name()) + " " + d.session() + "/" + d.stream()
                 + (d.account() == null ? "" : " " + d.account());
         sb.append(paint(who, "36")).append("  ");
         sb.append(paint(d.direction() == Direction.C2S ? "C->S" : "S->C", d.direction() == Direction.C2S ? "32" : "34")).append("  ");
@@ -129,16 +143,8 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
 
     String json(ProxyConnection c, Dissection d, byte[] forwarded) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        String rewritten = null;
-        if (forwarded != null) {
-            int lf = indexOf(forwarded, (byte) '\n');
-            int end = lf < 0 ? forwarded.length : (lf > 0 && forwarded[lf - 1] == '\r' ? lf - 1 : lf);
-            rewritten = new String(forwarded, 0, end, StandardCharsets.UTF_8);
-            if (rewritten.equals(d.frame().line()) && forwarded.length != d.frame().size()) {
-                rewritten = rewritten + " (payload rewritten: " + (forwarded.length - end) + " bytes)";
-            }
-        }
-        m.put("rewritten", rewritten);
+        // What the client received is the contract's own "rewritten" key now, as stored sessions give it.
+        d.forwardedAs(forwarded);
         m.put("conn", c.id());
         m.put("client", HostPortText.of(c.client()));
         m.put("proxy", HostPortText.of(c.proxy()));

@@ -298,6 +298,15 @@ public final class ProxyServer implements AutoCloseable {
         return relays;
     }
 
+    /**
+     * The session and connection ids the listeners are given for {@code connection} (the recorder's when
+     * recording): what the console prints, so {@code show}/{@code search} find it by the same ids. Null
+     * outside the connection's listener calls.
+     */
+    public Placement placement(ProxyConnection connection) {
+        return lane == null ? null : lane.placement(connection);
+    }
+
     String nextConnectionId() {
         return "c" + connectionIds.incrementAndGet();
     }

@@ -150,7 +150,7 @@ final class Relay {
         });
         server.wire().connectionOpened(conn);
         if (server.config().dissect()) {
-            server.lane().opened(conn);
+            server.lane().opened(analysis, conn);
             if (route.role() != FormSpec.Role.SB) {
                 begin(server.newSession(), null);
             }

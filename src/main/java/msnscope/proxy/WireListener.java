@@ -54,4 +54,12 @@ public interface WireListener {
      */
     default void beforeForward() {
     }
+
+    /**
+     * Where this listener keeps the connection's frames, when it keeps them (the recorder: the store's ids);
+     * null when it does not.
+     */
+    default Placement placement(ProxyConnection connection) {
+        return null;
+    }
 }

@@ -84,4 +84,20 @@ final class WireListeners extends Fanout<WireListener> implements WireListener {
             }
         }
     }
+
+    /** The first listener's that keeps the connection (there is one recorder at most). */
+    @Override
+    public Placement placement(ProxyConnection c) {
+        for (WireListener l : all) {
+            try {
+                Placement p = l.placement(c);
+                if (p != null) {
+                    return p;
+                }
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+        return null;
+    }
 }

@@ -127,7 +127,7 @@ class ProxyRoutingTest {
         String out = text.toString(StandardCharsets.UTF_8);
         System.out.println(out);
         assertTrue(out.contains("C->S  USR 3 TWN I alice@example.com"), out);
-        assertTrue(out.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  DS c1 alice@example.com  S->C  XFR 3 NS 127\\.0\\.0\\.1:\\d+ 0 127\\.0\\.0\\.1:\\d+"
+        assertTrue(out.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  DS s1/c1 alice@example.com  S->C  XFR 3 NS 127\\.0\\.0\\.1:\\d+ 0 127\\.0\\.0\\.1:\\d+"
                 + " => 127\\.0\\.0\\.1:\\d+ 127\\.0\\.0\\.1:\\d+  .*"), "rewritten referral shows both addresses");
         assertTrue(out.contains("XFR 6 SB " + MsnWorld.SB_NAME), out);
         assertTrue(out.contains(" [65536 bytes text/plain]"), out);

@@ -176,7 +176,7 @@ class SearchTest {
     void jsonHitsHaveExactlyTheDissectContractKeys() throws Exception {
         FrameSearch.Hit h = search("cmd:USR").hits().get(0);
         assertEquals(List.of("session", "stream", "seq", "time", "dir", "role", "version", "cmd", "trid", "params", "raw", "payloadLength",
-                "payload", "payloadBase64", "summary", "fields", "replyTo", "warnings", "rawBase64", "account"), new ArrayList<>(h.frame().keySet()),
+                "payload", "payloadBase64", "summary", "fields", "replyTo", "warnings", "rawBase64", "rewritten", "rewrittenBase64", "account"), new ArrayList<>(h.frame().keySet()),
                 "the contract's keys in order, then extras");
         assertEquals(FrameJson.MAPPER.readTree(FrameJson.toLine(h.frame())).size(), h.frame().size());
     }
