@@ -97,6 +97,8 @@ final class ProxyCommand implements Command {
         }
         boolean colour = DissectCommand.colour(line.getOptionValue("color", "auto"));
         ProtocolSpec spec = Inputs.spec(line);
+        Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);
+        Optional<Recording> recording = live.map(l -> Recording.into(config.dataDir(), l.recorder()));
         ProxyServer server = new ProxyServer(config, spec);
         // Standard output is the console (text lines, or pure JSON Lines); standard error says what the
         // proxy is doing (banner, warnings, the exit line) and, with jsonl, carries the connection lines.
@@ -105,9 +107,7 @@ final class ProxyCommand implements Command {
         server.addListener(console);
         ProxyTally tally = new ProxyTally();
         server.addWireListener(tally);
-        Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);
         live.ifPresent(server::addWireListener);
-        Optional<Recording> recording = live.map(l -> Recording.into(config.dataDir()));
         InetSocketAddress bound;
         try {
             bound = server.start();
@@ -133,7 +133,7 @@ final class ProxyCommand implements Command {
             server.shutdown(SHUTDOWN_GRACE_MILLIS);
             console.close();
             closeQuietly(live, err);
-            err.println("msnscope proxy: stopped: " + summary(tally, recording, live, server.framesNotDissected(), console.dropped()));
+            err.println("msnscope proxy: stopped: " + summary(tally, recording, server.framesNotDissected(), console.dropped()));
             err.flush();
             stop.countDown();
         }, "msnscope-shutdown");
@@ -146,10 +146,9 @@ final class ProxyCommand implements Command {
      * The exit line: {@code 18 connections, 1122 frames; recorded 1122 frames to DIR as s1-s6}, then what
      * the console and the analysis lost, if anything.
      */
-    static String summary(ProxyTally tally, Optional<Recording> recording, Optional<LiveCapture> live, long notDissected,
-                          long consoleDropped) {
+    static String summary(ProxyTally tally, Optional<Recording> recording, long notDissected, long consoleDropped) {
         StringBuilder sb = new StringBuilder(tally.relayed());
-        sb.append("; ").append(recording.isPresent() && live.isPresent() ? recording.get().summary(live.get().recorder()) : "not recorded");
+        sb.append("; ").append(recording.map(Recording::summary).orElse("not recorded"));
         if (notDissected > 0) {
             sb.append("; ").append(ProxyTally.plural(notDissected, "frame")).append(" not dissected live (the analysis fell behind)");
         }

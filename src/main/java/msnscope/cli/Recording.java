@@ -13,18 +13,20 @@ import java.util.List;
 final class Recording {
 
     private final Path dir;
+    private final Recorder recorder;
     /** The number of the first session this run may create. */
     private final long first;
 
-    private Recording(Path dir, long first) {
+    private Recording(Path dir, Recorder recorder, long first) {
         this.dir = dir;
+        this.recorder = recorder;
         this.first = first;
     }
 
-    /** Reads where session ids stand in the store at {@code dir} (opened, so its folders exist). */
-    static Recording into(Path dir) {
+    /** Reads where session ids stand in the store at {@code dir}, which {@code recorder} records into. */
+    static Recording into(Path dir, Recorder recorder) {
         List<String> ids = new CaptureStore(dir).sessions();
-        return new Recording(dir, ids.isEmpty() ? 1 : number(ids.get(ids.size() - 1)) + 1);
+        return new Recording(dir, recorder, ids.isEmpty() ? 1 : number(ids.get(ids.size() - 1)) + 1);
     }
 
     /** The banner's line when nothing is recorded. */
@@ -38,7 +40,7 @@ final class Recording {
     }
 
     /** {@code recorded 57 frames to DIR as s4-s5}, then what was lost and why, if anything. */
-    String summary(Recorder recorder) {
+    String summary() {
         List<String> mine = new CaptureStore(dir).sessions().stream().filter(id -> number(id) >= first).toList();
         String sessions = mine.isEmpty() ? " (no new session)"
                 : " as " + (mine.size() == 1 ? mine.get(0) : mine.get(0) + "-" + mine.get(mine.size() - 1));

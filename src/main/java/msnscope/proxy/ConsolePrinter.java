@@ -117,13 +117,14 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         if (!frames) {
             return;
         }
-        long at = orderedTime(k, d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros());
-        emit(at, out, format == Format.JSONL ? json(c, d, forwarded) : text(c, d, forwarded, at));
+        long micros = d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros();
+        // Shown with its own time (the one show gives it), sorted by its connection's order.
+        emit(orderedTime(k, micros), out, format == Format.JSONL ? json(c, d, forwarded) : text(c, d, forwarded, micros));
     }
 
     /**
-     * A connection's lines keep their order whatever their stamps say (a close is stamped when the lane
-     * sees it; a frame with the time of the read it arrived in).
+     * Where a line sorts: never before an earlier line of its connection, whatever its stamp says (a close
+     * is stamped when the lane sees it, a frame with the time of the read it arrived in).
      */
     private static long orderedTime(Known k, long micros) {
         k.lastMicros = Math.max(k.lastMicros, micros);
