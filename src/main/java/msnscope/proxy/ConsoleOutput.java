@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Lines arrive nearly in time order, not exactly: each event loop stamps a read when it starts and hands
  * the read's frames to the analysis lane only after recording them, so a read on one loop can reach the lane
- * after a later read on another (measured through a recording proxy, three chat pairs on two cores: 60 of
- * 1,100 lines behind an earlier-printed line, by up to 25 ms). So a line is held for {@link #WINDOW_MILLIS}
+ * after a later read on another (measured through a recording proxy on two shared cores, with no window:
+ * 3 chat pairs, 60 of 1,100 lines behind an earlier-printed line by up to 25 ms, and 41 of 7,600 by up to
+ * 8 ms; 8 pairs, 141 of 6,900 by up to 18 ms). So a line is held for {@link #WINDOW_MILLIS}
  * after it arrives, and lines are written by time (ties in arrival order): once a line has waited the window,
  * it and every line with an earlier time go out. A line later than that (a thread stalled for longer than the
  * window) is written at once, out of order, rather than held.
