@@ -89,20 +89,23 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
 
     @Override
     public void connectionOpened(ProxyConnection c) {
-        // The main listener's server is a dispatch or a notification server: only its replies tell which.
-        String role = c.referral() == null && c.role() == FormSpec.Role.NS ? "DS/NS" : c.role().name();
         Known k = known.computeIfAbsent(c.id(), id -> new Known());
         long at = orderedTime(k, c.openedMicros());
-        emit(at, events, time(at) + "  " + paint(who(role, c, null), "36") + "  ==  "
+        emit(at, events, time(at) + "  " + paint(who(listenerRole(c), c, null), "36") + "  ==  "
                 + HostPortText.of(c.client()) + " -> " + HostPortText.of(c.proxy()) + " -> " + c.upstreamName());
     }
 
     @Override
     public void connectionClosed(ProxyConnection c, String reason) {
         Known k = known.remove(c.id());
-        FormSpec.Role role = k != null && k.role != null ? k.role : c.role();
+        String role = k != null && k.role != null ? k.role.name() : listenerRole(c);
         long at = k == null ? Clock.nowMicros() : orderedTime(k, Clock.nowMicros());
-        emit(at, events, time(at) + "  " + paint(who(role.name(), c, k == null ? null : k.account), "36") + "  ==  closed: " + reason);
+        emit(at, events, time(at) + "  " + paint(who(role, c, k == null ? null : k.account), "36") + "  ==  closed: " + reason);
+    }
+
+    /** The role known before the dissector says: the main listener's server is a dispatch or a notification server. */
+    private static String listenerRole(ProxyConnection c) {
+        return c.referral() == null && c.role() == FormSpec.Role.NS ? "DS/NS" : c.role().name();
     }
 
     @Override
