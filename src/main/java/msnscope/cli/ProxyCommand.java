@@ -44,7 +44,10 @@ final class ProxyCommand implements Command {
     @Override
     public String description() {
         return "Intercepting proxy: relays a client's dispatch, notification and switchboard connections byte for byte,\n"
-                + "rewriting every referral (XFR NS, XFR SB, RNG) so the client stays behind msnscope, and prints every command.";
+                + "rewriting every referral (XFR NS, XFR SB, RNG) so the client stays behind msnscope, and prints every command.\n"
+                + "Standard output is the console: one line per connection opened or closed and per command, in time order "
+                + "(jsonl: only the frame objects). Standard error says where it listens, whether it records, warnings, "
+                + "and on exit what it relayed and recorded. Times are UTC (marked Z), as in show, search and export.";
     }
 
     @Override
@@ -61,8 +64,9 @@ final class ProxyCommand implements Command {
         o.addOption(Option.builder().longOpt("resolve").hasArg().argName("NAME=ADDR")
                 .desc("connect to ADDR when a referral names NAME (repeatable), e.g. m1.escargot.log1p.xyz=127.0.0.1").build());
         o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
-                .desc("text (default: one line per command) or jsonl (the dissect frame objects plus rewritten and endpoints)").build());
-        o.addOption(Option.builder("q").longOpt("quiet").desc("no per-command output (connection events are still logged)").build());
+                .desc("text (default: one line per command and per connection event) or jsonl (the dissect frame objects "
+                        + "plus rewritten and endpoints; connection events then go to standard error)").build());
+        o.addOption(Option.builder("q").longOpt("quiet").desc("no per-command output (connection events are still printed)").build());
         o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN")
                 .desc("colour the text view: auto (default: on a terminal), always, never").build());
         o.addOption(Option.builder().longOpt("fix-client-ip")
@@ -93,21 +97,24 @@ final class ProxyCommand implements Command {
         }
         boolean colour = DissectCommand.colour(line.getOptionValue("color", "auto"));
         ProtocolSpec spec = Inputs.spec(line);
-        ProxyServer server = new ProxyServer(config, spec);
-        ConsolePrinter console = null;
-        if (!line.hasOption("quiet")) {
-            console = new ConsolePrinter(format.equals("jsonl") ? ConsolePrinter.Format.JSONL : ConsolePrinter.Format.TEXT,
-                    colour && format.equals("text"), out);
-            console.placements(server::placement);
-            server.addListener(console);
-        }
         Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);
+        Optional<Recording> recording = live.map(l -> Recording.into(config.dataDir(), l.recorder()));
+        ProxyServer server = new ProxyServer(config, spec);
+        // Standard output is the console (text lines, or pure JSON Lines); standard error says what the
+        // proxy is doing (banner, warnings, the exit line) and, with jsonl, carries the connection lines.
+        ConsolePrinter console = new ConsolePrinter(format.equals("jsonl") ? ConsolePrinter.Format.JSONL : ConsolePrinter.Format.TEXT,
+                colour, !line.hasOption("quiet"), out, err);
+        console.placements(server::placement);
+        server.addListener(console);
+        ProxyTally tally = new ProxyTally();
+        server.addWireListener(tally);
         live.ifPresent(server::addWireListener);
         InetSocketAddress bound;
         try {
             bound = server.start();
         } catch (Exception e) {
             server.close();
+            console.close();
             closeQuietly(live, err);
             throw new UsageException("cannot listen on " + config.listen() + ": " + e.getMessage());
         }
@@ -117,24 +124,39 @@ final class ProxyCommand implements Command {
         }
         err.println("msnscope proxy: listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
                 + ", upstream " + config.upstream() + "; point the client here (Ctrl-C to stop)");
+        err.println("msnscope proxy: " + recording.map(Recording::banner).orElse(Recording.notRecording()) + "; times are UTC");
         CountDownLatch stop = new CountDownLatch(1);
-        ConsolePrinter c = console;
         // One ordered path for SIGTERM and Ctrl-C: stop accepting, let connections end after what they
-        // received is forwarded (recorded before forwarding, closes recorded), then write and close the
-        // capture, commit the index, and only then let the JVM go.
+        // received is forwarded (recorded before forwarding, closes recorded), print the last console lines,
+        // then write and close the capture, commit the index, say what the run did, and only then let the JVM go.
         Thread hook = new Thread(() -> {
-            err.println("msnscope proxy: stopping (" + server.liveConnections() + " connections open)");
+            err.println("msnscope proxy: stopping (" + ProxyTally.plural(server.liveConnections(), "connection") + " open)");
             server.shutdown(SHUTDOWN_GRACE_MILLIS);
-            live.ifPresent(l -> err.println("msnscope proxy: " + l.status()));
+            console.close();
             closeQuietly(live, err);
-            if (c != null) {
-                c.close();
-            }
+            err.println("msnscope proxy: stopped: " + summary(tally, recording, server.framesNotDissected(), console.dropped()));
+            err.flush();
             stop.countDown();
         }, "msnscope-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         stop.await();
         return Main.OK;
+    }
+
+    /**
+     * The exit line: {@code 18 connections, 1122 frames; recorded 1122 frames to DIR as s1-s6}, then what
+     * the console and the analysis lost, if anything.
+     */
+    static String summary(ProxyTally tally, Optional<Recording> recording, long notDissected, long consoleDropped) {
+        StringBuilder sb = new StringBuilder(tally.relayed());
+        sb.append("; ").append(recording.map(Recording::summary).orElse("not recorded"));
+        if (notDissected > 0) {
+            sb.append("; ").append(ProxyTally.plural(notDissected, "frame")).append(" not dissected live (the analysis fell behind)");
+        }
+        if (consoleDropped > 0) {
+            sb.append("; ").append(ProxyTally.plural(consoleDropped, "console line")).append(" dropped (the terminal fell behind)");
+        }
+        return sb.toString();
     }
 
     private static void closeQuietly(Optional<LiveCapture> live, PrintStream err) {

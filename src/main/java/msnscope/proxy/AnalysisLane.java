@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * frame in wire order (per connection), and it runs the full dissector, the request pairing, the payload
  * decoders and the {@link ProxyListener}s (console, tests) there, so none of that is on the relay path.
  *
- * <p>Only as much as someone needs: with no {@link ProxyListener} attached (the console is {@code --quiet};
- * the recorder and the index need no dissection from here), the lane dissects only the frames that settle
- * a connection's role, version and account ({@link StreamDissector#settlesLogin}) and the frames held for
+ * <p>Only as much as someone needs: with no {@link ProxyListener} that {@linkplain ProxyListener#wantsFrames
+ * wants frames} (the console is {@code --quiet}; the recorder and the index need no dissection from here),
+ * the lane dissects only the frames that settle a connection's role, version and account
+ * ({@link StreamDissector#settlesLogin}) and the frames held for
  * a decision: what rewriting a referral and the recorder's stitching depend on. On a two-core machine, a
  * lane dissecting every frame that nobody looks at takes the core the relay needs (measured: the relay mix
  * at 1.8M commands/s against 3.3M).
@@ -142,7 +143,7 @@ final class AnalysisLane implements AutoCloseable {
      * and handed to the lane by {@link #flush} (one hand-over per read, not per frame).
      */
     void seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros) {
-        if (listeners.isEmpty() && !StreamDissector.settlesLogin(frame.command())) {
+        if (!listeners.wantsFrames() && !StreamDissector.settlesLogin(frame.command())) {
             return;
         }
         if (s.batch == null) {
@@ -177,6 +178,11 @@ final class AnalysisLane implements AutoCloseable {
     void closed(Stream s, ProxyConnection conn, String reason, String totals) {
         flush(s);
         queue.add(new Closed(s, conn, reason, totals));
+    }
+
+    /** Frames not dissected live because the lane was full (the capture has them). */
+    long skipped() {
+        return skipped.get();
     }
 
     /** Waits until everything handed in so far is dissected (tests, shutdown); false on timeout. */

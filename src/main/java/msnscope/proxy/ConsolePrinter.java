@@ -12,108 +12,154 @@ import msnscope.wire.Frame;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live console, a {@link ProxyListener}: one line per command as it passes, like {@code mitmdump}.
  *
  * <pre>
- * 20:41:07.219  NS c3 alice@example.com  C->S  USR 4 TWN S t=b90ad95a1268439d0b59&amp;p=PPPP…  Passport ticket sent
- * 20:41:07.802  NS c3 alice@example.com  S->C  XFR 9 SB m1.escargot.log1p.xyz:1864 CKI 0fc2… => 127.0.0.1:40123  New switchboard …
+ * 20:41:07.219Z  NS c3 alice@example.com  C->S  USR 4 TWN S t=b90ad95a1268439d0b59&amp;p=PPPP…  Passport ticket sent
+ * 20:41:07.802Z  NS c3 alice@example.com  S->C  XFR 9 SB m1.escargot.log1p.xyz:1864 CKI 0fc2… => 127.0.0.1:40123  New switchboard …
  * </pre>
  *
- * {@code jsonl} writes the dissect contract's frame objects ({@link FrameJson#toMap}) plus {@code rewritten}
- * (the line as forwarded, when it differs from {@code raw}) and the connection's endpoints: {@code conn},
- * {@code client}, {@code proxy}, {@code server} (as named), {@code upstream} (as connected).
+ * Times are UTC, marked {@code Z}, as everywhere else msnscope prints or stores a time. Each event is
+ * printed once: in {@code text}, connection openings and closes are lines of the console like the
+ * commands; {@code jsonl} writes only the dissect contract's frame objects ({@link FrameJson#toMap}, whose
+ * {@code rewritten} is the line as forwarded when it differs from {@code raw}) plus the proxy's own
+ * connection number {@code conn} and the connection's endpoints: {@code client}, {@code proxy}, {@code server} (as named), {@code upstream} (as
+ * connected), so its stream stays pure JSON Lines and the connection events go to the events stream
+ * instead. Without frames ({@code --quiet}) only the connection events are printed.
  *
- * <p>Formatting happens on the event loop (cheap); writing happens on a daemon thread behind a bounded
- * queue, so a slow terminal never slows the relay: when the queue is full, lines are dropped and counted.
+ * <p>Formatting happens on the analysis lane; the lines are written in time order across connections by
+ * {@link ConsoleOutput}, which never makes the lane wait.
  */
 public final class ConsolePrinter implements ProxyListener, AutoCloseable {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
-    private static final int QUEUE = 16_384;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final int MAX_TOKEN = 40;
 
     public enum Format { TEXT, JSONL }
 
     private final Format format;
     private final boolean colour;
+    private final boolean frames;
     private final PrintStream out;
-    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final AtomicLong dropped = new AtomicLong();
-    /** The role the dissector last gave each open connection, for its "closed" line. */
-    private final Map<String, FormSpec.Role> roles = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Thread writer;
-    private volatile boolean closing;
-    /** The ids a connection's lines carry: the store's when the proxy records ({@link ProxyServer#placement}). */
+    private final PrintStream events;
+    private final ConsoleOutput output;
+    /** What the dissector last said of each open connection, for its later lines. */
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
     private java.util.function.Function<ProxyConnection, Placement> placements = c -> null;
 
-    public ConsolePrinter(Format format, boolean colour, PrintStream out) {
-        this.format = format;
-        this.colour = colour;
-        this.out = out;
-        this.writer = new Thread(this::writeLoop, "msnscope-console");
-        this.writer.setDaemon(true);
-        this.writer.start();
+    /** A connection's role and account as the dissector found them, and the time of its last line. */
+    private static final class Known {
+        FormSpec.Role role;
+        String account;
+        long lastMicros = Long.MIN_VALUE;
     }
 
-    /** Where the ids of the open and close lines come from (frames carry theirs); the proxy's own ids without it. */
+    /**
+     * @param frames false: connection events only ({@code --quiet})
+     * @param out    the console: every line in {@code text}, the frame objects in {@code jsonl}
+     * @param events where connection events go in {@code jsonl} (standard error), as text lines
+     */
+    public ConsolePrinter(Format format, boolean colour, boolean frames, PrintStream out, PrintStream events) {
+        this.format = format;
+        this.colour = colour && format == Format.TEXT;
+        this.frames = frames;
+        this.out = out;
+        this.events = format == Format.TEXT ? out : events;
+        this.output = new ConsoleOutput(this.events, this.colour ? "1;33" : null);
+    }
+
+    @Override
+    public boolean wantsFrames() {
+        return frames;
+    }
+
+    /** Console lines dropped because the terminal could not keep up. */
+    public long dropped() {
+        return output.dropped();
+    }
+
+    @Override
+    public void connectionOpened(ProxyConnection c) {
+        Known k = known.computeIfAbsent(c.id(), id -> new Known());
+        long at = orderedTime(k, c.openedMicros());
+        emit(at, events, time(at) + "  " + paint(who(listenerRole(c), c, null), "36") + "  ==  "
+                + HostPortText.of(c.client()) + " -> " + HostPortText.of(c.proxy()) + " -> " + c.upstreamName());
+    }
+
+    @Override
+    public void connectionClosed(ProxyConnection c, String reason) {
+        Known k = known.remove(c.id());
+        String role = k != null && k.role != null ? k.role.name() : listenerRole(c);
+        long at = k == null ? Clock.nowMicros() : orderedTime(k, Clock.nowMicros());
+        emit(at, events, time(at) + "  " + paint(who(role, c, k == null ? null : k.account), "36") + "  ==  closed: " + reason);
+    }
+
+    /** The role known before the dissector says: the main listener's server is a dispatch or a notification server. */
+    private static String listenerRole(ProxyConnection c) {
+        return c.referral() == null && c.role() == FormSpec.Role.NS ? "DS/NS" : c.role().name();
+    }
+
+    @Override
+    public void frame(ProxyConnection c, Dissection d, byte[] forwarded) {
+        Known k = known.computeIfAbsent(c.id(), id -> new Known());
+        if (d.role() != null) {
+            k.role = d.role();
+        }
+        if (d.account() != null) {
+            k.account = d.account();
+        }
+        if (!frames) {
+            return;
+        }
+        long micros = d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros();
+        // Shown with its own time (the one show gives it), sorted by its connection's order.
+        emit(orderedTime(k, micros), out, format == Format.JSONL ? json(c, d, forwarded) : text(c, d, forwarded, micros));
+    }
+
+    /**
+     * Where a line sorts: never before an earlier line of its connection, whatever its stamp says (a close
+     * is stamped when the lane sees it, a frame with the time of the read it arrived in).
+     */
+    private static long orderedTime(Known k, long micros) {
+        k.lastMicros = Math.max(k.lastMicros, micros);
+        return k.lastMicros;
+    }
+
+    /** How a connection is named in every text line: role, id, account. */
+    private String who(String role, ProxyConnection c, String account) {
+        return role + " " + id(c) + (account == null ? "" : " " + account);
+    }
+
+    /**
+     * The one place the console spells a connection's id: {@code s3/c2}, the ids the store keeps it under
+     * when the proxy records ({@link ProxyServer#placement}), so {@code show s3/c2} opens what was printed.
+     */
+    private String id(ProxyConnection c) {
+        Placement p = placements.apply(c);
+        return p == null || p.session() == null ? c.id() : p.id();
+    }
+
+    /** Where the ids come from; without it, the proxy's own connection numbers. */
     public ConsolePrinter placements(java.util.function.Function<ProxyConnection, Placement> placements) {
         this.placements = placements;
         return this;
     }
 
-    /** {@code s3/c2}: the connection as {@code show} opens it. */
-    private String idOf(ProxyConnection c) {
-        Placement p = placements.apply(c);
-        return p == null || p.session() == null ? c.id() : p.id();
-    }
-
-    @Override
-    public void connectionOpened(ProxyConnection c) {
-        if (format == Format.TEXT) {
-            // The main listener's server is a dispatch or a notification server: only its replies tell which.
-            String role = c.referral() == null && c.role() == FormSpec.Role.NS ? "DS/NS" : c.role().name();
-            emit(time(c.openedMicros()) + "  " + paint(role + " " + idOf(c), "36") + "  ==  "
-                    + HostPortText.of(c.client()) + " -> " + HostPortText.of(c.proxy()) + " -> " + c.upstreamName());
-        }
-    }
-
-    @Override
-    public void connectionClosed(ProxyConnection c, String reason) {
-        if (format == Format.TEXT) {
-            FormSpec.Role known = roles.remove(c.id());
-            emit(time(Clock.nowMicros()) + "  " + paint((known != null ? known : c.role()) + " " + idOf(c), "36") + "  ==  closed: " + reason);
-        }
-    }
-
-    @Override
-    public void frame(ProxyConnection c, Dissection d, byte[] forwarded) {
-        // Written only when the role changes (rarely: a relabelled dispatch server): this runs on the relay's thread.
-        if (format == Format.TEXT && d.role() != null && roles.get(c.id()) != d.role()) {
-            roles.put(c.id(), d.role());
-        }
-        emit(format == Format.JSONL ? json(c, d, forwarded) : text(c, d, forwarded));
-    }
-
-    /** The text line for one frame. */
-    String text(ProxyConnection c, Dissection d, byte[] forwarded) {
+    /** The text line for one frame; {@code micros}: when the read it came in started. */
+    private String text(ProxyConnection c, Dissection d, byte[] forwarded, long micros) {
         StringBuilder sb = new StringBuilder(160);
-        sb.append(time(d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros())).append("  ");
-        String who = (d.role() != null ? d.role().name() : c.role().name()) + " " + d.session() + "/" + d.stream()
-                + (d.account() == null ? "" : " " + d.account());
-        sb.append(paint(who, "36")).append("  ");
+        sb.append(time(micros)).append("  ");
+        sb.append(paint(who(d.role() != null ? d.role().name() : c.role().name(), c, d.account()), "36")).append("  ");
         sb.append(paint(d.direction() == Direction.C2S ? "C->S" : "S->C", d.direction() == Direction.C2S ? "32" : "34")).append("  ");
         Frame f = d.frame();
         sb.append(paint(shortLine(f.line()), "1"));
@@ -143,7 +189,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
 
     String json(ProxyConnection c, Dissection d, byte[] forwarded) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        // What the client received is the contract's own "rewritten" key now, as stored sessions give it.
+        // What the client received is the contract's own "rewritten" key, as stored sessions give it.
         d.forwardedAs(forwarded);
         m.put("conn", c.id());
         m.put("client", HostPortText.of(c.client()));
@@ -200,45 +246,13 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         return colour ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
     }
 
-    private void emit(String line) {
-        if (!queue.offer(line)) {
-            dropped.incrementAndGet();
-        }
+    private void emit(long micros, PrintStream to, String line) {
+        output.offer(micros, to, line);
     }
 
-    private void writeLoop() {
-        List<String> batch = new ArrayList<>(256);
-        while (!closing || !queue.isEmpty()) {
-            try {
-                String first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, 255);
-                long lost = dropped.getAndSet(0);
-                if (lost > 0) {
-                    out.println(paint("[console: " + lost + " lines dropped, the terminal could not keep up]", "1;33"));
-                }
-                for (String l : batch) {
-                    out.println(l);
-                }
-                out.flush();
-                batch.clear();
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    /** Writes what is queued and stops the writer thread. */
+    /** Writes what is queued, in time order, and stops the writer thread. */
     @Override
     public void close() {
-        closing = true;
-        try {
-            writer.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        output.close();
     }
 }

@@ -5,6 +5,20 @@ import msnscope.dissect.Dissection;
 /** Every attached {@link ProxyListener} as one ({@link Fanout}). */
 final class Listeners extends Fanout<ProxyListener> implements ProxyListener {
 
+    /** Asked for every frame on the relay's thread: kept as a field, not computed per frame. */
+    private volatile boolean wantsFrames;
+
+    @Override
+    void add(ProxyListener l) {
+        super.add(l);
+        wantsFrames |= l.wantsFrames();
+    }
+
+    @Override
+    public boolean wantsFrames() {
+        return wantsFrames;
+    }
+
     @Override
     public void connectionOpened(ProxyConnection c) {
         for (ProxyListener l : all) {

@@ -11,6 +11,15 @@ import msnscope.dissect.Dissection;
  */
 public interface ProxyListener {
 
+    /**
+     * False when only connection events matter (a {@code --quiet} console): then {@link #frame} hears only of
+     * the frames the proxy dissects anyway (those that settle a login, and held referrals), and the lane
+     * leaves every other frame undissected, keeping the core for the relay.
+     */
+    default boolean wantsFrames() {
+        return true;
+    }
+
     /** A client connected and the proxy is connecting upstream. */
     default void connectionOpened(ProxyConnection connection) {
     }

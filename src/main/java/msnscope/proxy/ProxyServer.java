@@ -348,6 +348,11 @@ public final class ProxyServer implements AutoCloseable {
         return lane.drain(millis);
     }
 
+    /** Frames relayed (and recorded) but not dissected live because the analysis lane could not keep up. */
+    public long framesNotDissected() {
+        return lane.skipped();
+    }
+
     Listeners listeners() {
         return listeners;
     }

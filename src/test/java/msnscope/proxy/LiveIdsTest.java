@@ -36,11 +36,16 @@ class LiveIdsTest {
     @Test
     void everyLiveJsonLineNamesTheStoredFrameBySessionStreamAndSeq() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream textStream = new PrintStream(text, true, StandardCharsets.UTF_8);
         try (ProxyFixture fx = new ProxyFixture(); LiveCapture live = LiveCapture.open(dir, DISSECTOR);
-             ConsolePrinter console = new ConsolePrinter(ConsolePrinter.Format.JSONL, false, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+             ConsolePrinter console = new ConsolePrinter(ConsolePrinter.Format.JSONL, false, true,
+                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+             ConsolePrinter textConsole = new ConsolePrinter(ConsolePrinter.Format.TEXT, false, true, textStream, textStream)) {
             console.placements(fx.proxy::placement);
+            textConsole.placements(fx.proxy::placement);
             fx.proxy.addWireListener(live);
-            fx.proxy.addListener(console);
+            fx.proxy.addListener(console).addListener(textConsole);
             new Conversation(fx).aliceAndBobChat(11, false);
             fx.settled();
         }
@@ -70,5 +75,11 @@ class LiveIdsTest {
                 .map(l -> l.replaceAll(".*\"session\":\"(s\\d+)\".*", "$1")).distinct().count();
         assertEquals(1, aliceSessions, "alice's USR lines on the DS and the NS carry one session id");
         assertFalse(lines.stream().anyMatch(l -> l.contains("\"session\":\"s3\"")), "two logins, two sessions");
+        List<String> textLines = text.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(textLines.size() > 40, text.toString(StandardCharsets.UTF_8));
+        for (String line : textLines) {
+            // "12:44:37.711Z  DS s1/c1 alice@example.com  C->S  …" and the "==" lines alike
+            assertTrue(line.matches("\\S+  (DS|NS|SB|DS/NS) s[12]/c[1-3]( \\S+@example\\.com)?  .*"), "named by the store's ids: " + line);
+        }
     }
 }

@@ -115,8 +115,10 @@ class ProxyRoutingTest {
     void theConsoleShowsEveryCommandInTextAndJsonl() throws Exception {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
-        ConsolePrinter t = new ConsolePrinter(ConsolePrinter.Format.TEXT, false, new PrintStream(text, true, StandardCharsets.UTF_8));
-        ConsolePrinter j = new ConsolePrinter(ConsolePrinter.Format.JSONL, false, new PrintStream(jsonl, true, StandardCharsets.UTF_8));
+        ConsolePrinter t = new ConsolePrinter(ConsolePrinter.Format.TEXT, false, true, new PrintStream(text, true, StandardCharsets.UTF_8),
+                System.err);
+        ConsolePrinter j = new ConsolePrinter(ConsolePrinter.Format.JSONL, false, true, new PrintStream(jsonl, true, StandardCharsets.UTF_8),
+                System.err);
         try (ProxyFixture fx = new ProxyFixture()) {
             fx.proxy.addListener(t).addListener(j);
             Conversation talk = new Conversation(fx);
@@ -127,14 +129,15 @@ class ProxyRoutingTest {
         String out = text.toString(StandardCharsets.UTF_8);
         System.out.println(out);
         assertTrue(out.contains("C->S  USR 3 TWN I alice@example.com"), out);
-        assertTrue(out.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  DS s1/c1 alice@example.com  S->C  XFR 3 NS 127\\.0\\.0\\.1:\\d+ 0 127\\.0\\.0\\.1:\\d+"
+        assertTrue(out.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  DS c1 alice@example.com  S->C  XFR 3 NS 127\\.0\\.0\\.1:\\d+ 0 127\\.0\\.0\\.1:\\d+"
                 + " => 127\\.0\\.0\\.1:\\d+ 127\\.0\\.0\\.1:\\d+  .*"), "rewritten referral shows both addresses");
         assertTrue(out.contains("XFR 6 SB " + MsnWorld.SB_NAME), out);
         assertTrue(out.contains(" [65536 bytes text/plain]"), out);
         assertTrue(out.contains("[1317 bytes application/x-msnmsgrp2p]") || out.contains("application/x-msnmsgrp2p]"), out);
         assertTrue(out.contains("==  closed: "), out);
         assertTrue(out.matches("(?s).*DS/NS c1  ==  127\\.0\\.0\\.1:\\d+ -> .*"), "the main listener's server is not known yet when it opens");
-        assertTrue(out.matches("(?s).*DS c1  ==  closed: .*"), "by its close the dissector knows it was the dispatch server");
+        assertTrue(out.matches("(?s).*DS c1 alice@example\\.com  ==  closed: .*"),
+                "by its close the dissector knows it was the dispatch server, and whose");
         List<String> lines = jsonl.toString(StandardCharsets.UTF_8).lines().toList();
         assertTrue(lines.size() > 40, "one object per frame");
         boolean sawRewrite = false;

@@ -132,6 +132,10 @@ class ProxySelfRelayTest {
         try (ProxyServer proxy = new ProxyServer(config(new HostPort("127.0.0.1", port), new HostPort("localhost", port),
                 new int[] {0, 0}, Map.of()), SpecLoader.builtIn())) {
             proxy.addListener(events);
+            java.io.ByteArrayOutputStream consoleBytes = new java.io.ByteArrayOutputStream();
+            ConsolePrinter console = new ConsolePrinter(ConsolePrinter.Format.TEXT, false, true,
+                    new java.io.PrintStream(consoleBytes, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+            proxy.addListener(console);
             proxy.start();
             long fdsBefore = openFds();
             String log = ProxyRoutingTest.stderrOf(() -> {
@@ -140,10 +144,12 @@ class ProxySelfRelayTest {
                     client.assertClosed();
                 }
                 events.awaitClosed(1, 5000);
-                // The lane logs the close: wait for it inside the capture, not for a fixed time (slow under load).
+                // The lane hands the close to the console: wait for it, not for a fixed time (slow under load).
                 assertTrue(proxy.awaitAnalysis(10_000));
                 return null;
             });
+            console.close();
+            log += consoleBytes.toString(java.nio.charset.StandardCharsets.UTF_8);
             assertEquals(1, events.opened.size(), "exactly the client's connection, no relay into itself: " + events.opened);
             String reason = events.closed.values().iterator().next();
             assertTrue(reason.contains("own listener") && !reason.contains("Exception"), reason);
