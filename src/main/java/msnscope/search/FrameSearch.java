@@ -122,18 +122,22 @@ public final class FrameSearch {
      * Returns the number of hits.
      */
     public static long stream(IndexSearcher searcher, Query userQuery, Options o, HitSink sink) throws IOException, QuerySyntaxException {
+        return stream(searcher, userQuery, o, sink, PAGE);
+    }
+
+    static long stream(IndexSearcher searcher, Query userQuery, Options o, HitSink sink, int pageSize) throws IOException, QuerySyntaxException {
         Query q = build(userQuery, "frame", o.sinceMicros(), o.untilMicros());
         Sort sort = sort(o.sort());
         Highlights highlights = new Highlights(o.markStart(), o.markEnd());
         long n = 0;
         FieldDoc after = null;
         while (true) {
-            TopDocs top = page(searcher, q, PAGE, sort, after);
+            TopDocs top = page(searcher, q, pageSize, sort, after);
             for (ScoreDoc sd : top.scoreDocs) {
                 sink.accept(hit(searcher, sd, userQuery, highlights));
                 n++;
             }
-            if (top.scoreDocs.length < PAGE) {
+            if (top.scoreDocs.length < pageSize) {
                 return n;
             }
             after = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
