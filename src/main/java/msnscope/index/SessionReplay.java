@@ -28,6 +28,15 @@ import static msnscope.index.IndexFields.*;
  * records in file order. That is why the index is a pure function of the capture file. Also keeps the
  * session's and connections' totals for their documents.
  *
+ * <p>A frame is indexed with what its connection turned out to be, as {@code dissect} and {@code export}
+ * show it: a dispatch connection is known only at its {@code XFR NS} (the dissector then relabels its first
+ * frames DS), and a login's {@code VER} passes before the account is named. Decision: hold the first
+ * frames of each connection back until its role and account can change no more ({@link Conn#hold}), and
+ * when a read of the file ends before that (the live indexer following a proxy), index them as they are
+ * and re-write their documents when the connection settles ({@link Applied#replaced}). Deferring alone
+ * would hide a login's first frames from live search; updating alone would re-write most logins on
+ * import. A reindex and a live follow thus end with the same documents.
+ *
  * <p>Not thread-safe; the index owns one per session it is following.
  */
 final class SessionReplay {
