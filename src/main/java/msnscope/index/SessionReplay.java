@@ -50,8 +50,6 @@ final class SessionReplay {
      * first 64 frames, and a login names its account within its first few.
      */
     static final int HELD_FRAMES = 64;
-    /** Largest request kept for re-writing when a later request reuses its TrID unanswered (a rare mistake). */
-    private static final int MAX_REQUEST_BYTES = 2048;
     /** ...and at most this many of their bytes, so a connection that never logs in cannot pin megabytes. */
     static final int HELD_BYTES = 64 * 1024;
 
@@ -87,28 +85,21 @@ final class SessionReplay {
         boolean closed;
         String closeReason;
         /**
-         * Order of each request by seq: what identifies its document when the close finds it unanswered and
-         * re-writes it. Answered requests leave; bounded like the dissector's pending requests, oldest first out.
+         * Each request still waiting for its reply, by seq: what the close (or a later request reusing its TrID)
+         * finds unanswered and re-writes. Answered requests leave; bounded like the dissector's pending requests,
+         * oldest first out. The dissections are the dissector's own, which it keeps while they wait anyway.
          */
-        final Map<Integer, Long> orders = new LinkedHashMap<>() {
+        final Map<Integer, Held> waiting = new LinkedHashMap<>() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Integer, Held> eldest) {
                 return size() > MAX_REQUESTS;
             }
         };
-
-        /** The request of each TrID still waiting (not FIFO-paired), by seq: a reuse marks the older one unanswered. */
+        /** The last request of each TrID (not FIFO-paired), by seq: a reuse marks the older one unanswered. */
         final Map<Long, Integer> byTrid = new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
                 return size() > MAX_REQUESTS;
-            }
-        };
-        /** Requests by seq whose document a reused TrID re-writes: only those of the TrIDs in {@link #byTrid}. */
-        final Map<Integer, Dissection> requests = new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Dissection> eldest) {
-                return size() > HELD_FRAMES;
             }
         };
         /** The first frames, while the connection's role or account may still change (see {@link #hold}). */
@@ -128,12 +119,13 @@ final class SessionReplay {
          * is labelled NS until its {@code XFR NS}, and {@code VER} passes before the login names its account.
          * Bounded like the dissector's own relabelling window, so a connection that never logs in pins little.
          */
-        boolean hold(long order, Dissection d) {
-            if (settled || held.size() >= HELD_FRAMES || heldBytes + d.frame().size() > HELD_BYTES) {
+        boolean hold(Held h) {
+            int size = h.d.frame().size();
+            if (settled || held.size() >= HELD_FRAMES || heldBytes + size > HELD_BYTES) {
                 return false;
             }
-            held.add(new Held(order, d));
-            heldBytes += d.frame().size();
+            held.add(h);
+            heldBytes += size;
             return true;
         }
     }
@@ -227,25 +219,19 @@ final class SessionReplay {
             }
             List<Document> added = new ArrayList<>(1);
             List<Document> replaced = new ArrayList<>(0);
-            Integer reused = null;
+            Held h = new Held(ord, d);
+            if (!c.hold(h)) {
+                added.add(emit(c, h));
+            }
             if (d.direction() == msnscope.wire.Direction.C2S && d.form() != null && d.form().expectsReply()) {
-                c.orders.put(d.seq(), ord);
-                if (d.trid() != null && !d.form().fifo()) {
-                    reused = c.byTrid.put(d.trid(), d.seq());
-                    if (d.frame().size() <= MAX_REQUEST_BYTES) {
-                        c.requests.put(d.seq(), d);
-                    }
+                c.waiting.put(d.seq(), h);
+                Integer reused = d.trid() != null && !d.form().fifo() ? c.byTrid.put(d.trid(), d.seq()) : null;
+                if (reused != null) {
+                    // The dissector has just marked the earlier request of this TrID unanswered, if it was.
+                    rewrite(c, reused, replaced);
                 }
             } else if (d.replyTo() != null) {
-                c.orders.remove(d.replyTo()); // answered: a close will not re-write it
-                c.requests.remove(d.replyTo());
-            }
-            if (!c.hold(ord, d)) {
-                added.add(emit(c, new Held(ord, d)));
-            }
-            if (reused != null && c.orders.containsKey(reused)) {
-                // The dissector has just marked the earlier, unanswered request with this TrID: its document gets the warning.
-                rewrite(c, reused, c.requests.get(reused), replaced);
+                c.waiting.remove(d.replyTo()); // answered: a close will not re-write it
             }
             settle(c, added, replaced);
             return new Applied(added, replaced);
@@ -262,11 +248,10 @@ final class SessionReplay {
             List<Document> replaced = new ArrayList<>();
             for (Dissection d : c.stream.close()) {
                 warnings++;
-                rewrite(c, d.seq(), d, replaced);
+                rewrite(c, d.seq(), replaced);
             }
-            c.orders.clear();
+            c.waiting.clear();
             c.byTrid.clear();
-            c.requests.clear();
             c.settled = true;
             release(c, added);
             c.held.clear();
@@ -315,24 +300,13 @@ final class SessionReplay {
     }
 
     /**
-     * Re-writes the document of the request of {@code seq} (an unanswered-request warning was added to it);
-     * {@code request} is its dissection, null when no longer kept.
+     * Re-writes the document of the request of {@code seq} if it is still waiting for its reply: the dissector
+     * has added an unanswered-request warning to it. One still held back will have it when it goes in.
      */
-    private void rewrite(Conn c, int seq, Dissection request, List<Document> replaced) {
-        Long order = c.orders.get(seq);
-        if (order == null) {
-            return;
-        }
-        for (Held h : c.held) {
-            if (h.order == order) {
-                if (h.emitted) {
-                    replaced.add(emit(c, h));
-                }
-                return; // not given out yet: its document will have the warning
-            }
-        }
-        if (request != null) {
-            replaced.add(emit(c, new Held(order, request)));
+    private void rewrite(Conn c, int seq, List<Document> replaced) {
+        Held h = c.waiting.remove(seq);
+        if (h != null && h.emitted) {
+            replaced.add(emit(c, h));
         }
     }
 
