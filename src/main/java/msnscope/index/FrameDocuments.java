@@ -57,8 +57,8 @@ public final class FrameDocuments {
 
     /**
      * The frame document. Frames carry no {@code key} term: a unique term per frame was the costliest field
-     * to index, and the rare re-write of a frame (a request found unanswered at close) finds it by
-     * {@link #frameQuery} instead.
+     * to index, and the rare re-write of a frame (a request found unanswered, a frame indexed before its
+     * connection turned out to be a dispatch server or named its account) finds it by {@link #frameQuery} instead.
      *
      * @param account the login the frame belongs to (its connection's, also for frames before the login named
      *                it): indexed and stored in place of the dissection's own
