@@ -11,6 +11,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,6 +78,8 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
             throw new QuerySyntaxException("bad query: " + why + (why.contains("expected") ? "" : "; " + HINT));
         } catch (TokenMgrError e) {
             throw new QuerySyntaxException("bad query: " + QueryMistakes.explain(e, text) + "; " + HINT);
+        } catch (TooComplexToDeterminizeException e) {
+            throw new QuerySyntaxException("bad query: a regular expression /…/ in it is too complex to run; make it simpler");
         } catch (IllegalArgumentException e) {
             throw new QuerySyntaxException("bad query: " + QueryMistakes.firstLine(e.getMessage()));
         }

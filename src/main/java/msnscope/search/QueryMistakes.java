@@ -51,6 +51,8 @@ final class QueryMistakes {
                 range = i;
             } else if (c == '/') {
                 slash = i;
+            } else if (c == '^' && (i + 1 == q.length() || !Character.isDigit(q.charAt(i + 1)))) {
+                return "the ^ at character " + (i + 1) + " must be followed by a number (a boost, as in hello^2)";
             }
         }
         if (quote >= 0) {
@@ -73,15 +75,29 @@ final class QueryMistakes {
                 return explain(t, query);
             }
         }
-        return "cannot read the query";
+        // No position (a check made after reading a token, such as word~1.5): Lucene's own sentence, without
+        // its "Cannot parse '…':" prefix.
+        Throwable innermost = e;
+        while (innermost.getCause() instanceof ParseException inner) {
+            innermost = inner;
+        }
+        String m = firstLine(innermost.getMessage());
+        if (m.contains("Fractional edit distances")) {
+            return "word~N takes a whole number of edits (0, 1 or 2), not a fraction";
+        }
+        return m.startsWith("Cannot parse") || m.contains("exical") ? "cannot read the query" : m;
     }
 
     /** A character the tokenizer cannot take (what {@link #lexical} did not catch first). */
     static String explain(TokenMgrError e, String query) {
         Matcher m = COLUMN.matcher(e.getMessage() == null ? "" : e.getMessage());
         if (m.find()) {
-            int at = Integer.parseInt(m.group(1)) + 1;
-            if (at >= 1 && at <= query.length()) {
+            // Counted from 1 here, one past the end when the query ran out.
+            int at = Integer.parseInt(m.group(1));
+            if (at > query.length()) {
+                return "the query ends too early";
+            }
+            if (at >= 1) {
                 return "cannot read the query at character " + at + " ('" + query.charAt(at - 1) + "')";
             }
         }

@@ -247,15 +247,19 @@ class SearchTest {
 
     @Test
     void queryMistakesAreExplainedInTheUsersTerms() {
-        Map<String, List<String>> expected = Map.of(
-                "\"hello bob", List.of("character 1", "never closed"),
-                "cmd:MSG AND", List.of("ends too early", "'AND'", "expected a search term"),
-                "cmd:MSG )", List.of("unexpected ')'", "character 9"),
-                "trid:[5 TO", List.of("expected a range bound"),
-                "content-type:text/plain", List.of("character 18", "quote the value"),
-                "hello\\", List.of("escapes nothing"),
-                "*:bob", List.of("'*:*' matches every frame"),
-                "colour:red", List.of("unknown field 'colour'"));
+        Map<String, List<String>> expected = Map.ofEntries(
+                Map.entry("hello^", List.of("^ at character 6", "followed by a number")),
+                Map.entry("hello~1.5", List.of("whole number of edits")),
+                Map.entry("line:/.{0,100000}x/", List.of("too complex")),
+                Map.entry("cmd:[A TO]", List.of("unexpected ']' at character 10", "range bound")),
+                Map.entry("\"hello bob", List.of("character 1", "never closed")),
+                Map.entry("cmd:MSG AND", List.of("ends too early", "'AND'", "expected a search term")),
+                Map.entry("cmd:MSG )", List.of("unexpected ')'", "character 9")),
+                Map.entry("trid:[5 TO", List.of("expected a range bound")),
+                Map.entry("content-type:text/plain", List.of("character 18", "quote the value")),
+                Map.entry("hello\\", List.of("escapes nothing")),
+                Map.entry("*:bob", List.of("'*:*' matches every frame")),
+                Map.entry("colour:red", List.of("unknown field 'colour'")));
         for (Map.Entry<String, List<String>> e : expected.entrySet()) {
             QuerySyntaxException x = assertThrows(QuerySyntaxException.class, () -> new MsnQueryParser(0).parseQuery(e.getKey()), e.getKey());
             for (String part : e.getValue()) {
