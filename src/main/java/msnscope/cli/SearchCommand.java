@@ -30,14 +30,16 @@ final class SearchCommand implements Command {
 
     @Override
     public String usage() {
-        return "QUERY [--limit N] [--format text|jsonl] [--count-by FIELD] [--since T] [--until T] [--sort KEY] [--data DIR]";
+        return "[QUERY] [--limit N | --all] [--format text|jsonl] [--count-by FIELD] [--since T] [--until T] [--sort KEY] [--data DIR]";
     }
 
     @Override
     public String description() {
         return "Search every recorded frame with Lucene query syntax, e.g. 'cmd:XFR AND account:bob@example.com',\n"
                 + "'trid:[5 TO 9]', 'hello bob', 'warning:unanswered', 'latency:[200ms TO *]'. Newest first.\n"
-                + "Fields: " + String.join(", ", MsnQueryParser.fields()) + " (see README).";
+                + "No QUERY, '' or '*:*' matches every frame. Field names and keyword values are case-insensitive\n"
+                + "(cmd:msg = CMD:MSG); values with / or spaces go in quotes. Fields: " + String.join(", ", MsnQueryParser.fields())
+                + " (see README).";
     }
 
     @Override
@@ -45,6 +47,7 @@ final class SearchCommand implements Command {
         Options o = new Options();
         DataOptions.add(o);
         o.addOption(Option.builder("n").longOpt("limit").hasArg().argName("N").desc("show at most N frames (default 20)").build());
+        o.addOption(Option.builder().longOpt("all").desc("show every matching frame, streamed as found (no limit)").build());
         o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
                 .desc("text (default) or jsonl (the dissect JSON Lines keys plus connection and highlight)").build());
         o.addOption(Option.builder().longOpt("count-by").hasArg().argName("FIELD")
@@ -60,17 +63,19 @@ final class SearchCommand implements Command {
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        // No query (or a blank one) means every frame: the newest, like tail, or all of them with --all.
         String queryText = String.join(" ", line.getArgList()).trim();
-        if (queryText.isEmpty()) {
-            throw new UsageException("no QUERY given (e.g. msnscope search 'cmd:XFR AND account:bob@example.com')");
-        }
         String format = line.getOptionValue("format", "text");
         if (!format.equals("text") && !format.equals("jsonl")) {
             throw new UsageException("--format must be text or jsonl, not '" + format + "'");
         }
+        boolean all = line.hasOption("all");
+        if (all && line.hasOption("limit")) {
+            throw new UsageException("--all and --limit do not go together: --all shows every match");
+        }
         int limit = Inputs.intOption(line, "limit", 20);
         if (limit < 1) {
-            throw new UsageException("--limit must be at least 1");
+            throw new UsageException("--limit must be at least 1 (--all shows every match)");
         }
         boolean colour = format.equals("text") && DissectCommand.colour(line.getOptionValue("color", "auto"));
         long now = Clock.nowMicros();
@@ -87,6 +92,9 @@ final class SearchCommand implements Command {
         FrameSearch.Options options = new FrameSearch.Options(limit, line.getOptionValue("sort", "-time"), since, until,
                 line.getOptionValue("count-by"), colour ? "\u001b[1;7m" : format.equals("jsonl") ? "<b>" : "«",
                 colour ? "\u001b[0m" : format.equals("jsonl") ? "</b>" : "»");
+        if (all && !line.hasOption("count-by")) {
+            return streamAll(line, store, query, options, format, colour, out, err);
+        }
         try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
             result = index.read(searcher -> searcher == null ? new FrameSearch.Result(0, List.of(), Map.of())
                     : FrameSearch.search(searcher, query, options));
@@ -112,20 +120,58 @@ final class SearchCommand implements Command {
             return Main.OK;
         }
         for (FrameSearch.Hit h : result.hits()) {
-            if (format.equals("jsonl")) {
-                Map<String, Object> m = new LinkedHashMap<>(h.frame());
-                m.put("connection", h.frame().get("session") + "/" + h.frame().get("stream"));
-                m.put("highlight", h.highlights());
-                out.println(FrameJson.toLine(m));
-            } else {
-                out.print(text(h, colour));
-            }
+            print(h, format, colour, out);
         }
         if (format.equals("text")) {
             out.println(result.total() == 0 ? "no frames matched" : result.hits().size() + " of " + result.total() + (result.atLeast() ? "+" : "")
-                    + " matching frames" + (result.total() > result.hits().size() ? " (--limit N for more)" : ""));
+                    + " matching frames" + (result.total() > result.hits().size() ? " (--limit N or --all for more)" : ""));
         }
         return Main.OK;
+    }
+
+    /**
+     * {@code --all}: every hit printed as it is found, a page at a time, so the memory used does not grow with
+     * the store. Should the index be found damaged midway and rebuilt ({@link CaptureIndex#read} runs the
+     * search again), the hits already printed are skipped: the rebuilt index sorts the same frames the same way.
+     */
+    private static int streamAll(CommandLine line, CaptureStore store, Query query, FrameSearch.Options options, String format,
+                                 boolean colour, PrintStream out, PrintStream err) throws Exception {
+        long[] printed = {0};
+        long total;
+        try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
+            total = index.read(searcher -> {
+                if (searcher == null) {
+                    return 0L;
+                }
+                long[] seen = {0};
+                return FrameSearch.stream(searcher, query, options, h -> {
+                    if (++seen[0] > printed[0]) {
+                        print(h, format, colour, out);
+                        printed[0]++;
+                    }
+                });
+            });
+        } catch (QuerySyntaxException e) {
+            throw new UsageException(e.getMessage());
+        } finally {
+            DataOptions.printNotes(store, err);
+        }
+        if (format.equals("text")) {
+            out.println(total == 0 ? "no frames matched" : total + " matching frames");
+        }
+        return Main.OK;
+    }
+
+    /** One hit: the JSON Lines contract plus connection and highlight, or the two-line text form. */
+    private static void print(FrameSearch.Hit h, String format, boolean colour, PrintStream out) {
+        if (format.equals("jsonl")) {
+            Map<String, Object> m = new LinkedHashMap<>(h.frame());
+            m.put("connection", h.frame().get("session") + "/" + h.frame().get("stream"));
+            m.put("highlight", h.highlights());
+            out.println(FrameJson.toLine(m));
+        } else {
+            out.print(text(h, colour));
+        }
     }
 
     private static Long time(CommandLine line, String option, boolean upper, long now) throws UsageException {

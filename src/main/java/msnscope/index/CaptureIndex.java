@@ -71,7 +71,7 @@ public final class CaptureIndex implements Closeable {
      * Which documents this msnscope writes; an index committed with another value is rebuilt on open.
      * Bump it with any change to the fields of {@link FrameDocuments} or {@link SessionReplay}.
      */
-    static final String SCHEMA = "4";
+    static final String SCHEMA = "5";
     private static final String SCHEMA_KEY = "msnscope.schema";
     /** Sessions whose replay state is kept while they may still grow. */
     private static final int MAX_LIVE = 256;
@@ -509,10 +509,14 @@ public final class CaptureIndex implements Closeable {
             List<Document> batch = new ArrayList<>(BATCH);
             for (CaptureRecord stored; (stored = reader.next()) != null; ) {
                 for (CaptureRecord r : follow.repair.apply(stored)) {
-                    add(session, r, replay.apply(r), batch);
+                    add(session, replay.apply(r), batch);
                 }
                 any = true;
             }
+            // Frames held back while their connection might still turn out otherwise (a dispatch server, a login
+            // yet to name its account) go in as they are now: searches see them at once, and a later read that
+            // settles the connection re-writes them.
+            batch.addAll(replay.releaseHeld());
             flush(batch);
             replay.offset = reader.offset();
             FileDamage found = reader.damage();
@@ -537,20 +541,22 @@ public final class CaptureIndex implements Closeable {
     private static final int BATCH = 256;
 
     /**
-     * Adds the frame documents a record gave. A frame record's document is new (a replay starts by deleting
-     * the session's documents); a close re-writes requests that got an "unanswered" warning, replacing the
-     * document of the same order (deletes only reach documents added before them, so the batch goes first).
+     * Adds the frame documents a record gave. New ones go in batches; a re-written one (a request found
+     * unanswered, a frame whose connection turned out to be a dispatch server or named its account)
+     * replaces the document of the same order (deletes only reach documents added before them, so the batch
+     * goes first). Reading a whole file at once (reindex, import) re-writes almost nothing: frames are held
+     * until their connection is settled; following a live file re-writes the first frames of a login.
      */
-    private void add(String session, CaptureRecord r, List<Document> docs, List<Document> batch) throws IOException {
-        if (r instanceof CaptureRecord.FrameRecord) {
-            batch.addAll(docs);
+    private void add(String session, SessionReplay.Applied applied, List<Document> batch) throws IOException {
+        batch.addAll(applied.added());
+        if (applied.replaced().isEmpty()) {
             if (batch.size() >= BATCH) {
                 flush(batch);
             }
             return;
         }
-        for (Document d : docs) {
-            flush(batch);
+        flush(batch);
+        for (Document d : applied.replaced()) {
             long order = d.getField(IndexFields.ORDER).numericValue().longValue();
             writer.deleteDocuments(FrameDocuments.frameQuery(session, order));
             writer.addDocument(d);

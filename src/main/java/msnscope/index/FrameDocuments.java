@@ -57,13 +57,15 @@ public final class FrameDocuments {
 
     /**
      * The frame document. Frames carry no {@code key} term: a unique term per frame was the costliest field
-     * to index, and the rare re-write of a frame (a request found unanswered at close) finds it by
-     * {@link #frameQuery} instead.
+     * to index, and the rare re-write of a frame (a request found unanswered, a frame indexed before its
+     * connection turned out to be a dispatch server or named its account) finds it by {@link #frameQuery} instead.
      *
+     * @param account the login the frame belongs to (its connection's, also for frames before the login named
+     *                it): indexed and stored in place of the dissection's own
      * @param order session number × 2³² + record number, for stable sorting
      * @param peers the frame's {@link #peers}, which the caller has already collected for the session
      */
-    public static Document frame(Dissection d, long order, Collection<String> peers) {
+    public static Document frame(Dissection d, String account, long order, Collection<String> peers) {
         Document doc = new Document();
         Frame f = d.frame();
         // Exact ids and protocol tokens: one un-analysed term each, case-folded as the query analyzer does.
@@ -74,11 +76,13 @@ public final class FrameDocuments {
         keyword(doc, DIR, d.direction().name(), true);
         keyword(doc, ROLE, d.role() == null ? null : d.role().name(), true);
         keyword(doc, VERSION, d.version() == null ? null : "MSNP" + d.version(), true);
-        keyword(doc, ACCOUNT, d.account(), true);
+        keyword(doc, ACCOUNT, account, true);
         if (f.isError()) {
+            // The code alone under error (one value per frame: --count-by error counts each error once); the name
+            // beside it, which queries on error also search.
             keyword(doc, ERROR, d.command(), true);
             Object name = d.fields().get("error-name");
-            keyword(doc, ERROR, name == null ? null : name.toString(), true);
+            keyword(doc, ERROR_NAME, name == null ? null : name.toString(), false);
         }
         for (String peer : peers) {
             keyword(doc, PEER, peer, true);
@@ -108,7 +112,7 @@ public final class FrameDocuments {
         }
         // The dissection, stored compactly (LZ4-compressed by the codec): search rebuilds the JSON Lines object
         // from it, with the login's account as an extra after the contract's keys.
-        doc.add(new StoredField(FRAME, new BytesRef(StoredFrame.encode(d))));
+        doc.add(new StoredField(FRAME, new BytesRef(StoredFrame.encode(d, account))));
         return doc;
     }
 
@@ -185,7 +189,7 @@ public final class FrameDocuments {
     static final int MAX_KEYWORD = 1024;
 
     /** Keyword fields that may hold several values in one document. */
-    private static final Set<String> MULTI = Set.of(PEER, WARNING, ERROR, ACCOUNT);
+    private static final Set<String> MULTI = Set.of(PEER, WARNING, ACCOUNT);
 
     private static final FieldType KEYWORD = keywordType(DocValuesType.NONE);
     private static final FieldType KEYWORD_SORTED = keywordType(DocValuesType.SORTED);
@@ -311,10 +315,10 @@ public final class FrameDocuments {
         return sb.append(s, from, s.length()).toString();
     }
 
-    /** Handles the frame names other than its own account, lower-cased: parameters and decoded values. */
-    public static Set<String> peers(Dissection d) {
+    /** Handles the frame names other than {@code account} (the login it belongs to), lower-cased: parameters and decoded values. */
+    public static Set<String> peers(Dissection d, String account) {
         Set<String> out = new LinkedHashSet<>();
-        String self = d.account() == null ? "" : d.account().toLowerCase(Locale.ROOT);
+        String self = account == null ? "" : account.toLowerCase(Locale.ROOT);
         for (String p : d.params()) {
             collectHandles(p, self, out);
         }

@@ -187,12 +187,9 @@ public final class IndexBenchmark {
         for (List<CaptureRecord> s : sessions) {
             SessionReplay replay = new SessionReplay("s" + (++n), dissector);
             for (CaptureRecord r : s) {
-                if (r instanceof CaptureRecord.FrameRecord) {
-                    docs.addAll(replay.apply(r));
-                } else {
-                    replay.apply(r);
-                }
+                docs.addAll(replay.apply(r).added());
             }
+            docs.addAll(replay.releaseHeld());
         }
         IndexWriterConfig cfg = new IndexWriterConfig(IndexFields.analyzer()).setRAMBufferSizeMB(64);
         double lucene;
@@ -219,6 +216,7 @@ public final class IndexBenchmark {
                 for (CaptureRecord r : s) {
                     built += replay.apply(r).size();
                 }
+                built += replay.releaseHeld().size();
             }
         }
         double build = built / secs(t0);

@@ -30,17 +30,20 @@ import java.util.Set;
  *     exact ids, never analysed; doc values for {@code --count-by session}</td></tr>
  * <tr><td>cmd, dir, role, version, error</td><td>keyword, upper-cased at index and query time; doc values</td>
  *     <td>protocol tokens are upper-case on the wire, so {@code cmd:msg} finds {@code MSG}; {@code error} holds
- *     the code ({@code 911}) and its name ({@code ERR_AUTHENTICATION_FAILED}); {@code version:12} means
- *     {@code MSNP12}</td></tr>
+ *     the code ({@code 911}), once per frame so {@code --count-by error} counts each error once, and
+ *     {@code error-name} its name ({@code ERR_AUTHENTICATION_FAILED}, terms only), which a query on
+ *     {@code error} searches too; {@code version:12} means {@code MSNP12}</td></tr>
  * <tr><td>account, peer, warning, content-type</td><td>keyword, lower-cased; doc values</td>
  *     <td>handles and MIME types are case-insensitive; one term per value so {@code account:bob@example.com}
- *     is exact and not split at {@code @}. {@code peer} = other handles the frame names (JOI, IRO, CAL, MSG
+ *     is exact and not split at {@code @}. {@code account} is the login the frame belongs to: the one logged in
+ *     when it passed, else the one its connection went on to log in as (the {@code VER} opening bob's login is
+ *     bob's), as the export shows it. {@code peer} = other handles the frame names (JOI, IRO, CAL, MSG
  *     sender, ADC N=…); {@code warning} = the dissector's warning codes</td></tr>
  * <tr><td>trid, time, latency, length</td><td>LongPoint + NumericDocValues</td><td>points for range queries
  *     ({@code trid:[5 TO 9]}); doc values to sort by them. {@code time} is epoch microseconds (queries take
  *     dates), {@code latency} microseconds from request to this reply (units {@code us}, {@code ms}, {@code s}
  *     accepted in queries), {@code length} payload bytes</td></tr>
- * <tr><td>line, summary, text</td><td>analysed text (letter-or-digit words, lower-cased, no stop words), not stored</td>
+ * <tr><td>line, summary, text</td><td>analysed text (letter-or-digit words, lower-cased, and each symbol such as ☺ alone; no stop words), not stored</td>
  *     <td>full-text search: the command line, the dissector's sentence, and decoded payload text (chat
  *     messages, nicks, personal messages, decoded parameter values). Highlighting re-analyses the text
  *     of the rebuilt JSON object, so nothing is stored twice</td></tr>
@@ -69,6 +72,8 @@ public final class IndexFields {
     public static final String ROLE = "role";
     public static final String VERSION = "version";
     public static final String ERROR = "error";
+    /** The error's name ({@code ERR_AUTHENTICATION_FAILED}): searched by {@code error:}, not a field of its own to users. */
+    public static final String ERROR_NAME = "error-name";
     public static final String ACCOUNT = "account";
     public static final String PEER = "peer";
     public static final String WARNING = "warning";
@@ -82,7 +87,7 @@ public final class IndexFields {
     public static final String TEXT = "text";
 
     /** Keyword fields stored upper-case (protocol tokens). */
-    public static final Set<String> UPPER = Set.of(CMD, DIR, ROLE, VERSION, ERROR);
+    public static final Set<String> UPPER = Set.of(CMD, DIR, ROLE, VERSION, ERROR, ERROR_NAME);
     /** Keyword fields stored lower-case (handles, ids, codes, MIME types). */
     public static final Set<String> LOWER = Set.of(SESSION, STREAM, ACCOUNT, PEER, WARNING, CONTENT_TYPE, TYPE, KEY);
     /** Numeric fields: points for ranges, doc values for sorting. */
@@ -120,6 +125,14 @@ public final class IndexFields {
             return field.equals(VERSION) && !v.isEmpty() && Character.isDigit(v.charAt(0)) ? "MSNP" + v : v;
         }
         return LOWER.contains(field) ? value.toLowerCase(Locale.ROOT) : value;
+    }
+
+    /**
+     * True when {@code s} between {@code from} and {@code to} holds a word or symbol of the text fields (as
+     * {@link WordTokenizer} splits them): what separates two highlighted matches that are not one phrase.
+     */
+    public static boolean hasWord(CharSequence s, int from, int to) {
+        return WordTokenizer.hasToken(s, from, to);
     }
 
     public static boolean isKeyword(String field) {

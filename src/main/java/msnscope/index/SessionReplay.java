@@ -28,6 +28,15 @@ import static msnscope.index.IndexFields.*;
  * records in file order. That is why the index is a pure function of the capture file. Also keeps the
  * session's and connections' totals for their documents.
  *
+ * <p>A frame is indexed with what its connection turned out to be, as {@code dissect} and {@code export}
+ * show it: a dispatch connection is known only at its {@code XFR NS} (the dissector then relabels its first
+ * frames DS), and a login's {@code VER} passes before the account is named. Decision: hold the first
+ * frames of each connection back until its role and account can change no more ({@link Conn#hold}), and
+ * when a read of the file ends before that (the live indexer following a proxy), index them as they are
+ * and re-write their documents when the connection settles ({@link Applied#replaced}). Deferring alone
+ * would hide a login's first frames from live search; updating alone would re-write most logins on
+ * import. A reindex and a live follow thus end with the same documents.
+ *
  * <p>Not thread-safe; the index owns one per session it is following.
  */
 final class SessionReplay {
@@ -36,6 +45,13 @@ final class SessionReplay {
     private static final int MAX_PEERS = 200;
     /** Unanswered requests remembered per connection for re-writing at close: the dissector's own bound. */
     private static final int MAX_REQUESTS = 10_000;
+    /**
+     * Frames of a connection held while its role or account may change: the dissector relabels at most its
+     * first 64 frames, and a login names its account within its first few.
+     */
+    static final int HELD_FRAMES = 64;
+    /** ...and at most this many of their bytes, so a connection that never logs in cannot pin megabytes. */
+    static final int HELD_BYTES = 64 * 1024;
 
     final String session;
     final long number;
@@ -55,7 +71,8 @@ final class SessionReplay {
     private long errors;
     private int version;
     private final Set<String> accounts = new LinkedHashSet<>();
-    private final Set<String> peers = new LinkedHashSet<>();
+    /** Handles the session's frames name, with how many documents name each (a re-written frame takes its own back). */
+    private final Map<String, Integer> peers = new LinkedHashMap<>();
     private final Map<String, Integer> commands = new java.util.TreeMap<>();
 
     static final class Conn {
@@ -68,20 +85,63 @@ final class SessionReplay {
         boolean closed;
         String closeReason;
         /**
-         * Order of each request by seq: what identifies its document when the close finds it unanswered and
-         * re-writes it. Answered requests leave; bounded like the dissector's pending requests, oldest first out.
+         * Each request still waiting for its reply, by seq: what the close (or a later request reusing its TrID)
+         * finds unanswered and re-writes. Answered requests leave; bounded like the dissector's pending requests,
+         * oldest first out. The dissections are the dissector's own, which it keeps while they wait anyway.
          */
-        final Map<Integer, Long> orders = new LinkedHashMap<>() {
+        final Map<Integer, Held> waiting = new LinkedHashMap<>() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Integer, Held> eldest) {
                 return size() > MAX_REQUESTS;
             }
         };
+        /** The last request of each TrID (not FIFO-paired), by seq: a reuse marks the older one unanswered. */
+        final Map<Long, Integer> byTrid = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+                return size() > MAX_REQUESTS;
+            }
+        };
+        /** The first frames, while the connection's role or account may still change (see {@link #hold}). */
+        final List<Held> held = new ArrayList<>();
+        int heldBytes;
+        /** True once role and account can change no more (or the connection closed): frames are no longer held. */
+        boolean settled;
 
         Conn(String id, ConnectionInfo info, StreamDissector stream) {
             this.id = id;
             this.info = info;
             this.stream = stream;
+        }
+
+        /**
+         * Keeps the frame back when its connection may still turn out other than it looks: a dispatch server
+         * is labelled NS until its {@code XFR NS}, and {@code VER} passes before the login names its account.
+         * Bounded like the dissector's own relabelling window, so a connection that never logs in pins little.
+         */
+        boolean hold(Held h) {
+            int size = h.d.frame().size();
+            if (settled || held.size() >= HELD_FRAMES || heldBytes + size > HELD_BYTES) {
+                return false;
+            }
+            held.add(h);
+            heldBytes += size;
+            return true;
+        }
+    }
+
+    /** A frame whose document may be re-written once its connection is known, and what it was last written with. */
+    static final class Held {
+        final long order;
+        final Dissection d;
+        boolean emitted;
+        FormSpec.Role role;
+        String account;
+        Set<String> peers;
+
+        Held(long order, Dissection d) {
+            this.order = order;
+            this.d = d;
         }
     }
 
@@ -102,19 +162,31 @@ final class SessionReplay {
         return n == null ? 0 : n & 0x7FFFFFFFL;
     }
 
+    /**
+     * The frame documents one record adds ({@code added}) and those it re-writes ({@code replaced}: a document
+     * of the same session and {@code order} already given out, which the caller deletes before adding this one).
+     */
+    record Applied(List<Document> added, List<Document> replaced) {
+        static final Applied NONE = new Applied(List.of(), List.of());
+
+        int size() {
+            return added.size() + replaced.size();
+        }
+    }
+
     /** Applies one record; returns the frame documents it adds or changes. */
-    List<Document> apply(CaptureRecord r) {
+    Applied apply(CaptureRecord r) {
         long ord = number << 32 | (records++ & 0xffffffffL);
         if (r instanceof CaptureRecord.SessionStarted s) {
             source = s.source();
             created = s.createdMicros() == 0 ? null : s.createdMicros();
-            return List.of();
+            return Applied.NONE;
         }
         if (r instanceof CaptureRecord.ConnectionOpened o) {
             Conn c = new Conn(o.connection(), o.info(), dissector.stream(context, o.connection(), null));
             conns.put(o.connection(), c);
             touched.add(c);
-            return List.of();
+            return Applied.NONE;
         }
         if (r instanceof CaptureRecord.FrameRecord f) {
             Conn c = conns.get(f.connection());
@@ -126,8 +198,6 @@ final class SessionReplay {
                 conns.put(f.connection(), c);
             }
             Dissection d = c.stream.dissect(f.frame(), f.direction(), f.timeMicros());
-            Built b = build(c, d, ord);
-            d = b.dissection();
             c.frames++;
             touched.add(c);
             frames++;
@@ -147,54 +217,145 @@ final class SessionReplay {
             if (d.version() != null) {
                 version = Math.max(version, d.version());
             }
-            if (peers.size() < MAX_PEERS) {
-                peers.addAll(b.peers());
+            List<Document> added = new ArrayList<>(1);
+            List<Document> replaced = new ArrayList<>(0);
+            Held h = new Held(ord, d);
+            if (!c.hold(h)) {
+                added.add(emit(c, h));
             }
             if (d.direction() == msnscope.wire.Direction.C2S && d.form() != null && d.form().expectsReply()) {
-                c.orders.put(d.seq(), ord);
+                c.waiting.put(d.seq(), h);
+                Integer reused = d.trid() != null && !d.form().fifo() ? c.byTrid.put(d.trid(), d.seq()) : null;
+                if (reused != null) {
+                    // The dissector has just marked the earlier request of this TrID unanswered, if it was.
+                    rewrite(c, reused, replaced);
+                }
             } else if (d.replyTo() != null) {
-                c.orders.remove(d.replyTo()); // answered: a close will not re-write it
+                c.waiting.remove(d.replyTo()); // answered: a close will not re-write it
             }
-            return List.of(b.document());
+            settle(c, added, replaced);
+            return new Applied(added, replaced);
         }
         if (r instanceof CaptureRecord.ConnectionClosed cl) {
             Conn c = conns.get(cl.connection());
             if (c == null) {
-                return List.of();
+                return Applied.NONE;
             }
             c.closed = true;
             c.closeReason = cl.reason();
             touched.add(c);
-            List<Document> changed = new ArrayList<>();
+            List<Document> added = new ArrayList<>();
+            List<Document> replaced = new ArrayList<>();
             for (Dissection d : c.stream.close()) {
                 warnings++;
-                Long order = c.orders.get(d.seq());
-                if (order != null) {
-                    changed.add(build(c, d, order).document());
-                }
+                rewrite(c, d.seq(), replaced);
             }
-            c.orders.clear();
-            return changed;
+            c.waiting.clear();
+            c.byTrid.clear();
+            c.settled = true;
+            release(c, added);
+            c.held.clear();
+            return new Applied(added, replaced);
         }
-        return List.of();
+        return Applied.NONE;
     }
 
-    /** A frame's document, with the dissection and peers it was built from. */
-    private record Built(Dissection dissection, Set<String> peers, Document document) {
+    /**
+     * The documents of frames still held back (see {@link Conn#hold}), as they are now: what the caller adds
+     * when it has read all there is for now. They stay remembered, so a later change re-writes them.
+     */
+    List<Document> releaseHeld() {
+        List<Document> out = new ArrayList<>();
+        for (Conn c : conns.values()) {
+            release(c, out);
+        }
+        return out;
+    }
+
+    private void release(Conn c, List<Document> out) {
+        for (Held h : c.held) {
+            if (!h.emitted) {
+                out.add(emit(c, h));
+            }
+        }
+    }
+
+    /**
+     * After a frame: documents given out for held frames whose role or account has changed since (a
+     * connection relabelled a dispatch server, a login that named its account) are re-written; a
+     * connection whose role and account can change no more lets its held frames go.
+     */
+    private void settle(Conn c, List<Document> added, List<Document> replaced) {
+        for (Held h : c.held) {
+            if (h.emitted && (h.role != h.d.role() || !java.util.Objects.equals(h.account, accountOf(c, h.d)))) {
+                replaced.add(emit(c, h));
+            }
+        }
+        if (c.stream.account() != null && (c.stream.role() != FormSpec.Role.NS || c.frames >= HELD_FRAMES)) {
+            c.settled = true;
+            release(c, added);
+            c.held.clear();
+            c.heldBytes = 0;
+        }
+    }
+
+    /**
+     * Re-writes the document of the request of {@code seq} if it is still waiting for its reply: the dissector
+     * has added an unanswered-request warning to it. One still held back will have it when it goes in.
+     */
+    private void rewrite(Conn c, int seq, List<Document> replaced) {
+        Held h = c.waiting.remove(seq);
+        if (h != null && h.emitted) {
+            replaced.add(emit(c, h));
+        }
+    }
+
+    /**
+     * The account a frame belongs to: its own (the one logged in when it passed), else the one its
+     * connection turned out to log in as, so the {@code VER} and {@code CVR} that open bob's login are bob's
+     * frames too. The export shows the connection's account the same way.
+     */
+    private static String accountOf(Conn c, Dissection d) {
+        return d.account() != null ? d.account() : c.stream.account();
+    }
+
+    /** The document of a frame as its connection is known now; remembers what it was built with. */
+    private Document emit(Conn c, Held h) {
+        String account = accountOf(c, h.d);
+        Built b = build(c, h.d, account, h.order);
+        h.emitted = true;
+        h.role = h.d.role();
+        h.account = account;
+        if (h.peers != null) {
+            for (String p : h.peers) {
+                peers.computeIfPresent(p, (k, n) -> n > 1 ? n - 1 : null);
+            }
+        }
+        h.peers = b.peers();
+        for (String p : b.peers()) {
+            if (peers.size() < MAX_PEERS || peers.containsKey(p)) {
+                peers.merge(p, 1, Integer::sum);
+            }
+        }
+        return b.document();
+    }
+
+    /** A frame's document, with the peers it names. */
+    private record Built(Set<String> peers, Document document) {
     }
 
     /**
      * Never throws: when the document builder fails on what the dissector made (a bug), the frame is still
      * indexed, raw, with a {@code dissector-failed} warning, like a frame the dissector itself failed on.
      */
-    private Built build(Conn c, Dissection d, long order) {
+    private Built build(Conn c, Dissection d, String account, long order) {
         try {
-            Set<String> named = FrameDocuments.peers(d);
-            return new Built(d, named, FrameDocuments.frame(d, order, named));
+            Set<String> named = FrameDocuments.peers(d, account);
+            return new Built(named, FrameDocuments.frame(d, account, order, named));
         } catch (RuntimeException | StackOverflowError e) {
             Dissection raw = RawDissections.failed(session, c.id, d.seq(), d.timeMicros(), d.direction(), d.role(), d.version(),
                     d.account(), d.frame(), e);
-            return new Built(raw, Set.of(), FrameDocuments.frame(raw, order, Set.of()));
+            return new Built(Set.of(), FrameDocuments.frame(raw, account, order, Set.of()));
         }
     }
 
@@ -265,7 +426,7 @@ final class SessionReplay {
         for (String a : logins()) {
             FrameDocuments.keyword(doc, ACCOUNT, a, true);
         }
-        for (String p : peers) {
+        for (String p : peers.keySet()) {
             FrameDocuments.keyword(doc, PEER, p, true);
         }
         FrameDocuments.keyword(doc, VERSION, version == 0 ? null : "MSNP" + version, true);
@@ -304,7 +465,7 @@ final class SessionReplay {
         m.put("commands", commands);
         m.put("warnings", warnings);
         m.put("errors", errors);
-        m.put("peers", new ArrayList<>(peers));
+        m.put("peers", new ArrayList<>(peers.keySet()));
         m.put("source", source);
         return m;
     }

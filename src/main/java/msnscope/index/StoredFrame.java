@@ -51,6 +51,11 @@ final class StoredFrame {
     }
 
     static byte[] encode(Dissection d) {
+        return encode(d, d.account());
+    }
+
+    /** The stored form, with {@code account} (the login the frame belongs to) in place of the dissection's own. */
+    static byte[] encode(Dissection d, String account) {
         Out out = new Out(256 + d.frame().size());
         try {
             Frame f = d.frame();
@@ -62,7 +67,7 @@ final class StoredFrame {
             out.writeByte((byte) d.direction().ordinal());
             out.string(d.role() == null ? null : d.role().name());
             out.writeVInt(d.version() == null ? 0 : d.version() + 1);
-            out.string(d.account());
+            out.string(account);
             out.string(d.command());
             out.optionalLong(d.trid());
             if (d.command() != null && sameAsLine(d.params(), f.line())) {

@@ -10,9 +10,11 @@ import java.io.IOException;
 /**
  * The text fields' tokens: maximal runs of letters and digits ({@link Character#isLetterOrDigit(int)}),
  * each code point lower-cased ({@link Character#toLowerCase(int)}), a token cut after
- * {@value #MAX_TOKEN} UTF-16 units. The same tokens as Lucene's {@code CharTokenizer} on that predicate
- * followed by {@code LowerCaseFilter} (a test holds it to them), in one pass with an ASCII fast path: the
- * two-stage chain was the largest cost of analysing a frame's text, and every frame has three text fields.
+ * {@value #MAX_TOKEN} UTF-16 units; and each symbol ({@link Character#OTHER_SYMBOL}: ☺, ♥, emoji) a token
+ * of its own, so a smiley in a message can be searched and highlighted. On text without symbols, the same
+ * tokens as Lucene's {@code CharTokenizer} on that predicate followed by {@code LowerCaseFilter} (a test
+ * holds it to them), in one pass with an ASCII fast path: the two-stage chain was the largest cost of
+ * analysing a frame's text, and every frame has three text fields.
  *
  * <p>Reads its whole input first: field values are bounded (a line, a summary, at most 32 KiB of payload text).
  */
@@ -28,6 +30,28 @@ final class WordTokenizer extends Tokenizer {
         for (int c = 0; c < 128; c++) {
             ASCII_WORD[c] = Character.isLetterOrDigit(c);
         }
+    }
+
+    /** A code point that makes up words (a run of them is one token). */
+    static boolean isWord(int cp) {
+        return cp < 128 ? ASCII_WORD[cp] : Character.isLetterOrDigit(cp);
+    }
+
+    /** A code point that is a token by itself. */
+    static boolean isSymbol(int cp) {
+        return cp >= 128 && Character.getType(cp) == Character.OTHER_SYMBOL;
+    }
+
+    /** True when {@code s} between {@code from} and {@code to} holds anything this tokenizer makes a token of. */
+    static boolean hasToken(CharSequence s, int from, int to) {
+        for (int i = Math.max(0, from); i < Math.min(to, s.length()); ) {
+            int cp = Character.codePointAt(s, i);
+            if (isWord(cp) || isSymbol(cp)) {
+                return true;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
@@ -65,7 +89,7 @@ final class WordTokenizer extends Tokenizer {
                 i++;
             } else {
                 int cp = Character.codePointAt(t, i, n);
-                if (Character.isLetterOrDigit(cp)) {
+                if (Character.isLetterOrDigit(cp) || isSymbol(cp)) {
                     break;
                 }
                 i += Character.charCount(cp);
@@ -78,6 +102,20 @@ final class WordTokenizer extends Tokenizer {
         int start = i;
         char[] out = term.buffer();
         int len = 0;
+        if (t[i] >= 128) {
+            int cp = Character.codePointAt(t, i, n);
+            if (isSymbol(cp)) {
+                if (out.length < 2) {
+                    out = term.resizeBuffer(2);
+                }
+                len = Character.toChars(cp, out, 0);
+                i += Character.charCount(cp);
+                term.setLength(len);
+                offset.setOffset(correctOffset(start), correctOffset(i));
+                pos = i;
+                return true;
+            }
+        }
         while (i < n && len < MAX_TOKEN) {
             char c = t[i];
             if (c < 128) {

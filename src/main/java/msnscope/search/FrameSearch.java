@@ -12,6 +12,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.CollectionTerminatedException;
+import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.PointRangeQuery;
@@ -25,9 +26,6 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.TotalHitCountCollectorManager;
-import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
-import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
-import org.apache.lucene.search.uhighlight.WholeBreakIterator;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -100,26 +98,66 @@ public final class FrameSearch {
         }
         Sort sort = sort(o.sort());
         int n = Math.max(1, o.limit());
-        TopDocs top = sort.getSort()[0].getField() != null && sort.getSort()[0].getField().equals(IndexFields.TIME)
-                ? byTime(searcher, q, n, sort) : searcher.search(q, n, sort, false);
+        TopDocs top = page(searcher, q, n, sort, null);
         long total = countUpTo(searcher, q, TOTAL_HITS_THRESHOLD);
         List<Hit> hits = new ArrayList<>();
-        // Lines and summaries are short: highlight them whole. Payload text may be long: best sentences.
-        UnifiedHighlighter whole = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
-                .withFormatter(new DefaultPassageFormatter(o.markStart(), o.markEnd(), " … ", false))
-                .withBreakIterator(WholeBreakIterator::new)
-                .withMaxLength(64 * 1024)
-                .build();
-        UnifiedHighlighter sentences = UnifiedHighlighter.builderWithoutSearcher(IndexFields.analyzer())
-                .withFormatter(new DefaultPassageFormatter(o.markStart(), o.markEnd(), " … ", false))
-                .withMaxLength(64 * 1024)
-                .build();
+        Highlights highlights = new Highlights(o.markStart(), o.markEnd());
         for (ScoreDoc sd : top.scoreDocs) {
-            Document doc = searcher.storedFields().document(sd.doc);
-            Map<String, Object> frame = FrameDocuments.object(doc);
-            hits.add(new Hit(frame, highlight(whole, sentences, userQuery, frame)));
+            hits.add(hit(searcher, sd, userQuery, highlights));
         }
         return new Result(total, hits, Map.of(), total >= TOTAL_HITS_THRESHOLD);
+    }
+
+    /** Takes each hit of {@link #stream} as it is found. */
+    public interface HitSink {
+        void accept(Hit hit) throws IOException;
+    }
+
+    /** Hits fetched per round by {@link #stream}: what it holds in memory at once, whatever the number of matches. */
+    static final int PAGE = 1000;
+
+    /**
+     * Every hit in sort order (the limit is ignored), handed to {@code sink} one by one and fetched a page at a
+     * time after the last one given out: memory stays bounded by a page on a store of millions of frames.
+     * Returns the number of hits.
+     */
+    public static long stream(IndexSearcher searcher, Query userQuery, Options o, HitSink sink) throws IOException, QuerySyntaxException {
+        return stream(searcher, userQuery, o, sink, PAGE);
+    }
+
+    static long stream(IndexSearcher searcher, Query userQuery, Options o, HitSink sink, int pageSize) throws IOException, QuerySyntaxException {
+        Query q = build(userQuery, "frame", o.sinceMicros(), o.untilMicros());
+        Sort sort = sort(o.sort());
+        Highlights highlights = new Highlights(o.markStart(), o.markEnd());
+        long n = 0;
+        FieldDoc after = null;
+        while (true) {
+            TopDocs top = page(searcher, q, pageSize, sort, after);
+            for (ScoreDoc sd : top.scoreDocs) {
+                sink.accept(hit(searcher, sd, userQuery, highlights));
+                n++;
+            }
+            if (top.scoreDocs.length < pageSize) {
+                return n;
+            }
+            after = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
+        }
+    }
+
+    /** The next {@code n} hits after {@code after} (null: the first), by {@link #byTime} when time leads the sort. */
+    private static TopDocs page(IndexSearcher searcher, Query q, int n, Sort sort, FieldDoc after) throws IOException {
+        if (after != null) {
+            // A sort on time skips what cannot follow {@code after} by its points; the order field breaks ties.
+            return searcher.searchAfter(after, q, n, sort, false);
+        }
+        String first = sort.getSort()[0].getField();
+        return IndexFields.TIME.equals(first) ? byTime(searcher, q, n, sort) : searcher.search(q, n, sort, false);
+    }
+
+    private static Hit hit(IndexSearcher searcher, ScoreDoc sd, Query userQuery, Highlights highlights) throws IOException {
+        Document doc = searcher.storedFields().document(sd.doc);
+        Map<String, Object> frame = FrameDocuments.object(doc);
+        return new Hit(frame, highlights.of(userQuery, frame));
     }
 
     /**
@@ -213,26 +251,6 @@ public final class FrameSearch {
         Capped c = new Capped();
         searcher.search(q, c);
         return c.count;
-    }
-
-    /** Snippets of the text fields the query matched, rebuilt from the stored JSON as they were indexed. */
-    static Map<String, String> highlight(UnifiedHighlighter whole, UnifiedHighlighter sentences, Query q, Map<String, Object> frame) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        Map<String, String> texts = new LinkedHashMap<>();
-        texts.put(IndexFields.LINE, String.valueOf(frame.get("raw")));
-        texts.put(IndexFields.SUMMARY, String.valueOf(frame.get("summary")));
-        texts.put(IndexFields.TEXT, FrameDocuments.text(frame));
-        for (Map.Entry<String, String> e : texts.entrySet()) {
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            UnifiedHighlighter hl = e.getKey().equals(IndexFields.TEXT) ? sentences : whole;
-            Object h = hl.highlightWithoutSearcher(e.getKey(), q, e.getValue(), 2);
-            if (h != null && !h.toString().isEmpty()) {
-                out.put(e.getKey(), h.toString().replace("\r\n", " ⏎ ").replace('\n', ' ').strip());
-            }
-        }
-        return out;
     }
 
     /** Hits per value of a keyword field, most frequent first. */

@@ -6,8 +6,12 @@ import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.queryparser.classic.TokenMgrError;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,8 +23,9 @@ import java.util.regex.Pattern;
  * (line, summary, decoded text) and must all match (default AND); keyword fields are case-folded like the
  * index; {@code trid}, {@code time}, {@code latency} and {@code length} become point queries, with dates
  * for {@code time} ({@code time:[2024-01-01 TO 2024-12-31]}, {@code time:2024-09-28} = that day) and
- * units for {@code latency} ({@code latency:[100ms TO *]}; bare numbers are microseconds). An unknown
- * field or a syntax error is a {@link QuerySyntaxException} with one line of explanation.
+ * units for {@code latency} ({@code latency:[100ms TO *]}; bare numbers are microseconds). Field names
+ * are case-insensitive; a blank query, {@code *} and {@code *:*} match everything. An unknown field or a
+ * syntax error is a {@link QuerySyntaxException} with one line in the user's terms ({@link QueryMistakes}).
  */
 public final class MsnQueryParser extends MultiFieldQueryParser {
 
@@ -44,13 +49,22 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
         all.addAll(IndexFields.NUMERIC);
         all.addAll(IndexFields.TEXT_FIELDS);
         all.remove(IndexFields.KEY);
+        all.remove(IndexFields.TYPE);
+        all.remove(IndexFields.ERROR_NAME);
         return all;
     }
 
-    /** Parses {@code text}; throws a one-line explanation on any mistake. */
+    /**
+     * Parses {@code text}; throws a one-line explanation on any mistake. A blank query, {@code *} and
+     * {@code *:*} match every frame.
+     */
     public Query parseQuery(String text) throws QuerySyntaxException {
         if (text == null || text.isBlank()) {
-            throw new QuerySyntaxException("empty query; " + HINT);
+            return new MatchAllDocsQuery();
+        }
+        String lexical = QueryMistakes.lexical(text);
+        if (lexical != null) {
+            throw new QuerySyntaxException("bad query: " + lexical);
         }
         try {
             return parse(text);
@@ -60,40 +74,31 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
                     throw new QuerySyntaxException("bad query: " + q.getMessage());
                 }
             }
-            throw new QuerySyntaxException("bad query: " + explain(e) + "; " + HINT);
+            String why = QueryMistakes.explain(e, text);
+            throw new QuerySyntaxException("bad query: " + why + (why.contains("expected") ? "" : "; " + HINT));
         } catch (TokenMgrError e) {
-            throw new QuerySyntaxException("bad query: " + firstLine(e.getMessage()) + "; " + HINT);
+            throw new QuerySyntaxException("bad query: " + QueryMistakes.explain(e, text) + "; " + HINT);
+        } catch (TooComplexToDeterminizeException e) {
+            throw new QuerySyntaxException("bad query: a regular expression /…/ in it is too complex to run; make it simpler");
         } catch (IllegalArgumentException e) {
-            throw new QuerySyntaxException("bad query: " + firstLine(e.getMessage()));
+            throw new QuerySyntaxException("bad query: " + QueryMistakes.firstLine(e.getMessage()));
         }
     }
 
-    private static String explain(ParseException e) {
-        if (e.currentToken == null && e.getCause() instanceof ParseException inner) {
-            return explain(inner);
+    /**
+     * The field as the index names it: field names are case-insensitive ({@code CMD:msg} = {@code cmd:msg});
+     * an unknown one is refused with the list of known ones.
+     */
+    private String field(String field) throws ParseException {
+        if (field == null) {
+            return null;
         }
-        if (e.currentToken != null && e.currentToken.next != null) {
-            var t = e.currentToken.next;
-            String image = t.kind == 0 ? "end of query" : "'" + t.image + "'";
-            return "unexpected " + image + " at column " + t.beginColumn;
+        String f = field.toLowerCase(java.util.Locale.ROOT);
+        if (!fields().contains(f)) {
+            throw wrap(field.equals("*") ? "'*:' only goes with '*' ('*:*' matches every frame)"
+                    : "unknown field '" + field + "' (fields: " + String.join(", ", fields()) + ")");
         }
-        String m = firstLine(e.getMessage());
-        int at = m.indexOf(": ");
-        return at > 0 && m.startsWith("Cannot parse") ? m.substring(at + 2) : m;
-    }
-
-    private static String firstLine(String m) {
-        if (m == null) {
-            return "syntax error";
-        }
-        int nl = m.indexOf('\n');
-        return (nl >= 0 ? m.substring(0, nl) : m).trim();
-    }
-
-    private void checkField(String field) throws ParseException {
-        if (field != null && !IndexFields.TEXT_FIELDS.contains(field) && !fields().contains(field)) {
-            throw wrap("unknown field '" + field + "' (fields: " + String.join(", ", fields()) + ")");
-        }
+        return f;
     }
 
     private static ParseException wrap(String message) {
@@ -102,9 +107,26 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
         return p;
     }
 
+    /** A sub-query on one field; {@code error} asks both the code and the name ({@code error-name}). */
+    private interface OnField {
+        Query on(String field) throws ParseException;
+    }
+
+    private static Query errorOrName(String field, OnField q) throws ParseException {
+        if (!IndexFields.ERROR.equals(field)) {
+            return q.on(field);
+        }
+        Query code = q.on(IndexFields.ERROR);
+        Query name = q.on(IndexFields.ERROR_NAME);
+        if (code == null || name == null) {
+            return code == null ? name : code;
+        }
+        return new BooleanQuery.Builder().add(code, BooleanClause.Occur.SHOULD).add(name, BooleanClause.Occur.SHOULD).build();
+    }
+
     @Override
-    protected Query getFieldQuery(String field, String queryText, boolean quoted) throws ParseException {
-        checkField(field);
+    protected Query getFieldQuery(String typed, String queryText, boolean quoted) throws ParseException {
+        String field = field(typed);
         if (field != null && IndexFields.NUMERIC.contains(field)) {
             if (field.equals(IndexFields.TIME) && !queryText.chars().allMatch(Character::isDigit)) {
                 return IndexFields.range(field, number(field, queryText, false), number(field, queryText, true));
@@ -112,19 +134,18 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
             long v = number(field, queryText, false);
             return IndexFields.range(field, v, v);
         }
-        return super.getFieldQuery(field, queryText, quoted);
+        return errorOrName(field, f -> super.getFieldQuery(f, queryText, quoted));
     }
 
     @Override
-    protected Query getFieldQuery(String field, String queryText, int slop) throws ParseException {
-        checkField(field);
-        return super.getFieldQuery(field, queryText, slop);
+    protected Query getFieldQuery(String typed, String queryText, int slop) throws ParseException {
+        return errorOrName(field(typed), f -> super.getFieldQuery(f, queryText, slop));
     }
 
     @Override
-    protected Query getRangeQuery(String field, String part1, String part2, boolean startInclusive, boolean endInclusive)
+    protected Query getRangeQuery(String typed, String part1, String part2, boolean startInclusive, boolean endInclusive)
             throws ParseException {
-        checkField(field);
+        String field = field(typed);
         if (field != null && IndexFields.NUMERIC.contains(field)) {
             boolean openLow = part1 == null || part1.equals("*");
             boolean openHigh = part2 == null || part2.equals("*");
@@ -146,34 +167,34 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
             return IndexFields.range(field, lo, hi);
         }
         if (field != null && IndexFields.isKeyword(field)) {
-            return super.getRangeQuery(field, part1 == null ? null : IndexFields.normalize(field, part1),
-                    part2 == null ? null : IndexFields.normalize(field, part2), startInclusive, endInclusive);
+            return errorOrName(field, f -> super.getRangeQuery(f, part1 == null ? null : IndexFields.normalize(f, part1),
+                    part2 == null ? null : IndexFields.normalize(f, part2), startInclusive, endInclusive));
         }
         return super.getRangeQuery(field, part1, part2, startInclusive, endInclusive);
     }
 
     @Override
-    protected Query getWildcardQuery(String field, String termStr) throws ParseException {
-        checkField(field);
-        return super.getWildcardQuery(field, termStr);
+    protected Query getWildcardQuery(String typed, String termStr) throws ParseException {
+        // '*' alone or '*:*': every frame (Lucene's own match-all syntax; the bare star is what users type).
+        if ("*".equals(termStr) && (typed == null || typed.equals("*"))) {
+            return new MatchAllDocsQuery();
+        }
+        return errorOrName(field(typed), f -> super.getWildcardQuery(f, termStr));
     }
 
     @Override
-    protected Query getPrefixQuery(String field, String termStr) throws ParseException {
-        checkField(field);
-        return super.getPrefixQuery(field, termStr);
+    protected Query getPrefixQuery(String typed, String termStr) throws ParseException {
+        return errorOrName(field(typed), f -> super.getPrefixQuery(f, termStr));
     }
 
     @Override
-    protected Query getFuzzyQuery(String field, String termStr, float minSimilarity) throws ParseException {
-        checkField(field);
-        return super.getFuzzyQuery(field, termStr, minSimilarity);
+    protected Query getFuzzyQuery(String typed, String termStr, float minSimilarity) throws ParseException {
+        return errorOrName(field(typed), f -> super.getFuzzyQuery(f, termStr, minSimilarity));
     }
 
     @Override
-    protected Query getRegexpQuery(String field, String termStr) throws ParseException {
-        checkField(field);
-        return super.getRegexpQuery(field, termStr);
+    protected Query getRegexpQuery(String typed, String termStr) throws ParseException {
+        return errorOrName(field(typed), f -> super.getRegexpQuery(f, termStr));
     }
 
     private long number(String field, String text, boolean upper) throws ParseException {

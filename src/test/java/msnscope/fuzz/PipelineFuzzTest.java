@@ -238,24 +238,30 @@ class PipelineFuzzTest {
 
     /**
      * The index's stored form of every frame gives back the JSON Lines object of the dissection it was made
-     * from: the session's records replayed through the dissector as the indexer does (one context per
-     * session, one stream per connection, closes included).
+     * from, as the whole session leaves it (what dissect and export print): the session's records replayed
+     * through the dissector as the indexer does (one context per session, one stream per connection, closes
+     * included), a relabelled dispatch connection's frames DS, and each frame's account the login it belongs
+     * to (its own, else the one its connection logged in as).
      */
     private void assertStoredFramesReadBackAsDissected(CaptureIndex index, CaptureStore store, String session) throws Exception {
         SessionContext context = new SessionContext(session);
         Map<String, StreamDissector> streams = new HashMap<>();
-        // As the index writes them: when dissected, and again at the close that finds a request unanswered.
-        Map<String, String> expected = new HashMap<>();
+        Map<String, Dissection> dissected = new HashMap<>();
         for (CaptureRecord r : store.records(session)) {
             if (r instanceof CaptureRecord.ConnectionOpened o) {
                 streams.put(o.connection(), dissector.stream(context, o.connection(), null));
             } else if (r instanceof CaptureRecord.FrameRecord f) {
-                snapshot(streams.get(f.connection()).dissect(f.frame(), f.direction(), f.timeMicros()), expected);
+                Dissection d = streams.get(f.connection()).dissect(f.frame(), f.direction(), f.timeMicros());
+                dissected.put(d.stream() + "#" + d.seq(), d);
             } else if (r instanceof CaptureRecord.ConnectionClosed c) {
-                for (Dissection d : streams.get(c.connection()).close()) {
-                    snapshot(d, expected);
-                }
+                streams.get(c.connection()).close();
             }
+        }
+        Map<String, String> expected = new HashMap<>();
+        for (Map.Entry<String, Dissection> e : dissected.entrySet()) {
+            Dissection d = e.getValue();
+            String account = d.account() != null ? d.account() : streams.get(d.stream()).account();
+            expected.put(e.getKey(), FrameJson.toLine(d, Collections.singletonMap("account", account)));
         }
         IndexSearcher searcher = index.acquire();
         try {
@@ -278,10 +284,6 @@ class PipelineFuzzTest {
         } finally {
             index.release(searcher);
         }
-    }
-
-    private static void snapshot(Dissection d, Map<String, String> into) {
-        into.put(d.stream() + "#" + d.seq(), FrameJson.toLine(d, Collections.singletonMap("account", d.account())));
     }
 
     private static void searchEverything(CaptureIndex index) throws Exception {

@@ -64,6 +64,13 @@ class WordTokenizerTest {
     }
 
     @Test
+    void eachSymbolIsATokenOfItsOwnWithItsOffsets() throws IOException {
+        assertEquals(List.of("hello@0-5+1", "bob@6-9+1", "éè@11-13+1", "☺@14-15+1", "end@15"), tokens(IndexFields.analyzer(), "Hello Bob! éè ☺"));
+        assertEquals(List.of("ok", "☺", "☺", "\uD83D\uDE00", "x"), words("ok☺☺\uD83D\uDE00x"), "a smiley ends a word; an emoji outside the BMP is one token");
+        assertEquals(List.of(), words("+-=<>$"), "ASCII operators and currency are no symbols of that kind");
+    }
+
+    @Test
     void agreesWithLucenesCharTokenizerAndLowerCaseFilter() throws IOException {
         Random r = new Random(7);
         // ASCII, Latin-1 and Greek capitals, CJK, a supplementary letter (𝐀) and digit (𝟙), lone surrogates.

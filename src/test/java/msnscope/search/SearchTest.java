@@ -111,7 +111,7 @@ class SearchTest {
         FrameSearch.Hit h = r.hits().get(0);
         assertEquals("MSG", h.frame().get("cmd"));
         assertTrue(String.valueOf(h.frame().get("payload")).contains("Hello Bob!"));
-        assertTrue(h.highlights().get("text").contains("[Hello] [Bob]"), h.highlights().toString());
+        assertEquals("[Hello Bob]! éè ☺", h.highlights().get("text"), "adjacent matches are one mark, and the message is not cut at its '!'");
         assertTrue(search("text:\"got it\"").total() >= 1, "phrase in the decoded message text");
     }
 
@@ -183,10 +183,104 @@ class SearchTest {
 
     @Test
     void badQueriesAreOneLineExplanations() {
-        for (String q : List.of("cmd:(", "trid:[5 TO", "foo:bar", "trid:abc", "time:[yesterday TO *]", "   ")) {
+        for (String q : List.of("cmd:(", "trid:[5 TO", "foo:bar", "trid:abc", "time:[yesterday TO *]", "\"hello", "a )", "text/plain", "x\\")) {
             QuerySyntaxException e = assertThrows(QuerySyntaxException.class, () -> new MsnQueryParser(0).parseQuery(q), q);
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
             assertTrue(e.getMessage().length() < 300, e.getMessage());
         }
+    }
+
+    @Test
+    void blankStarAndStarColonStarMatchEveryFrame() throws Exception {
+        long all = search("*:*", new FrameSearch.Options(10, "-time", null, null, "session", "[", "]")).counts().values().stream()
+                .mapToLong(Long::longValue).sum();
+        assertTrue(all > 500, "every frame of every capture: " + all);
+        for (String q : List.of("*:*", "*", "", "   ")) {
+            FrameSearch.Result r = search(q, new FrameSearch.Options(10, "-time", null, null, "cmd", "[", "]"));
+            assertEquals(all, r.total(), q);
+        }
+        assertEquals(all, search("*:* AND NOT cmd:NOSUCH", new FrameSearch.Options(10, "-time", null, null, "dir", "[", "]")).total());
+    }
+
+    @Test
+    void streamingEveryHitGivesEachFrameOnceInTheOrderOfALimitedSearch() throws Exception {
+        for (String sort : List.of("-time", "time", "-trid", "relevance")) {
+            FrameSearch.Options o = new FrameSearch.Options(1000, sort, null, null, null, "[", "]");
+            org.apache.lucene.search.Query q = new MsnQueryParser(Clock.nowMicros()).parseQuery("cmd:MSG OR cmd:CHG OR cmd:USR");
+            List<Object> expected = new ArrayList<>();
+            for (FrameSearch.Hit h : FrameSearch.search(searcher, q, o).hits()) {
+                expected.add(h.frame().get("session") + "/" + h.frame().get("stream") + "#" + h.frame().get("seq"));
+            }
+            assertTrue(expected.size() > 20 && expected.size() < 1000, sort + ": " + expected.size());
+            List<Object> streamed = new ArrayList<>();
+            // Pages of 7: many rounds, each continuing after the last hit of the one before.
+            long n = FrameSearch.stream(searcher, q, o, h -> streamed.add(h.frame().get("session") + "/" + h.frame().get("stream") + "#"
+                    + h.frame().get("seq")), 7);
+            assertEquals(expected.size(), n);
+            if (sort.equals("relevance")) {
+                assertEquals(new java.util.HashSet<>(expected), new java.util.HashSet<>(streamed), "same hits; ties in score may swap");
+                assertEquals(streamed.size(), new java.util.HashSet<>(streamed).size(), "none twice");
+            } else {
+                assertEquals(expected, streamed, sort);
+            }
+        }
+    }
+
+    @Test
+    void countByErrorCountsEachErrorFrameOnce() throws Exception {
+        FrameSearch.Result r = search("error:*", new FrameSearch.Options(10, "-time", null, null, "error", "[", "]"));
+        assertTrue(r.total() >= 5, "msnp12-errors.txt has several error replies");
+        assertEquals(r.total(), r.counts().values().stream().mapToLong(Long::longValue).sum(), r.counts().toString());
+        assertTrue(r.counts().keySet().stream().allMatch(k -> k.chars().allMatch(Character::isDigit)), "codes, not names: " + r.counts());
+        assertEquals(search("error:911").total(), search("error:ERR_AUTH*").total(), "the name is still searched by error:");
+    }
+
+    @Test
+    void fieldNamesAndKeywordValuesAreCaseInsensitive() throws Exception {
+        long msg = search("cmd:MSG").total();
+        assertTrue(msg > 10);
+        for (String q : List.of("cmd:msg", "CMD:MSG", "Cmd:Msg", "cmd:Ms*", "CMD:m?g")) {
+            assertEquals(msg, search(q).total(), q);
+        }
+        assertEquals(search("account:bob@example.com").total(), search("ACCOUNT:Bob@Example.com").total());
+    }
+
+    @Test
+    void queryMistakesAreExplainedInTheUsersTerms() {
+        Map<String, List<String>> expected = Map.ofEntries(
+                Map.entry("hello^", List.of("^ at character 6", "followed by a number")),
+                Map.entry("hello~1.5", List.of("whole number of edits")),
+                Map.entry("line:/.{0,100000}x/", List.of("too complex")),
+                Map.entry("cmd:[A TO]", List.of("unexpected ']' at character 10", "range bound")),
+                Map.entry("\"hello bob", List.of("character 1", "never closed")),
+                Map.entry("cmd:MSG AND", List.of("ends too early", "'AND'", "expected a search term")),
+                Map.entry("cmd:MSG )", List.of("unexpected ')'", "character 9")),
+                Map.entry("trid:[5 TO", List.of("expected a range bound")),
+                Map.entry("content-type:text/plain", List.of("character 18", "quote the value")),
+                Map.entry("hello\\", List.of("escapes nothing")),
+                Map.entry("*:bob", List.of("'*:*' matches every frame")),
+                Map.entry("colour:red", List.of("unknown field 'colour'")));
+        for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+            QuerySyntaxException x = assertThrows(QuerySyntaxException.class, () -> new MsnQueryParser(0).parseQuery(e.getKey()), e.getKey());
+            for (String part : e.getValue()) {
+                assertTrue(x.getMessage().contains(part), e.getKey() + " -> " + x.getMessage());
+            }
+            for (String internal : List.of("Lexical", "lexical state", "Exception", "org.apache", "<EOF>", "Cannot parse", "\n")) {
+                assertFalse(x.getMessage().contains(internal), e.getKey() + " -> " + x.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void highlightsSpanPunctuationAndNonAsciiAndMarkSymbols() throws Exception {
+        FrameSearch.Hit phrase = search("text:\"Hello Bob! éè ☺\"").hits().get(0);
+        assertEquals("[Hello Bob! éè ☺]", phrase.highlights().get("text"));
+        FrameSearch.Hit words = search("bob éè").hits().get(0);
+        assertEquals("Hello [Bob! éè] ☺", words.highlights().get("text"), "a word between matches keeps them apart, punctuation does not");
+        FrameSearch.Result smiley = search("☺");
+        assertTrue(smiley.total() >= 2, "a symbol is a word of its own");
+        assertTrue(smiley.hits().stream().allMatch(h -> h.highlights().getOrDefault("text", "").contains("[☺]")), smiley.hits().toString());
+        FrameSearch.Hit koeln = search("köln ça").hits().get(0);
+        assertTrue(koeln.highlights().get("text").contains("[Köln! Ça]"), koeln.highlights().toString());
     }
 }

@@ -1,0 +1,121 @@
+package msnscope.index;
+
+import msnscope.capture.CaptureRecord;
+import msnscope.capture.CaptureStore;
+import msnscope.capture.CaptureWriter;
+import msnscope.capture.Importer;
+import msnscope.dissect.Dissector;
+import msnscope.dissect.spec.SpecLoader;
+import msnscope.export.FrameJson;
+import msnscope.search.FrameSearch;
+import msnscope.search.MsnQueryParser;
+import msnscope.support.Captures;
+import msnscope.wire.FramerLimits;
+import org.apache.lucene.search.IndexSearcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A frame is indexed with what its connection turned out to be (a dispatch server, bob's login), whether
+ * the index reads the whole capture file at once (import, reindex) or follows it record by record while
+ * the proxy records (the live path, which re-writes the first documents once the connection is known).
+ */
+class SettledConnectionIndexTest {
+
+    private static final Dissector DISSECTOR = new Dissector(SpecLoader.builtIn());
+
+    @TempDir
+    Path dir;
+
+    private static FrameSearch.Result search(CaptureIndex index, String q, String countBy) throws Exception {
+        IndexSearcher s = index.acquire();
+        try {
+            return FrameSearch.search(s, new MsnQueryParser(0).parseQuery(q), new FrameSearch.Options(1000, "time", null, null, countBy, "[", "]"));
+        } finally {
+            index.release(s);
+        }
+    }
+
+    /** The records of msnp11-chat.txt (a DS login referred to an NS, then switchboards), as a store keeps them. */
+    private List<CaptureRecord> chatRecords() throws Exception {
+        CaptureStore seed = new CaptureStore(dir.resolve("seed"));
+        new Importer(seed, DISSECTOR, FramerLimits.DEFAULT).transcript(Captures.read(Captures.DIR.resolve("msnp11-chat.txt")), "msnp11-chat.txt");
+        return seed.records(seed.sessions().get(0));
+    }
+
+    @Test
+    void theDispatchConnectionAndThePreLoginFramesCarryWhatTheConnectionTurnedOutToBe() throws Exception {
+        CaptureStore store = new CaptureStore(dir.resolve("store"));
+        new Importer(store, DISSECTOR, FramerLimits.DEFAULT).transcript(Captures.read(Captures.DIR.resolve("msnp11-chat.txt")), "chat");
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            FrameSearch.Result c1 = search(index, "stream:c1", null);
+            assertTrue(c1.total() >= 5, "the dispatch connection: VER, CVR, USR, XFR");
+            for (FrameSearch.Hit h : c1.hits()) {
+                assertEquals("DS", h.frame().get("role"), "every frame of the dispatch connection, VER included: " + h.frame().get("raw"));
+                assertEquals("alice@example.com", h.frame().get("account"), "the login it opens: " + h.frame().get("raw"));
+            }
+            assertEquals(c1.total(), search(index, "role:DS", null).total());
+            assertEquals(Map.of("alice@example.com", 2L), search(index, "cmd:VER AND dir:C2S", "account").counts(),
+                    "both logins' VER (the DS and the NS) are alice's");
+            assertEquals(0, search(index, "peer:alice@example.com AND (cmd:CVR OR cmd:USR) AND stream:c1", null).total(),
+                    "a login's own handle is not a peer of its frames");
+        }
+    }
+
+    @Test
+    void followingTheFileRecordByRecordEndsWithTheDocumentsOfAWholeReindex() throws Exception {
+        List<CaptureRecord> records = chatRecords();
+        CaptureStore store = new CaptureStore(dir.resolve("store"));
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            String session;
+            try (CaptureWriter w = store.newSession(0, "test", false)) {
+                session = CaptureStore.sessionOf(w);
+                // As the live indexer does: each record read (and its frame searchable) before the next is written.
+                for (CaptureRecord r : records) {
+                    if (!(r instanceof CaptureRecord.SessionStarted)) {
+                        w.append(r);
+                    }
+                    w.flush();
+                    index.follow(session);
+                }
+            }
+            index.refreshAndCommit();
+            List<String> followed = IndexTestSupport.documents(index);
+            FrameSearch.Result ds = search(index, "stream:c1", null);
+            assertTrue(ds.hits().stream().allMatch(h -> "DS".equals(h.frame().get("role")) && "alice@example.com".equals(h.frame().get("account"))),
+                    ds.hits().stream().map(h -> h.frame().get("role") + " " + h.frame().get("account") + " " + h.frame().get("raw")).toList().toString());
+            assertEquals(search(index, "*:*", null).total(), followed.stream().filter(j -> j.contains("\"seq\"")).count(),
+                    "each frame once: a re-written document replaced the first one");
+            index.reindex();
+            assertEquals(IndexTestSupport.documents(index), followed, "the live path and a reindex give the same documents");
+        }
+    }
+
+    @Test
+    void aReusedTridMarksTheEarlierRequestUnansweredInTheIndexAsInTheExport() throws Exception {
+        CaptureStore store = new CaptureStore(dir.resolve("store"));
+        new Importer(store, DISSECTOR, FramerLimits.DEFAULT).transcript("""
+                C: VER 1 MSNP8 CVR0
+                S: VER 1 MSNP8
+                C: USR 2 TWN I bob@example.com
+                C: USR 2 TWN I bob@example.com
+                S: USR 2 TWN S lc=1033
+                """, "reuse");
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            FrameSearch.Result unanswered = search(index, "warning:unanswered", null);
+            assertEquals(1, unanswered.total(), "the first USR 2: the second reused its TrID before any reply");
+            assertEquals(2, ((Number) unanswered.hits().get(0).frame().get("seq")).intValue());
+            java.io.StringWriter export = new java.io.StringWriter();
+            new msnscope.export.SessionExporter(DISSECTOR).export(store.load("s1", DISSECTOR, FramerLimits.DEFAULT).connections(), null,
+                    "jsonl", null, export);
+            Map<?, ?> exported = FrameJson.MAPPER.readValue(export.toString().split("\n")[2], Map.class);
+            assertEquals(exported.get("warnings"), unanswered.hits().get(0).frame().get("warnings"));
+        }
+    }
+}
