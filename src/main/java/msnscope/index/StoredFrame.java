@@ -36,7 +36,8 @@ import java.util.Map;
  */
 final class StoredFrame {
 
-    static final byte VERSION = 1;
+    /** 2 adds what the proxy forwarded instead (a rewritten referral); 1 is still read. */
+    static final byte VERSION = 2;
     private static final int NULL = 0;
     private static final int STRING = 1;
     private static final int NUMBER = 2;
@@ -93,6 +94,11 @@ final class StoredFrame {
                 out.string(w.code());
                 out.string(w.message());
             }
+            byte[] forwarded = d.forwarded();
+            out.writeVInt(forwarded == null ? 0 : forwarded.length + 1);
+            if (forwarded != null) {
+                out.writeBytes(forwarded, 0, forwarded.length);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // an in-memory output does not fail
         }
@@ -109,7 +115,8 @@ final class StoredFrame {
     }
 
     private static Dissection read(ByteArrayDataInput in) {
-        if (in.readByte() != VERSION) {
+        byte version0 = in.readByte();
+        if (version0 != VERSION && version0 != 1) {
             throw new IllegalArgumentException("written by another msnscope version");
         }
         int seq = in.readVInt();
@@ -152,9 +159,10 @@ final class StoredFrame {
         for (int i = 0; i < warningCount; i++) {
             warnings.add(new Warning(string(in), string(in)));
         }
+        int forwarded = version0 == 1 ? 0 : in.readVInt();
         return Dissection.restored(session, stream, seq, time, dir, role == null ? null : FormSpec.Role.valueOf(role),
                 version == 0 ? null : version - 1, account, frame, command, trid, params, summary, fields,
-                replyTo == 0 ? null : replyTo - 1, warnings);
+                replyTo == 0 ? null : replyTo - 1, warnings).forwardedAs(forwarded == 0 ? null : bytes(in, forwarded - 1));
     }
 
     /** The JSON Lines object of a stored frame, with the login's account as the extra the index adds. */

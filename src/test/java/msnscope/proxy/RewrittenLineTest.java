@@ -23,7 +23,7 @@ class RewrittenLineTest {
     Path dir;
 
     @Test
-    void theLineTheClientReceivedIsInExportJsonlAndTextAndShow() throws Exception {
+    void theLineTheClientReceivedIsInExportSearchAndShow() throws Exception {
         String sbAddress;
         try (ProxyFixture fx = new ProxyFixture(); LiveCapture live = LiveCapture.open(dir, new Dissector(SpecLoader.builtIn()))) {
             fx.proxy.addWireListener(live);
@@ -50,6 +50,12 @@ class RewrittenLineTest {
         xfrSb.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("rawBase64", "rewritten", "rewrittenBase64"), keys.subList(keys.size() - 3, keys.size()),
                 "appended after the contract's existing keys");
+
+        CliRunner search = CliRunner.run("search", "cmd:XFR AND session:s1", "--format", "jsonl", "--data", data);
+        assertEquals(0, search.code(), search.err());
+        JsonNode hit = search.out().lines().map(RewrittenLineTest::json).filter(j -> j.get("raw").asText().startsWith("XFR 6 SB "))
+                .findFirst().orElseThrow();
+        assertEquals(xfrSb.get("rewritten"), hit.get("rewritten"), "search gives what export gives");
 
         for (String[] args : List.of(new String[] {"export", "s1", "--format", "text", "--data", data},
                 new String[] {"show", "s1", "--color", "never", "--data", data})) {
