@@ -10,6 +10,7 @@ import msnscope.pcap.PcapFormatException;
 import msnscope.pcap.PcapReader;
 import msnscope.pcap.PcapResult;
 import msnscope.pcap.ProgressListener;
+import msnscope.transcript.TranscriptException;
 import msnscope.transcript.TranscriptReader;
 import msnscope.wire.FramerLimits;
 import org.apache.commons.cli.CommandLine;
@@ -182,6 +183,10 @@ final class ImportCommand implements Command {
         if (!TranscriptReader.looksLikeTranscript(text)) {
             throw new UsageException(name + " is not a transcript, an msnscope jsonl export or a pcap/pcapng capture");
         }
-        return importer.transcript(text, sourceName);
+        try {
+            return importer.transcript(text, sourceName);
+        } catch (TranscriptException e) {
+            throw new UsageException(name + " " + e.getMessage());
+        }
     }
 }

@@ -8,6 +8,7 @@ import msnscope.pcap.MsnpCapture;
 import msnscope.pcap.PcapFormatException;
 import msnscope.pcap.PcapReader;
 import msnscope.pcap.ProgressListener;
+import msnscope.transcript.TranscriptException;
 import msnscope.transcript.TranscriptReader;
 import msnscope.wire.FramerLimits;
 import org.apache.commons.cli.CommandLine;
@@ -229,7 +230,11 @@ final class Inputs {
         if (!TranscriptReader.looksLikeTranscript(text)) {
             throw new UsageException(display(name) + " is not a transcript (no 'C: ' or 'S: ' lines) nor a pcap/pcapng capture");
         }
-        new TranscriptReader(limits).read(text, session);
+        try {
+            new TranscriptReader(limits).read(text, session);
+        } catch (TranscriptException e) {
+            throw new UsageException(display(name) + " " + e.getMessage());
+        }
         return session;
     }
 }

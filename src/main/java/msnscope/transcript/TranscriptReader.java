@@ -92,7 +92,7 @@ public final class TranscriptReader {
                 closedByNarration = false;
             }
             if (raw) {
-                rawStreams.frame(dir, Base64.getMimeDecoder().decode(body.trim()), oracle, time, sink);
+                rawStreams.frame(dir, base64(body, i, line.substring(0, 2) + " block"), oracle, time, sink);
                 time = null;
                 continue;
             }
@@ -103,7 +103,8 @@ public final class TranscriptReader {
             byte[] payload = null;
             if (declared >= 0) {
                 if (i < lines.size() && lines.get(i).startsWith(PAYLOAD_BASE64)) {
-                    payload = Base64.getMimeDecoder().decode(lines.get(i++).substring(PAYLOAD_BASE64.length()).trim());
+                    payload = base64(lines.get(i).substring(PAYLOAD_BASE64.length()), i + 1, "payload-base64 line");
+                    i++;
                 } else {
                     int[] next = {i};
                     payload = rebuildPayload(lines, next, declared);
@@ -176,6 +177,15 @@ public final class TranscriptReader {
             for (Direction d : Direction.values()) {
                 end(d, time, sink);
             }
+        }
+    }
+
+    /** Decodes a base64 line; {@code lineNo} (1-based) and {@code what} name it when it is not base64. */
+    private static byte[] base64(String text, int lineNo, String what) {
+        try {
+            return Base64.getMimeDecoder().decode(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new TranscriptException("line " + lineNo + ": the " + what + " is not base64");
         }
     }
 

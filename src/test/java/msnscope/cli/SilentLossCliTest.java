@@ -110,4 +110,17 @@ class SilentLossCliTest {
         assertEquals(19, mismatch.get("payloadLength").asInt());
         assertTrue(codes(mismatch).contains("payload-length-mismatch"), mismatch.toString());
     }
+
+    @Test
+    void aTranscriptBlockThatIsNotBase64IsNamedInOneLine() throws IOException {
+        Path t = transcript("S@ QUJDRA=x=\n");
+        CliRunner d = CliRunner.run("dissect", t.toString());
+        assertEquals(2, d.code());
+        assertEquals("msnscope dissect: " + t + " line 3: the S@ block is not base64\n", d.err());
+        Path p = dir.resolve("p.txt");
+        Files.writeString(p, "C: VER 1 MSNP8 CVR0\nC: MSG 2 N 5\n@@ payload-base64 QQ=x\n");
+        CliRunner i = CliRunner.run("import", p.toString(), "--data", dir.resolve("store").toString());
+        assertEquals(2, i.code());
+        assertEquals("msnscope import: skipped " + p + " line 3: the payload-base64 line is not base64\n", i.err());
+    }
 }
