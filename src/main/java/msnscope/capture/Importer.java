@@ -194,33 +194,29 @@ public final class Importer {
     }
 
     /**
-     * Imports raw connections (a pcap's MSNP connections): all chunks are fed in time order to one
-     * assembler, then the connections are stitched into sessions ({@link Stitcher}) when {@code stitch}, else
+     * Imports raw connections (a pcap's MSNP connections): all chunks are fed in time order
+     * ({@link #inTimeOrder}) to one assembler, then the connections are stitched into sessions ({@link Stitcher}) when {@code stitch}, else
      * they all form one session.
      */
     public List<String> connections(List<RawConnection> raw, String source, boolean stitch) throws IOException {
         SessionAssembler assembler = new SessionAssembler(dissector, "import", limits);
         Map<RawConnection, ConnectionLog> logs = new IdentityHashMap<>();
         Map<ConnectionLog, ConnectionInfo> infos = new LinkedHashMap<>();
-        List<Object[]> chunks = new ArrayList<>();
+        List<List<Chunk>> perConnection = new ArrayList<>();
+        List<ConnectionLog> connectionLogs = new ArrayList<>();
         for (RawConnection rc : raw) {
             ConnectionLog log = assembler.openConnection(rc.server(), rc.client());
             logs.put(rc, log);
             infos.put(log, new ConnectionInfo(rc.id(), null, rc.client(), null, rc.server(), null, null,
                     rc.firstMicros() == 0 ? null : rc.firstMicros()));
-            for (Chunk c : rc.chunks()) {
-                chunks.add(new Object[] {log, c});
-            }
-        }
-        // Stable sort by time: chunks without times keep their order.
-        if (chunks.stream().allMatch(o -> ((Chunk) o[1]).timeMicros() != null)) {
-            chunks.sort(java.util.Comparator.comparingLong(o -> ((Chunk) o[1]).timeMicros()));
+            perConnection.add(rc.chunks());
+            connectionLogs.add(log);
         }
         List<Dissection> order = new ArrayList<>();
         Map<ConnectionLog, Integer> seen = new HashMap<>();
-        for (Object[] o : chunks) {
-            ConnectionLog log = (ConnectionLog) o[0];
-            Chunk c = (Chunk) o[1];
+        for (int[] at : inTimeOrder(perConnection)) {
+            ConnectionLog log = connectionLogs.get(at[0]);
+            Chunk c = perConnection.get(at[0]).get(at[1]);
             assembler.bytes(log, c.dir(), c.data(), c.timeMicros());
             int from = seen.getOrDefault(log, 0);
             order.addAll(log.frames().subList(from, log.frames().size()));
@@ -240,6 +236,39 @@ public final class Importer {
             return List.of(write(assembler.connections(), infos, order, source));
         }
         return stitchAndWrite(assembler.connections(), infos, order, source);
+    }
+
+    /**
+     * The chunks of all connections as (connection, index) pairs: merged by time when every chunk has one,
+     * else connection after connection. A merge, not a sort: each connection keeps its own order even where
+     * its times go backwards (clocks, or hand-edited JSON Lines), and equal times keep connection order.
+     */
+    private static List<int[]> inTimeOrder(List<List<Chunk>> connections) {
+        List<int[]> out = new ArrayList<>();
+        boolean timed = connections.stream().allMatch(l -> l.stream().allMatch(c -> c.timeMicros() != null));
+        if (!timed) {
+            for (int c = 0; c < connections.size(); c++) {
+                for (int i = 0; i < connections.get(c).size(); i++) {
+                    out.add(new int[] {c, i});
+                }
+            }
+            return out;
+        }
+        java.util.PriorityQueue<int[]> next = new java.util.PriorityQueue<>(
+                java.util.Comparator.<int[]>comparingLong(at -> connections.get(at[0]).get(at[1]).timeMicros()).thenComparingInt(at -> at[0]));
+        for (int c = 0; c < connections.size(); c++) {
+            if (!connections.get(c).isEmpty()) {
+                next.add(new int[] {c, 0});
+            }
+        }
+        while (!next.isEmpty()) {
+            int[] at = next.poll();
+            out.add(at);
+            if (at[1] + 1 < connections.get(at[0]).size()) {
+                next.add(new int[] {at[0], at[1] + 1});
+            }
+        }
+        return out;
     }
 
     private List<String> stitchAndWrite(List<ConnectionLog> logs, Map<ConnectionLog, ConnectionInfo> infos, List<Dissection> order,

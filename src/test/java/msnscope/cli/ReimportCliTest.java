@@ -75,6 +75,40 @@ class ReimportCliTest {
     }
 
     @Test
+    void aTimeGoingBackwardsInAStreamDoesNotReorderIt() throws IOException {
+        String original = store("original");
+        ok(CliRunner.run("import", Captures.DIR.resolve("escargot-msnp12.pcap").toString(), "--data", original));
+        List<String> edited = new ArrayList<>();
+        String earlier = null;
+        for (String line : ok(CliRunner.run("export", "s1", "--format", "jsonl", "--data", original)).out().lines().toList()) {
+            com.fasterxml.jackson.databind.node.ObjectNode n =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) msnscope.export.FrameJson.MAPPER.readTree(line);
+            if (n.get("stream").asText().equals("c1") && n.get("seq").asInt() == 4) {
+                earlier = java.time.Instant.parse(n.get("time").asText()).minusNanos(1000).toString();
+            }
+            if (n.get("stream").asText().equals("c1") && n.get("seq").asInt() == 5) {
+                n.put("time", earlier); // a clock step back, or a hand edit: seq still says where it belongs
+            }
+            edited.add(msnscope.export.FrameJson.MAPPER.writeValueAsString(n));
+        }
+        Path file = dir.resolve("edited.jsonl");
+        Files.write(file, edited);
+        String copy = store("copy");
+        ok(CliRunner.run("import", file.toString(), "--data", copy));
+        assertEquals(raws(original), raws(copy));
+    }
+
+    /** Each frame's stream, seq and line, in the order export gives them. */
+    private static List<String> raws(String data) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : ok(CliRunner.run("export", "s1", "--format", "jsonl", "--data", data)).out().lines().toList()) {
+            com.fasterxml.jackson.databind.JsonNode n = msnscope.export.FrameJson.MAPPER.readTree(line);
+            out.add(n.get("stream").asText() + " #" + n.get("seq").asInt() + " " + n.get("raw").asText());
+        }
+        return out;
+    }
+
+    @Test
     void importingTheSameFileTwiceSaysSoAndSkipsIt() throws IOException {
         String data = store("store");
         Path chat = Captures.DIR.resolve("msnp11-chat.txt");
