@@ -248,6 +248,9 @@ final class PacketDecoder {
     }
 
     private boolean tooShort(RawPacket p) {
+        if (p.cutByFileEnd) {
+            return false;
+        }
         problems.count("packets cut before the end of their TCP/IP headers skipped (snap length too small?)", p.number);
         return false;
     }

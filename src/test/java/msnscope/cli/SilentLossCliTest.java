@@ -32,6 +32,7 @@ class SilentLossCliTest {
         assertEquals(0, r.code(), "the frames before the cut are dissected: " + r.err());
         assertTrue(r.out().lines().count() > 20, r.out());
         List<String> warnings = r.err().lines().toList();
+        assertEquals(1, warnings.size(), "one cut, one line (not also 'headers cut by the snap length'): " + r.err());
         assertTrue(warnings.stream().allMatch(l -> l.startsWith("msnscope dissect: " + cut + ": ")), r.err());
         assertTrue(warnings.stream().anyMatch(l -> l.matches(".*file ends inside (packet \\d+: \\d+ of \\d+ bytes present|the header of packet \\d+).*")), r.err());
         // import says the same about the same file
