@@ -228,7 +228,7 @@ final class Inputs {
         }
         String text = new String(data, StandardCharsets.UTF_8);
         if (!TranscriptReader.looksLikeTranscript(text)) {
-            throw new UsageException(display(name) + " is not a transcript (no 'C: ' or 'S: ' lines) nor a pcap/pcapng capture");
+            throw new UsageException(display(name) + " is not a transcript (no 'C: ' or 'S: ' lines) or a pcap/pcapng capture");
         }
         try {
             new TranscriptReader(limits).read(text, session);
