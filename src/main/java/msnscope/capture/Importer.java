@@ -14,6 +14,7 @@ import msnscope.wire.FramerLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -76,9 +77,15 @@ public final class Importer {
      * msnscope JSON Lines (the {@code dissect}/{@code search}/{@code export} contract): frames are rebuilt
      * from {@code rawBase64}, else {@code raw} + CR LF + {@code payload}/{@code payloadBase64}; one session per
      * distinct {@code session} value, connections by {@code stream}.
+     *
+     * <p>The file's order is not trusted: {@code search} prints newest first, and lines may have been
+     * filtered or concatenated. Each connection's frames are put back in {@code seq} order (when every line
+     * of the connection has one; else they keep the file's order), connections in {@code c1, c2, …} order and sessions
+     * in {@code s1, s2, …} order when the ids have that form (else in order of first appearance); the same
+     * frame given twice (same session, stream, seq and bytes) is taken once.
      */
     public List<String> jsonl(String text, String source) throws IOException {
-        Map<String, Map<String, List<Chunk>>> sessions = new LinkedHashMap<>();
+        Map<String, Map<String, List<JsonFrame>>> sessions = new LinkedHashMap<>();
         int lineNo = 0;
         for (String line : text.lines().toList()) {
             lineNo++;
@@ -112,20 +119,60 @@ public final class Importer {
             } catch (RuntimeException e) {
                 throw new IOException(where + "time is not an ISO-8601 instant ('" + shorten(n.get("time").asText()) + "')");
             }
+            JsonNode seq = n.get("seq");
+            Long position = seq != null && seq.isIntegralNumber() && seq.canConvertToLong() ? seq.asLong() : null;
             String session = n.path("session").asText("import");
             String stream = n.path("stream").asText("c1");
             sessions.computeIfAbsent(session, k -> new LinkedHashMap<>()).computeIfAbsent(stream, k -> new ArrayList<>())
-                    .add(new Chunk(dir, time, bytes));
+                    .add(new JsonFrame(position, new Chunk(dir, time, bytes)));
         }
         List<String> ids = new ArrayList<>();
-        for (Map<String, List<Chunk>> streams : sessions.values()) {
+        for (String session : inIdOrder(sessions.keySet(), 's')) {
+            Map<String, List<JsonFrame>> streams = sessions.get(session);
             List<RawConnection> conns = new ArrayList<>();
-            for (Map.Entry<String, List<Chunk>> e : streams.entrySet()) {
-                conns.add(new RawConnection(e.getKey(), null, null, 0, e.getValue()));
+            for (String stream : inIdOrder(streams.keySet(), 'c')) {
+                conns.add(new RawConnection(stream, null, null, 0, inSeqOrder(streams.get(stream))));
             }
             ids.addAll(connections(conns, source, false));
         }
         return ids;
+    }
+
+    /** One line of a JSON Lines import: its frame and its {@code seq}, null when the line has none. */
+    private record JsonFrame(Long seq, Chunk chunk) {
+        boolean sameAs(JsonFrame o) {
+            return seq != null && seq.equals(o.seq) && chunk.dir() == o.chunk.dir() && Arrays.equals(chunk.data(), o.chunk.data());
+        }
+    }
+
+    /** Ids like {@code s3}/{@code c2} by their number when every id has that form; else as first seen. */
+    private static List<String> inIdOrder(java.util.Set<String> ids, char prefix) {
+        List<String> out = new ArrayList<>(ids);
+        java.util.regex.Pattern form = java.util.regex.Pattern.compile(prefix + "\\d{1,18}");
+        if (out.stream().allMatch(id -> form.matcher(id).matches())) {
+            out.sort(java.util.Comparator.comparingLong(id -> Long.parseLong(id.substring(1))));
+        }
+        return out;
+    }
+
+    /**
+     * A connection's frames by {@code seq} when every line has one (a stable sort); a frame repeated with the same seq and bytes (two overlapping searches
+     * concatenated) is kept once.
+     */
+    private static List<Chunk> inSeqOrder(List<JsonFrame> frames) {
+        List<JsonFrame> sorted = new ArrayList<>(frames);
+        if (sorted.stream().allMatch(f -> f.seq() != null)) {
+            sorted.sort(java.util.Comparator.comparingLong(JsonFrame::seq));
+        }
+        List<Chunk> out = new ArrayList<>(sorted.size());
+        JsonFrame previous = null;
+        for (JsonFrame f : sorted) {
+            if (previous == null || !f.sameAs(previous)) {
+                out.add(f.chunk());
+            }
+            previous = f;
+        }
+        return out;
     }
 
     private static String shorten(String s) {
@@ -147,33 +194,29 @@ public final class Importer {
     }
 
     /**
-     * Imports raw connections (a pcap's MSNP connections): all chunks are fed in time order to one
-     * assembler, then the connections are stitched into sessions ({@link Stitcher}) when {@code stitch}, else
+     * Imports raw connections (a pcap's MSNP connections): all chunks are fed in time order
+     * ({@link #inTimeOrder}) to one assembler, then the connections are stitched into sessions ({@link Stitcher}) when {@code stitch}, else
      * they all form one session.
      */
     public List<String> connections(List<RawConnection> raw, String source, boolean stitch) throws IOException {
         SessionAssembler assembler = new SessionAssembler(dissector, "import", limits);
         Map<RawConnection, ConnectionLog> logs = new IdentityHashMap<>();
         Map<ConnectionLog, ConnectionInfo> infos = new LinkedHashMap<>();
-        List<Object[]> chunks = new ArrayList<>();
+        List<List<Chunk>> perConnection = new ArrayList<>();
+        List<ConnectionLog> connectionLogs = new ArrayList<>();
         for (RawConnection rc : raw) {
             ConnectionLog log = assembler.openConnection(rc.server(), rc.client());
             logs.put(rc, log);
             infos.put(log, new ConnectionInfo(rc.id(), null, rc.client(), null, rc.server(), null, null,
                     rc.firstMicros() == 0 ? null : rc.firstMicros()));
-            for (Chunk c : rc.chunks()) {
-                chunks.add(new Object[] {log, c});
-            }
-        }
-        // Stable sort by time: chunks without times keep their order.
-        if (chunks.stream().allMatch(o -> ((Chunk) o[1]).timeMicros() != null)) {
-            chunks.sort(java.util.Comparator.comparingLong(o -> ((Chunk) o[1]).timeMicros()));
+            perConnection.add(rc.chunks());
+            connectionLogs.add(log);
         }
         List<Dissection> order = new ArrayList<>();
         Map<ConnectionLog, Integer> seen = new HashMap<>();
-        for (Object[] o : chunks) {
-            ConnectionLog log = (ConnectionLog) o[0];
-            Chunk c = (Chunk) o[1];
+        for (int[] at : inTimeOrder(perConnection)) {
+            ConnectionLog log = connectionLogs.get(at[0]);
+            Chunk c = perConnection.get(at[0]).get(at[1]);
             assembler.bytes(log, c.dir(), c.data(), c.timeMicros());
             int from = seen.getOrDefault(log, 0);
             order.addAll(log.frames().subList(from, log.frames().size()));
@@ -193,6 +236,39 @@ public final class Importer {
             return List.of(write(assembler.connections(), infos, order, source));
         }
         return stitchAndWrite(assembler.connections(), infos, order, source);
+    }
+
+    /**
+     * The chunks of all connections as (connection, index) pairs: merged by time when every chunk has one,
+     * else connection after connection. A merge, not a sort: each connection keeps its own order even where
+     * its times go backwards (clocks, or hand-edited JSON Lines), and equal times keep connection order.
+     */
+    private static List<int[]> inTimeOrder(List<List<Chunk>> connections) {
+        List<int[]> out = new ArrayList<>();
+        boolean timed = connections.stream().allMatch(l -> l.stream().allMatch(c -> c.timeMicros() != null));
+        if (!timed) {
+            for (int c = 0; c < connections.size(); c++) {
+                for (int i = 0; i < connections.get(c).size(); i++) {
+                    out.add(new int[] {c, i});
+                }
+            }
+            return out;
+        }
+        java.util.PriorityQueue<int[]> next = new java.util.PriorityQueue<>(
+                java.util.Comparator.<int[]>comparingLong(at -> connections.get(at[0]).get(at[1]).timeMicros()).thenComparingInt(at -> at[0]));
+        for (int c = 0; c < connections.size(); c++) {
+            if (!connections.get(c).isEmpty()) {
+                next.add(new int[] {c, 0});
+            }
+        }
+        while (!next.isEmpty()) {
+            int[] at = next.poll();
+            out.add(at);
+            if (at[1] + 1 < connections.get(at[0]).size()) {
+                next.add(new int[] {at[0], at[1] + 1});
+            }
+        }
+        return out;
     }
 
     private List<String> stitchAndWrite(List<ConnectionLog> logs, Map<ConnectionLog, ConnectionInfo> infos, List<Dissection> order,

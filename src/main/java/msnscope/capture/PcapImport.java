@@ -1,6 +1,7 @@
 package msnscope.capture;
 
 import msnscope.proxy.HostPortText;
+import msnscope.pcap.MsnpCapture;
 import msnscope.pcap.MsnpDetector;
 import msnscope.pcap.PcapFormatException;
 import msnscope.pcap.PcapReader;
@@ -31,27 +32,22 @@ public final class PcapImport {
     }
 
     public static Report run(Importer importer, Path file, ProgressListener progress) throws PcapFormatException, IOException {
-        PcapResult result = PcapReader.read(file, progress);
-        List<String> problems = new ArrayList<>(result.problems());
+        return write(importer, PcapReader.read(file, progress), file.toString());
+    }
+
+    /** Imports a capture already read (from a file or a pipe); {@code source} names it in the store. */
+    public static Report write(Importer importer, PcapResult result, String source) throws IOException {
+        MsnpCapture msnp = MsnpCapture.of(result);
         List<Importer.RawConnection> raw = new ArrayList<>();
-        for (TcpConnection c : result.connections()) {
-            if (!MsnpDetector.looksLikeMsnp(c)) {
-                continue;
-            }
-            for (String p : c.problems()) {
-                problems.add(c.id() + ": " + p);
-            }
+        for (TcpConnection c : msnp.connections()) {
             List<Importer.Chunk> chunks = new ArrayList<>(c.chunks().size());
             for (TcpChunk ch : c.chunks()) {
                 chunks.add(new Importer.Chunk(ch.dir(), ch.timeMicros(), ch.data()));
             }
             raw.add(new Importer.RawConnection(c.id(), HostPortText.of(c.client()), HostPortText.of(c.server()), c.firstMicros(), chunks));
         }
-        List<String> sessions = raw.isEmpty() ? List.of() : importer.connections(raw, file.toString(), true);
-        if (raw.isEmpty()) {
-            problems.add("no MSNP connection in " + result.connections().size() + " TCP connections");
-        }
-        return new Report(sessions, problems, result.bytes(), raw.size());
+        List<String> sessions = raw.isEmpty() ? List.of() : importer.connections(raw, source, true);
+        return new Report(sessions, msnp.problems(), result.bytes(), raw.size());
     }
 
 }

@@ -8,6 +8,8 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code msnscope delete ID}: removes a session from the capture and the index. */
 final class DeleteCommand implements Command {
@@ -56,11 +58,22 @@ final class DeleteCommand implements Command {
     }
 
     private static int delete(CommandLine line, CaptureStore store, PrintStream out) throws Exception {
+        // All or nothing: a mistyped id in a batch means the user meant something else, so the ids that do
+        // exist are not deleted either, and the one line says which were refused.
+        List<String> unknown = new ArrayList<>();
         for (String arg : line.getArgList()) {
-            String[] id = DataOptions.id(arg, store);
-            if (id.length != 1) {
-                throw new UsageException("delete takes whole sessions (s3), not connections (" + arg + ")");
+            String id = arg.trim();
+            if (!id.matches("s\\d+")) {
+                throw new UsageException((id.matches("s\\d+[/.]c\\d+") ? "delete takes whole sessions (s3), not connections (" + arg + ")"
+                        : "'" + arg + "' is not a session id (like s3)") + "; nothing deleted");
             }
+            if (!store.exists(id)) {
+                unknown.add(id);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new UsageException((unknown.size() == 1 ? "no session " : "no sessions ") + String.join(", ", unknown) + " in " + store.root()
+                    + "; nothing deleted (see msnscope sessions)");
         }
         try (CaptureIndex index = DataOptions.index(store, () -> new Dissector(Inputs.spec(line)))) {
             if (index.readOnly()) {

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +62,7 @@ final class DissectCommand implements Command {
         if (line.hasOption("redact")) {
             String v = line.getOptionValue("redact");
             mode = v == null ? RedactMode.SECRETS : RedactMode.parse(v);
-            if (mode == null && Files.isRegularFile(Path.of(v))) {
+            if (mode == null && (Inputs.isStandard(v) || Files.isRegularFile(Path.of(v)))) {
                 files.add(0, v);                        // `--redact FILE`: the file is not the option's value
                 mode = RedactMode.SECRETS;
             } else if (mode == null || mode == RedactMode.NONE) {
@@ -81,32 +80,35 @@ final class DissectCommand implements Command {
             throw new UsageException("--format html writes one page per session: give one FILE at a time");
         }
         String output = line.getOptionValue("output");
-        boolean colour = output == null && colour(line.getOptionValue("color", "auto"));
+        Outputs.check(output);
+        boolean colour = Outputs.isStandard(output) && colour(line.getOptionValue("color", "auto"));
         FramerLimits limits = Inputs.limits(line);
-        for (String file : files) {
-            Inputs.readFile(file);
-        }
+        Inputs.checkReadable(files);
         Dissector dissector = new Dissector(Inputs.spec(line));
         SessionExporter exporter = new SessionExporter(dissector, limits, colour);
+        // With -o, every file is read before OUT is opened: a file that cannot be read leaves no half-written OUT.
         StringWriter all = new StringWriter();
         for (String file : files) {
-            SessionAssembler session = Inputs.dissectFile(file, dissector, limits);
+            SessionAssembler session = Inputs.dissectFile(file, dissector, limits, err);
             StringWriter sw = new StringWriter();
             if (format.equals("text")) {
-                sw.write(file + System.lineSeparator());
+                sw.write(Inputs.display(file) + System.lineSeparator());
             }
             exporter.export(session.connections(), SessionMeta.of(session.sessionId(), false, session.connections()), format, mode, sw);
-            if (output == null) {
+            if (Outputs.isStandard(output)) {
                 out.print(sw);
             } else {
                 all.write(sw.toString());
             }
         }
-        if (output != null) {
-            try (Writer w = Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
+        if (!Outputs.isStandard(output)) {
+            Writer w = Outputs.open(output, out);
+            try {
                 w.write(all.toString());
             } catch (IOException e) {
-                throw new UsageException("cannot write " + output + ": " + e.getMessage());
+                throw new UsageException("cannot write " + output + ": " + Outputs.reason(e));
+            } finally {
+                Outputs.finish(w, output);
             }
         }
         return Main.OK;

@@ -14,12 +14,8 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +70,7 @@ final class ExportCommand implements Command {
         if (mode == null) {
             throw new UsageException("--redact takes nothing (secrets) or =messages, not '" + redactArg + "'");
         }
+        Outputs.check(line.getOptionValue("output"));
         CaptureStore store = DataOptions.existing(line);
         try {
             return export(line, store, args.get(0), format, mode, out, err);
@@ -95,19 +92,18 @@ final class ExportCommand implements Command {
         SessionMeta meta = meta(id[0], s.infos());
         SessionExporter exporter = new SessionExporter(dissector, limits, false);
         Redactor.Result redacted;
-        if (line.hasOption("output")) {
-            Path target = Path.of(line.getOptionValue("output"));
-            try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
-                redacted = exporter.export(conns, meta, format, mode, w);
-            } catch (IOException e) {
-                throw new UsageException("cannot write " + target + ": " + e.getMessage());
-            }
-            err.println("wrote " + target + " (" + conns.size() + " connections, " + conns.stream().mapToInt(c -> c.frames().size()).sum()
+        String output = line.getOptionValue("output");
+        Writer w = Outputs.open(output, out);
+        try {
+            redacted = exporter.export(conns, meta, format, mode, w);
+        } catch (IOException e) {
+            throw new UsageException("cannot write " + output + ": " + Outputs.reason(e));
+        } finally {
+            Outputs.finish(w, output);
+        }
+        if (!Outputs.isStandard(output)) {
+            err.println("wrote " + output + " (" + conns.size() + " connections, " + conns.stream().mapToInt(c -> c.frames().size()).sum()
                     + " frames" + (redacted == null ? "" : ", " + redacted.changedFrames() + " redacted") + ")");
-        } else {
-            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            exporter.export(conns, meta, format, mode, w);
-            w.flush();
         }
         return Main.OK;
     }

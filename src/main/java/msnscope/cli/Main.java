@@ -48,6 +48,20 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, reading {@code -} (standard input) from {@code in}. */
+    public static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) {
+        Inputs.stdin(in);
+        try {
+            return runCommand(args, out, err);
+        } finally {
+            Inputs.resetStdin();
+        }
+    }
+
+    private static int runCommand(String[] args, PrintStream out, PrintStream err) {
         Map<String, Command> commands = commands();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(overview(commands));

@@ -3,8 +3,6 @@ package msnscope.cli;
 import msnscope.proxy.HostPortText;
 import msnscope.dissect.ConnectionLog;
 import msnscope.dissect.SessionAssembler;
-import msnscope.pcap.MsnpDetector;
-import msnscope.pcap.PcapResult;
 import msnscope.pcap.TcpChunk;
 import msnscope.pcap.TcpConnection;
 
@@ -17,7 +15,7 @@ import java.util.Map;
 /**
  * Feeds the MSNP connections of a capture to a {@link SessionAssembler} in capture-time order across
  * connections, so a switchboard is dissected after the notification server line that referred it
- * (it inherits that session's version). Non-MSNP connections (the HTTP login) are left out.
+ * (it inherits that session's version).
  */
 final class PcapSessions {
 
@@ -27,13 +25,12 @@ final class PcapSessions {
     private PcapSessions() {
     }
 
-    static void dissect(PcapResult capture, SessionAssembler session) {
+    /** {@code connections}: the MSNP ones ({@link msnscope.pcap.MsnpCapture}); the HTTP login is left out before. */
+    static void dissect(List<TcpConnection> connections, SessionAssembler session) {
         List<Chunk> chunks = new ArrayList<>();
-        for (TcpConnection c : capture.connections()) {
-            if (MsnpDetector.looksLikeMsnp(c)) {
-                for (TcpChunk ch : c.chunks()) {
-                    chunks.add(new Chunk(c, ch));
-                }
+        for (TcpConnection c : connections) {
+            for (TcpChunk ch : c.chunks()) {
+                chunks.add(new Chunk(c, ch));
             }
         }
         chunks.sort(Comparator.comparingLong(ch -> ch.chunk().timeMicros()));

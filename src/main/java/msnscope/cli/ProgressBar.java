@@ -18,7 +18,13 @@ final class ProgressBar implements ProgressListener {
 
     @Override
     public void progress(long bytesRead, long totalBytes) {
-        double f = totalBytes <= 0 ? 1 : Math.min(1, (double) bytesRead / totalBytes);
+        if (totalBytes < 0) {
+            // A pipe: no size to measure against, only how much has come through.
+            out.print("\r" + name + " " + String.format("%.1f MB", bytesRead / 1e6));
+            out.flush();
+            return;
+        }
+        double f = totalBytes == 0 ? 1 : Math.min(1, (double) bytesRead / totalBytes);
         int filled = (int) Math.round(f * WIDTH);
         out.print("\r" + name + " [" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + Math.round(f * 100) + "% "
                 + String.format("%.1f MB", bytesRead / 1e6));

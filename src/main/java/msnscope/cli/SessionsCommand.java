@@ -49,7 +49,7 @@ final class SessionsCommand implements Command {
     @Override
     public String description() {
         return "List the recorded sessions (one login each, with its connections): id, accounts, version, start and end,\n"
-                + "connections, commands, warnings, errors. QUERY (search syntax) keeps the sessions with a matching frame.";
+                + "connections, frames, warnings, errors. QUERY (search syntax) keeps the sessions with a matching frame.";
     }
 
     @Override
@@ -82,7 +82,7 @@ final class SessionsCommand implements Command {
                 }
             } else {
                 out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", "ID", "ACCOUNTS", "VERSION", "START", "END", "CONNS",
-                        "COMMANDS", "WARNINGS", "ERRORS");
+                        "FRAMES", "WARNINGS", "ERRORS");
                 for (Map<String, Object> r : rows) {
                     out.printf("%-6s %-32s %-7s %-27s %-27s %5s %8s %8s %6s%n", r.get("session"), String.join(",", strings(r.get("accounts"))),
                             dash(r.get("version")), dash(r.get("start")), dash(r.get("end")), r.get("connections"), r.get("frames"),

@@ -5,11 +5,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A window onto a capture file that is read front to back: the caller asks for the next {@code n}
+ * A window onto a capture file (or a pipe: standard input) that is read front to back: the caller asks for the next {@code n}
  * bytes with {@link #ensure(int)} and reads them in place from {@link #array()} at {@link #pos()}.
  *
  * <p>Only the window is in memory (1 MiB, grown for a larger record up to {@link #MAX_RECORD}), so a
@@ -21,7 +23,8 @@ final class CaptureInput implements Closeable {
 
     private static final int WINDOW = 1 << 20;
 
-    private final FileChannel channel;
+    private final ReadableByteChannel channel;
+    /** Size when opened, or -1 for a pipe. */
     private final long size;
     private byte[] buf = new byte[WINDOW];
     private ByteBuffer view = ByteBuffer.wrap(buf);
@@ -32,11 +35,18 @@ final class CaptureInput implements Closeable {
     private boolean eof;
 
     CaptureInput(Path file) throws IOException {
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
-        this.size = channel.size();
+        FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
+        this.channel = c;
+        this.size = c.size();
     }
 
-    /** File size when opened, in bytes. */
+    /** A stream that cannot seek (standard input, or a file read through a digest); {@code size} -1 when unknown. */
+    CaptureInput(ReadableByteChannel pipe, long size) {
+        this.channel = pipe;
+        this.size = size;
+    }
+
+    /** File size when opened, in bytes; -1 when not known (a pipe). */
     long size() {
         return size;
     }
@@ -114,6 +124,10 @@ final class CaptureInput implements Closeable {
         if (rest == 0) {
             return;
         }
+        if (!(channel instanceof SeekableByteChannel seekable)) {
+            skipByReading(rest);
+            return;
+        }
         long target = base + pos + rest;
         if (target > size) {
             base = size;
@@ -122,10 +136,27 @@ final class CaptureInput implements Closeable {
             eof = true;
             throw new EOFException();
         }
-        channel.position(target);
+        seekable.position(target);
         base = target;
         pos = 0;
         limit = 0;
+    }
+
+    /** A pipe cannot seek: the skipped bytes are read through the window and dropped. */
+    private void skipByReading(long rest) throws IOException {
+        base += pos;
+        pos = 0;
+        limit = 0;
+        while (rest > 0) {
+            view.limit((int) Math.min(buf.length, rest)).position(0);
+            int r = channel.read(view);
+            if (r < 0) {
+                eof = true;
+                throw new EOFException();
+            }
+            base += r;
+            rest -= r;
+        }
     }
 
     @Override

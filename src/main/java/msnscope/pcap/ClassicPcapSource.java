@@ -66,7 +66,8 @@ final class ClassicPcapSource implements PacketSource {
         }
         in.advance(RECORD_HEADER);
         int len = (int) capLen;
-        if (!in.ensure(len)) {
+        into.cutByFileEnd = !in.ensure(len);
+        if (into.cutByFileEnd) {
             done = true;
             len = in.available();
             problems.add("file ends inside packet " + number + ": " + len + " of " + capLen

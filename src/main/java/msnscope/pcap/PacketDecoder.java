@@ -92,7 +92,7 @@ final class PacketDecoder {
                 version = etherTypeVersion(Bytes.u16(b, off));
             }
             default -> {
-                problems.count("packets on unsupported link type " + p.linkType + " skipped", p.number);
+                problems.count("packet{s} on unsupported link type " + p.linkType + " skipped", p.number);
                 return false;
             }
         }
@@ -137,7 +137,7 @@ final class PacketDecoder {
         int totalLength = Bytes.u16(b, ip + 2);
         int fragment = Bytes.u16(b, ip + 6);
         if ((fragment & 0x3FFF) != 0) {
-            problems.count("IPv4 fragments of TCP skipped (IP fragment reassembly is not supported)", p.number);
+            problems.count("IPv4 fragment{s} of TCP skipped (IP fragment reassembly is not supported)", p.number);
             return false;
         }
         // Zero is what TCP segmentation offload leaves in captures taken on the sender.
@@ -183,7 +183,7 @@ final class PacketDecoder {
                     }
                     if ((Bytes.u16(b, h + 2) & 0xFFF9) != 0) { // an offset or more fragments to come
                         if ((b[h] & 0xFF) == IPPROTO_TCP) {
-                            problems.count("IPv6 fragments of TCP skipped (IP fragment reassembly is not supported)", p.number);
+                            problems.count("IPv6 fragment{s} of TCP skipped (IP fragment reassembly is not supported)", p.number);
                         }
                         return false;
                     }
@@ -248,12 +248,15 @@ final class PacketDecoder {
     }
 
     private boolean tooShort(RawPacket p) {
-        problems.count("packets cut before the end of their TCP/IP headers skipped (snap length too small?)", p.number);
+        if (p.cutByFileEnd) {
+            return false;
+        }
+        problems.count("packet{s} cut before the end of their TCP/IP headers skipped (snap length too small?)", p.number);
         return false;
     }
 
     private boolean malformed(RawPacket p) {
-        problems.count("packets with impossible IP or TCP header lengths skipped", p.number);
+        problems.count("packet{s} with impossible IP or TCP header lengths skipped", p.number);
         return false;
     }
 }

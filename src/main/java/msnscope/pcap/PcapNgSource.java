@@ -234,6 +234,7 @@ final class PcapNgSource implements PacketSource {
         into.offset = p + dataOff;
         into.capLen = present;
         into.origLen = Math.max(origLen, present);
+        into.cutByFileEnd = available < len;
         return true;
     }
 }

@@ -1,6 +1,8 @@
 package msnscope.pcap;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +43,19 @@ public final class PcapReader {
             throw new PcapFormatException("cannot read " + file + ": no such file");
         } catch (IOException e) {
             throw new PcapFormatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a capture from a stream that cannot seek (standard input), to its end; the stream is left open.
+     * {@code name} names it in messages; {@code size} is its length when known, else -1 (what the progress
+     * listener is given as the total).
+     */
+    public static PcapResult read(InputStream stream, String name, long size, ProgressListener progress) throws PcapFormatException {
+        try {
+            return read(new CaptureInput(Channels.newChannel(stream), size), progress);
+        } catch (IOException e) {
+            throw new PcapFormatException("cannot read " + name + ": " + e.getMessage(), e);
         }
     }
 

@@ -29,7 +29,10 @@ final class ProblemLog {
         messages.add(message);
     }
 
-    /** One more packet with a problem of this kind; {@code kind} reads as a plural noun phrase. */
+    /**
+     * One more packet with a problem of this kind; {@code kind} is a noun phrase whose noun ends in
+     * {@code {s}}, so a count of one reads "1 packet", not "1 packets".
+     */
     void count(String kind, long packetNumber) {
         long[] c = counted.computeIfAbsent(kind, k -> new long[] {0, packetNumber});
         c[0]++;
@@ -37,7 +40,7 @@ final class ProblemLog {
 
     List<String> toList() {
         List<String> out = new ArrayList<>(messages);
-        counted.forEach((kind, c) -> out.add(c[0] + " " + kind + " (first: packet " + c[1] + ")"));
+        counted.forEach((kind, c) -> out.add(c[0] + " " + kind.replace("{s}", c[0] == 1 ? "" : "s") + " (first: packet " + c[1] + ")"));
         if (dropped > 0) {
             out.add(dropped + " more problems not listed");
         }

@@ -17,4 +17,6 @@ final class RawPacket {
     int capLen;
     /** Length of the frame on the wire. */
     long origLen;
+    /** The file ended inside this frame: the source has said so, so a cut header is not reported again. */
+    boolean cutByFileEnd;
 }

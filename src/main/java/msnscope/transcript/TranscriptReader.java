@@ -92,25 +92,36 @@ public final class TranscriptReader {
                 closedByNarration = false;
             }
             if (raw) {
-                rawStreams.frame(dir, Base64.getMimeDecoder().decode(body.trim()), oracle, time, sink);
+                rawStreams.frame(dir, base64(body, i, line.substring(0, 2) + " block"), oracle, time, sink);
                 time = null;
                 continue;
             }
             rawStreams.end(dir, time, sink);
             byte[] lineBytes = body.getBytes(StandardCharsets.UTF_8);
             String command = commandOf(body);
-            int declared = declaredPayload(body, command, dir, oracle);
+            long declared = declaredPayload(body, command, dir, oracle);
             byte[] payload = null;
             if (declared >= 0) {
                 if (i < lines.size() && lines.get(i).startsWith(PAYLOAD_BASE64)) {
-                    payload = Base64.getMimeDecoder().decode(lines.get(i++).substring(PAYLOAD_BASE64.length()).trim());
+                    payload = base64(lines.get(i).substring(PAYLOAD_BASE64.length()), i + 1, "payload-base64 line");
+                    i++;
                 } else {
                     int[] next = {i};
                     payload = rebuildPayload(lines, next, declared);
                     i = next[0];
                 }
             }
-            sink.frame(dir, Frame.of(lineBytes, false, payload, declared, command, 0), time);
+            if (declared > limits.maxPayloadLength()) {
+                // Larger than --max-payload: framed as the wire framer frames it (the line flagged
+                // payload-too-large, the payload in flagged pieces, a shortfall flagged truncated), so the
+                // payload lines are kept and the frame says why it is not dissected.
+                for (Frame f : tooLarge(lineBytes, payload, declared, dir, oracle)) {
+                    sink.frame(dir, f, time);
+                }
+                time = null;
+                continue;
+            }
+            sink.frame(dir, Frame.of(lineBytes, false, payload, (int) declared, command, 0), time);
             time = null;
         }
         if (oracle != null) {
@@ -169,6 +180,15 @@ public final class TranscriptReader {
         }
     }
 
+    /** Decodes a base64 line; {@code lineNo} (1-based) and {@code what} name it when it is not base64. */
+    private static byte[] base64(String text, int lineNo, String what) {
+        try {
+            return Base64.getMimeDecoder().decode(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new TranscriptException("line " + lineNo + ": the " + what + " is not base64");
+        }
+    }
+
     private static Direction direction(String line) {
         if (line.length() < 3 || line.charAt(2) != ' ' || (line.charAt(1) != ':' && line.charAt(1) != '@')) {
             return null;
@@ -194,20 +214,55 @@ public final class TranscriptReader {
         return null;
     }
 
-    private int declaredPayload(String body, String command, Direction dir, PayloadOracle oracle) {
+    /**
+     * The payload length the line declares, or -1 when its command takes none. As on the wire, any run of
+     * digits counts: a number too large for memory is saturated, not dropped, so the lines after it are
+     * still read as its payload.
+     */
+    private static long declaredPayload(String body, String command, Direction dir, PayloadOracle oracle) {
         if (command == null) {
             return -1;
         }
         String[] tokens = body.split(" ", -1);
         String last = tokens[tokens.length - 1];
-        if (tokens.length < 2 || last.isEmpty() || last.length() > 10 || !last.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (tokens.length < 2 || last.isEmpty() || !last.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;
         }
         if (!oracle.expectsPayload(CommandKeys.of(command), dir, tokens.length)) {
             return -1;
         }
-        long n = Long.parseLong(last);
-        return n > limits.maxPayloadLength() ? -1 : (int) n;
+        return last.length() > 18 ? Long.MAX_VALUE : Long.parseLong(last);
+    }
+
+    /**
+     * A line with a payload above the limit and the payload lines that follow it, framed as on the wire.
+     * When the transcript holds less than declared, the last frame is flagged truncated and declares what
+     * was missing from it (the wire framer cannot tell a streamed payload that stops early; a transcript can):
+     * the last piece, or the line itself when no payload line follows.
+     */
+    private List<Frame> tooLarge(byte[] line, byte[] payload, long declared, Direction dir, PayloadOracle oracle) {
+        List<Frame> frames = new java.util.ArrayList<>(Framer.frameAll(lineAndPayload(line, payload), dir, oracle, limits));
+        int last = frames.size() - 1;
+        if (payload.length >= declared || last < 0) {
+            return frames;
+        }
+        Frame f = frames.get(last);
+        long before = payload.length - (f.has(Frame.PAYLOAD_PART) ? f.payloadLength() : 0);
+        int missingFrom = (int) Math.min(Integer.MAX_VALUE, declared - before);
+        int payloadOffset = f.lineLength() + f.terminatorLength();
+        int flags = (f.flags() | Frame.PAYLOAD_TRUNCATED) & ~Frame.PAYLOAD_STREAMED;
+        frames.set(last, Frame.ofRaw(f.copyBytes(), f.lineLength(), payloadOffset, missingFrom,
+                f.has(Frame.PAYLOAD_PART) ? flags | Frame.PAYLOAD_PART : flags, f.command()));
+        return frames;
+    }
+
+    private static byte[] lineAndPayload(byte[] line, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(line.length + 2 + payload.length);
+        out.write(line, 0, line.length);
+        out.write('\r');
+        out.write('\n');
+        out.write(payload, 0, payload.length);
+        return out.toByteArray();
     }
 
     /**
@@ -215,8 +270,8 @@ public final class TranscriptReader {
      * does not end in CR LF ends after its last line. If the lines cannot make the exact length (the next
      * command comes first, or a line overshoots), what was read stands and the frame shows the mismatch.
      */
-    private static byte[] rebuildPayload(List<String> lines, int[] next, int declared) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared);
+    private static byte[] rebuildPayload(List<String> lines, int[] next, long declared) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(declared, 1 << 16));
         while (out.size() < declared && next[0] < lines.size()) {
             String candidate = lines.get(next[0]);
             byte[] b = candidate.getBytes(StandardCharsets.UTF_8);

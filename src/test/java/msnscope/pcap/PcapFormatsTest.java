@@ -210,7 +210,7 @@ class PcapFormatsTest {
         w.packet(T0 + 101, TestPackets.ethernet(TestPackets.ipv6("2001:db8::1", "2001:db8::2", 44, atomic,
                 TestPackets.tcp(50124, 1863, 777, 0, TestPackets.ACK, TestPackets.ascii("PNG\r\n")))));
         PcapResult r = PcapReader.read(w.write(dir.resolve("frag6.pcap")));
-        assertEquals(List.of("1 IPv6 fragments of TCP skipped (IP fragment reassembly is not supported) (first: packet 8)"),
+        assertEquals(List.of("1 IPv6 fragment of TCP skipped (IP fragment reassembly is not supported) (first: packet 8)"),
                 r.problems());
         assertEquals(2, r.connections().size());
         assertEquals("PNG\r\n", new String(r.connections().get(1).bytes(Direction.C2S), StandardCharsets.ISO_8859_1));
