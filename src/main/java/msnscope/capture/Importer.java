@@ -47,7 +47,11 @@ public final class Importer {
     }
 
     /** Bytes of one direction, with the time they arrived (null when unknown). */
-    public record Chunk(Direction dir, Long timeMicros, byte[] data) {
+    /** @param forwarded what the proxy forwarded instead (a JSON Lines frame's {@code rewritten}), else null */
+    public record Chunk(Direction dir, Long timeMicros, byte[] data, byte[] forwarded) {
+        public Chunk(Direction dir, Long timeMicros, byte[] data) {
+            this(dir, timeMicros, data, null);
+        }
     }
 
     /**
@@ -103,10 +107,12 @@ public final class Importer {
             }
             String where = source + " line " + lineNo + ": ";
             byte[] bytes;
+            byte[] forwarded;
             try {
                 bytes = frameBytes(n);
+                forwarded = forwardedBytes(n);
             } catch (IllegalArgumentException e) {
-                throw new IOException(where + "rawBase64 or payloadBase64 is not base64");
+                throw new IOException(where + "rawBase64, payloadBase64 or rewrittenBase64 is not base64");
             }
             String d = n.get("dir").asText();
             if (!d.equals("C2S") && !d.equals("S2C")) {
@@ -124,7 +130,7 @@ public final class Importer {
             String session = n.path("session").asText("import");
             String stream = n.path("stream").asText("c1");
             sessions.computeIfAbsent(session, k -> new LinkedHashMap<>()).computeIfAbsent(stream, k -> new ArrayList<>())
-                    .add(new JsonFrame(position, new Chunk(dir, time, bytes)));
+                    .add(new JsonFrame(position, new Chunk(dir, time, bytes, forwarded)));
         }
         List<String> ids = new ArrayList<>();
         for (String session : inIdOrder(sessions.keySet(), 's')) {
@@ -179,12 +185,31 @@ public final class Importer {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
+    /**
+     * What the proxy forwarded in place of a frame, from {@code rewrittenBase64}, else {@code rewritten} + CR LF +
+     * the frame's payload; null when the line has neither (forwarded unchanged).
+     */
+    static byte[] forwardedBytes(JsonNode n) {
+        if (n.hasNonNull("rewrittenBase64")) {
+            return Base64.getDecoder().decode(n.get("rewrittenBase64").asText());
+        }
+        if (!n.hasNonNull("rewritten")) {
+            return null;
+        }
+        return withPayload(n.get("rewritten").asText(), n);
+    }
+
     /** Rebuilds a frame's exact bytes from a JSON Lines object. */
     static byte[] frameBytes(JsonNode n) {
         if (n.hasNonNull("rawBase64")) {
             return Base64.getDecoder().decode(n.get("rawBase64").asText());
         }
-        byte[] line = (n.get("raw").asText() + "\r\n").getBytes(StandardCharsets.UTF_8);
+        return withPayload(n.get("raw").asText(), n);
+    }
+
+    /** {@code line} + CR LF + the object's {@code payload} or {@code payloadBase64}. */
+    private static byte[] withPayload(String text, JsonNode n) {
+        byte[] line = (text + "\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] payload = n.hasNonNull("payload") ? n.get("payload").asText().getBytes(StandardCharsets.UTF_8)
                 : n.hasNonNull("payloadBase64") ? Base64.getDecoder().decode(n.get("payloadBase64").asText()) : new byte[0];
         byte[] all = new byte[line.length + payload.length];
@@ -217,7 +242,11 @@ public final class Importer {
         for (int[] at : inTimeOrder(perConnection)) {
             ConnectionLog log = connectionLogs.get(at[0]);
             Chunk c = perConnection.get(at[0]).get(at[1]);
+            int before = log.frames().size();
             assembler.bytes(log, c.dir(), c.data(), c.timeMicros());
+            if (c.forwarded() != null && log.frames().size() > before) {
+                log.frames().get(log.frames().size() - 1).forwardedAs(c.forwarded());
+            }
             int from = seen.getOrDefault(log, 0);
             order.addAll(log.frames().subList(from, log.frames().size()));
             seen.put(log, log.frames().size());
@@ -343,7 +372,7 @@ public final class Importer {
                 if (!ids.containsKey(l)) {
                     open(w, l, infos.get(l), ids);
                 }
-                w.append(new CaptureRecord.FrameRecord(ids.get(l), d.timeMicros(), d.direction(), d.frame(), null));
+                w.append(new CaptureRecord.FrameRecord(ids.get(l), d.timeMicros(), d.direction(), d.frame(), d.forwarded()));
                 if (last.get(l) == d) {
                     w.append(new CaptureRecord.ConnectionClosed(ids.get(l), d.timeMicros() == null ? 0 : d.timeMicros(), "end of import"));
                 }

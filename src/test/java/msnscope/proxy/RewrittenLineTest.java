@@ -57,6 +57,14 @@ class RewrittenLineTest {
                 .findFirst().orElseThrow();
         assertEquals(xfrSb.get("rewritten"), hit.get("rewritten"), "search gives what export gives");
 
+        // Exported JSON Lines import back with what the client received.
+        java.nio.file.Path exported = dir.resolve("s1.jsonl");
+        java.nio.file.Files.writeString(exported, jsonl.out());
+        CliRunner imported = CliRunner.run("import", exported.toString(), "--data", data);
+        assertEquals(0, imported.code(), imported.err());
+        CliRunner again = CliRunner.run("search", "cmd:XFR AND session:s2", "--format", "jsonl", "--data", data);
+        assertTrue(again.out().contains(xfrSb.get("rewritten").asText()), "re-imported: " + again.out() + again.err());
+
         for (String[] args : List.of(new String[] {"export", "s1", "--format", "text", "--data", data},
                 new String[] {"show", "s1", "--color", "never", "--data", data})) {
             CliRunner text = CliRunner.run(args);
