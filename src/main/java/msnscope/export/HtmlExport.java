@@ -249,10 +249,10 @@ public final class HtmlExport {
             // One lane per client account, so a two-user capture shows whose connection got each RNG.
             Map<String, Lifeline> clientOf = new HashMap<>();
             Map<String, List<ConnectionLog>> byClient = byClient();
-            int x = 8 - gap;
+            int x = 0;
             for (Map.Entry<String, List<ConnectionLog>> e : byClient.entrySet()) {
                 String account = e.getKey().isEmpty() ? (byClient.size() == 1 ? "" : "account unknown") : e.getKey();
-                x = x < 0 ? 8 + boxWidth("Client", account, gap) / 2 : x + gap;
+                x = lanes.isEmpty() ? 8 + boxWidth("Client", account, gap) / 2 : x + gap;
                 Lifeline l = new Lifeline("client:" + e.getKey(), "Client", account, "client", x);
                 lanes.add(l);
                 for (ConnectionLog c : e.getValue()) {
