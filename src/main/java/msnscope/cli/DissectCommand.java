@@ -34,23 +34,24 @@ final class DissectCommand implements Command {
 
     @Override
     public String description() {
-        return "Annotate every command of captured sessions (transcripts, see captures/README.md): meaning,\n"
-                + "decoded parameters and payload, the request each reply answers, and what is wrong with it.";
+        return "Annotate every command of captured sessions: meaning, decoded parameters and payload, the request each reply\n"
+                + "answers, and what is wrong with it. FILE is a transcript (the wiki format of captures/*.txt, see\n"
+                + "captures/README.md) or a pcap/pcapng capture (MSNP connections are found by content, on any port).";
     }
 
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("text|jsonl|transcript|html")
                 .desc("text (default), jsonl (one JSON object per frame), transcript (the wiki format, re-readable) "
                         + "or html (one self-contained page: sequence diagram, filterable timeline)").build());
-        o.addOption(Option.builder().longOpt("redact").hasArg().optionalArg(true).argName("WHAT")
+        o.addOption(Option.builder().longOpt("redact").hasArg().optionalArg(true).argName("messages")
                 .desc("hide secrets before writing: passwords, MD5 responses, tickets, switchboard cookies, MSPAuth "
                         + "(consistent placeholders such as cookie-1); --redact=messages also hides chat text, P2P data and offered file names").build());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("OUT")
                 .desc("write to OUT (UTF-8) instead of standard output").build());
-        o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN")
-                .desc("colour the text view: auto (default: on a terminal), always, never").build());
+        o.addOption(Option.builder().longOpt("color").hasArg().argName("auto|always|never")
+                .desc("colour the text view (default auto: only on a terminal; NO_COLOR turns it off)").build());
         Inputs.addSpecOptions(o);
         return o;
     }

@@ -44,7 +44,7 @@ final class ExportCommand implements Command {
     public Options options() {
         Options o = new Options();
         DataOptions.add(o);
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("transcript (default), text, jsonl or html").build());
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("transcript|text|jsonl|html").desc("transcript (default), text, jsonl or html").build());
         o.addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE").desc("write to FILE instead of standard output").build());
         o.addOption(Option.builder().longOpt("redact").optionalArg(true).hasArg().argName("messages")
                 .desc("replace passwords, MD5 responses, tickets, MSPAuth and cookies; =messages also message bodies").build());

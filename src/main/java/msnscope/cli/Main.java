@@ -3,14 +3,11 @@ package msnscope.cli;
 import msnscope.dissect.spec.SpecException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,22 +60,32 @@ public final class Main {
 
     private static int runCommand(String[] args, PrintStream out, PrintStream err) {
         Map<String, Command> commands = commands();
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(overview(commands));
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help") && args.length == 1) {
+            out.print(HelpText.overview(version(), commands, HelpText.width()));
             return args.length == 0 ? USAGE : OK;
         }
-        if (args[0].equals("--version")) {
+        if (args[0].equals("--version") || args[0].equals("-V")) {
             out.println("msnscope " + version());
             return OK;
         }
-        Command command = commands.get(args[0]);
+        boolean helpFor = args[0].equals("help");
+        String name = helpFor ? args[1] : args[0];
+        Command command = commands.get(name);
         if (command == null) {
-            err.println("msnscope: unknown command '" + args[0] + "' (try: " + String.join(", ", commands.keySet()) + ")");
+            err.println("msnscope: unknown command '" + name + "' (try: " + String.join(", ", commands.keySet()) + ")");
+            return USAGE;
+        }
+        if (helpFor && args.length > 2) {
+            err.println("msnscope help: one command at a time (msnscope help " + name + ")");
             return USAGE;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         Options options = command.options();
         options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+        if (helpFor) {
+            out.print(help(command, options));
+            return OK;
+        }
         try {
             CommandLine line = new DefaultParser().parse(options, rest);
             if (line.hasOption("help")) {
@@ -133,26 +140,27 @@ public final class Main {
             java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?");
 
     static String help(Command command, Options options) {
-        StringWriter sw = new StringWriter();
-        HelpFormatter f = new HelpFormatter();
-        f.setWidth(100);
-        f.printHelp(new PrintWriter(sw), 100, "msnscope " + command.name() + " " + command.usage(),
-                "\n" + command.description() + "\n\n", options, 2, 4, "", false);
-        return sw.toString();
+        return HelpText.command(command, options, HelpText.width());
     }
 
-    private static String overview(Map<String, Command> commands) {
-        StringBuilder sb = new StringBuilder("msnscope " + version()
-                + " — intercepting proxy and traffic analyzer for the MSN Messenger protocol\n\n"
-                + "usage: msnscope COMMAND [options]   (msnscope COMMAND --help for its options)\n\ncommands:\n");
-        for (Command c : commands.values()) {
-            sb.append(String.format("  %-12s %s%n", c.name(), c.description().lines().findFirst().orElse("")));
-        }
-        return sb.toString();
-    }
-
+    /**
+     * The project version from the pom, which Maven writes into {@code msnscope/version.properties} when it
+     * builds the classes (so the jar, {@code target/classes} and the tests all know it).
+     */
     static String version() {
+        try (java.io.InputStream in = Main.class.getResourceAsStream("/msnscope/version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.startsWith("${")) {
+                    return v.strip();
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through: the manifest may still say it
+        }
         String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return v == null ? "(version unknown: not built by Maven)" : v;
     }
 }

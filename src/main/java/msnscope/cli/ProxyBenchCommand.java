@@ -77,7 +77,7 @@ final class ProxyBenchCommand implements Command {
                 .desc("pipelining client connections for the throughput run (default 4)").build());
         o.addOption(Option.builder().longOpt("window").hasArg().argName("N")
                 .desc("commands in flight per connection (default 256)").build());
-        o.addOption(Option.builder().longOpt("workload").hasArg().argName("NAME")
+        o.addOption(Option.builder().longOpt("workload").hasArg().argName("ping|mix|both")
                 .desc("ping (many connections, CHG echoed), mix (one connection, PNG and MSG with payload pipelined, "
                         + "with socat and mitmproxy baselines when installed) or both (default)").build());
         o.addOption(Option.builder().longOpt("only").hasArg().argName("NAME")

@@ -6,6 +6,7 @@ import msnscope.dissect.spec.ProtocolSpec;
 import msnscope.index.LiveCapture;
 import msnscope.proxy.ConsolePrinter;
 import msnscope.proxy.HostPort;
+import msnscope.proxy.HostPortText;
 import msnscope.proxy.ProxyConfig;
 import msnscope.proxy.ProxyServer;
 import msnscope.proxy.Resolver;
@@ -63,11 +64,11 @@ final class ProxyCommand implements Command {
                 .desc("ports for the listeners opened per referred server (default: chosen by the OS)").build());
         o.addOption(Option.builder().longOpt("resolve").hasArg().argName("NAME=ADDR")
                 .desc("connect to ADDR when a referral names NAME (repeatable), e.g. m1.escargot.log1p.xyz=127.0.0.1").build());
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("text|jsonl")
                 .desc("text (default: one line per command and per connection event) or jsonl (the dissect frame objects "
                         + "plus rewritten and endpoints; connection events then go to standard error)").build());
         o.addOption(Option.builder("q").longOpt("quiet").desc("no per-command output (connection events are still printed)").build());
-        o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN")
+        o.addOption(Option.builder().longOpt("color").hasArg().argName("auto|always|never")
                 .desc("colour the text view: auto (default: on a terminal), always, never").build());
         o.addOption(Option.builder().longOpt("fix-client-ip")
                 .desc("put the client's real address into the profile's ClientIP/ClientPort (and fix the MSG length)").build());
@@ -119,10 +120,10 @@ final class ProxyCommand implements Command {
             throw new UsageException("cannot listen on " + config.listen() + ": " + e.getMessage());
         }
         if (!bound.getAddress().isLoopbackAddress()) {
-            err.println("msnscope proxy: warning: listening on " + bound.getAddress().getHostAddress()
+            err.println("msnscope proxy: warning: listening on " + HostPortText.listening(config.listen(), bound)
                     + ", reachable from other machines; it relays only to " + config.upstream() + " and the servers it refers to");
         }
-        err.println("msnscope proxy: listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+        err.println("msnscope proxy: listening on " + HostPortText.listening(config.listen(), bound)
                 + ", upstream " + config.upstream() + "; point the client here (Ctrl-C to stop)");
         err.println("msnscope proxy: " + recording.map(Recording::banner).orElse(Recording.notRecording()) + "; times are UTC");
         CountDownLatch stop = new CountDownLatch(1);

@@ -30,7 +30,7 @@ final class SearchCommand implements Command {
 
     @Override
     public String usage() {
-        return "[QUERY] [--limit N | --all] [--format text|jsonl] [--count-by FIELD] [--since T] [--until T] [--sort KEY] [--data DIR]";
+        return "[QUERY] [--limit N | --all] [--format text|jsonl] [--count-by FIELD] [--since TIME] [--until TIME] [--sort KEY] [--data DIR]";
     }
 
     @Override
@@ -48,7 +48,7 @@ final class SearchCommand implements Command {
         DataOptions.add(o);
         o.addOption(Option.builder("n").longOpt("limit").hasArg().argName("N").desc("show at most N frames (default 20)").build());
         o.addOption(Option.builder().longOpt("all").desc("show every matching frame, streamed as found (no limit)").build());
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("text|jsonl")
                 .desc("text (default) or jsonl (the dissect JSON Lines keys plus connection and highlight)").build());
         o.addOption(Option.builder().longOpt("count-by").hasArg().argName("FIELD")
                 .desc("print the number of matching frames per value of FIELD (cmd, account, peer, warning, …) instead").build());
@@ -57,7 +57,8 @@ final class SearchCommand implements Command {
         o.addOption(Option.builder().longOpt("until").hasArg().argName("TIME").desc("frames at or before TIME").build());
         o.addOption(Option.builder().longOpt("sort").hasArg().argName("KEY")
                 .desc("-time (default, newest first), time, relevance, or [-]trid, [-]latency, [-]length").build());
-        o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN").desc("auto (default), always, never").build());
+        o.addOption(Option.builder().longOpt("color").hasArg().argName("auto|always|never")
+                .desc("colour the text view (default auto: only on a terminal; NO_COLOR turns it off)").build());
         return o;
     }
 

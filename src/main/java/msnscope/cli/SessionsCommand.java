@@ -56,7 +56,7 @@ final class SessionsCommand implements Command {
     public Options options() {
         Options o = new Options();
         DataOptions.add(o);
-        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT").desc("text (default) or jsonl").build());
+        o.addOption(Option.builder("f").longOpt("format").hasArg().argName("text|jsonl").desc("text (default) or jsonl").build());
         return o;
     }
 

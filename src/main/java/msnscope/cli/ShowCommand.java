@@ -39,7 +39,8 @@ final class ShowCommand implements Command {
     public Options options() {
         Options o = new Options();
         DataOptions.add(o);
-        o.addOption(Option.builder().longOpt("color").hasArg().argName("WHEN").desc("auto (default), always, never").build());
+        o.addOption(Option.builder().longOpt("color").hasArg().argName("auto|always|never")
+                .desc("colour the text view (default auto: only on a terminal; NO_COLOR turns it off)").build());
         return o;
     }
 

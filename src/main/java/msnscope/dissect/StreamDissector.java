@@ -8,6 +8,7 @@ import msnscope.dissect.spec.ParamSpec;
 import msnscope.dissect.spec.ParamType;
 import msnscope.dissect.spec.ProtocolSpec;
 import msnscope.dissect.spec.VersionRange;
+import msnscope.dissect.spec.VersionSet;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 import msnscope.wire.PayloadOracle;
@@ -54,7 +55,14 @@ public final class StreamDissector {
     private boolean roleStated;
     private int version;
     private boolean versionInherited;
-    private VersionRange versionGuess = VersionRange.ALL;
+    /**
+     * The versions this connection may be speaking while none is negotiated: the ones the client's
+     * {@code VER} offered, or, with no {@code VER} seen (a capture that starts mid-session), the versions
+     * every command so far fits — revised when a later command fits none of them.
+     */
+    private VersionSet possible = VersionSet.ALL;
+    /** The client's {@code VER} was seen: {@link #possible} is its offer, not a guess. */
+    private boolean offered;
     private String account;
     private String authStage;
     private String status;
@@ -95,7 +103,7 @@ public final class StreamDissector {
 
     /** The payload rule for this connection's framers, following the negotiated version. */
     public PayloadOracle oracle() {
-        return (key, dir, tokens) -> spec.expectsPayload(key, dir, tokens, version);
+        return (key, dir, tokens) -> spec.expectsPayload(key, dir, tokens, effectiveVersion());
     }
 
     public String streamId() {
@@ -109,6 +117,23 @@ public final class StreamDissector {
     /** Negotiated (or inherited) version, 0 when unknown. */
     public int version() {
         return version;
+    }
+
+    /**
+     * The versions the connection may be speaking: the negotiated one; before the server's {@code VER}
+     * reply, the ones the client offered; with no {@code VER} seen, those all its commands so far fit.
+     */
+    public VersionSet possibleVersions() {
+        return version > 0 ? VersionSet.single(version) : possible;
+    }
+
+    /**
+     * The version lines are read in: the negotiated one, else the only one the client offered (a client
+     * that sends {@code CVR} before the server's {@code VER} reply, as JML does, has already said which
+     * version it speaks), else 0. A guess from commands alone is never taken for it.
+     */
+    private int effectiveVersion() {
+        return version > 0 ? version : offered ? possible.only() : 0;
     }
 
     public String account() {
@@ -400,6 +425,7 @@ public final class StreamDissector {
     }
 
     private FormSpec.Binding select(List<FormSpec> forms, String cmd, String[] tokens, Direction dir, List<Warning> warnings) {
+        int version = effectiveVersion();
         FormCandidates c = candidates.of(cmd, forms, dir, role, version);
         if (c.wrongDirection() != null) {
             warnings.add(c.wrongDirection(cmd, dir));
@@ -425,7 +451,10 @@ public final class StreamDissector {
                 }
             }
         } else {
-            best = best(c.roleScorers(), tokens);
+            if (!offered && !versionInherited) {
+                guessVersion(cmd, tokens, c.roleScorers(), warnings);
+            }
+            best = bestWithin(c.roleScorers(), tokens, possible);
         }
         if (best != null && !best.exact()) {
             FormSpec.Binding any = best(c.directionScorers(), tokens);
@@ -436,14 +465,60 @@ public final class StreamDissector {
                         + describe(best.form())));
             }
         }
-        if (best != null && best.exact() && version == 0 && !versionInherited) {
-            VersionRange narrowed = versionGuess.intersect(best.form().versions());
-            if (narrowed != null && !narrowed.equals(versionGuess)) {
-                versionGuess = narrowed;
-                warnings.add(new Warning(Warning.VERSION_GUESSED, "no VER seen on this connection: the commands so far fit " + narrowed));
+        return best;
+    }
+
+    /**
+     * Narrows {@link #possible} to the versions of every form the line fits (not only the best one: a
+     * {@code QNG 60} fits the MSNP2–8 and the MSNP9+ forms alike, so it says nothing). A line that fits
+     * none of the versions guessed so far revises the guess to its own: a command is firmer evidence of
+     * a newer version than the absence of an optional parameter was of an older one.
+     */
+    private void guessVersion(String cmd, String[] tokens, FormSpec.Scorer[] scorers, List<Warning> warnings) {
+        VersionSet clean = VersionSet.NONE;
+        VersionSet exact = VersionSet.NONE;
+        for (FormSpec.Scorer s : scorers) {
+            FormSpec.Binding b = s.bind(tokens, 1);
+            if (b.exact()) {
+                exact = exact.union(s.form().versions());
+                if (b.misfits() == 0) {
+                    clean = clean.union(s.form().versions());
+                }
             }
         }
-        return best;
+        VersionSet fits = clean.isEmpty() ? exact : clean;
+        if (fits.isEmpty()) {
+            return;
+        }
+        VersionSet narrowed = possible.intersect(fits);
+        if (narrowed.isEmpty()) {
+            warnings.add(new Warning(Warning.VERSION_GUESSED, "no VER seen on this connection: " + cmd + " is only in " + fits
+                    + ", not in " + possible + " that the commands before it fit; guess revised to " + fits));
+            possible = fits;
+        } else if (!narrowed.equals(possible)) {
+            possible = narrowed;
+            warnings.add(new Warning(Warning.VERSION_GUESSED, "no VER seen on this connection: the commands so far fit " + narrowed));
+        }
+    }
+
+    /** The best form among those in {@code versions} when one of them fits exactly, else the best of all. */
+    private static FormSpec.Binding bestWithin(FormSpec.Scorer[] forms, String[] tokens, VersionSet versions) {
+        if (versions.equals(VersionSet.ALL)) {
+            return best(forms, tokens);
+        }
+        List<FormSpec.Scorer> in = new ArrayList<>(forms.length);
+        for (FormSpec.Scorer s : forms) {
+            if (versions.overlaps(s.form().versions())) {
+                in.add(s);
+            }
+        }
+        if (in.size() < forms.length) {
+            FormSpec.Binding b = best(in.toArray(new FormSpec.Scorer[0]), tokens);
+            if (b != null && b.exact()) {
+                return b;
+            }
+        }
+        return best(forms, tokens);
     }
 
     private static String span(List<FormSpec> forms) {
@@ -576,6 +651,16 @@ public final class StreamDissector {
                              Map<String, Object> fields, List<Warning> warnings) {
         switch (cmd) {
             case "VER" -> {
+                if (dir == Direction.C2S && version == 0) {
+                    VersionSet offer = VersionSet.NONE;
+                    for (int i = 2; i < t.length; i++) {
+                        offer = offer.union(VersionSet.single(versionNumber(t[i])));
+                    }
+                    if (!offer.isEmpty()) {
+                        possible = offer;
+                        offered = true;
+                    }
+                }
                 if (dir == Direction.S2C && t.length > 2) {
                     int v = versionNumber(t[2]);
                     if (v > 0) {

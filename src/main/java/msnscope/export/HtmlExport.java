@@ -246,8 +246,19 @@ public final class HtmlExport {
             List<Lifeline> lanes = new ArrayList<>();
             Map<String, Lifeline> laneOf = new HashMap<>();
             int gap = 250;
-            int x = 8 + boxWidth("Client", accountsLabel(), gap) / 2;
-            lanes.add(new Lifeline("client", "Client", accountsLabel(), "client", x));
+            // One lane per client account, so a two-user capture shows whose connection got each RNG.
+            Map<String, Lifeline> clientOf = new HashMap<>();
+            Map<String, List<ConnectionLog>> byClient = byClient();
+            int x = 0;
+            for (Map.Entry<String, List<ConnectionLog>> e : byClient.entrySet()) {
+                String account = e.getKey().isEmpty() ? (byClient.size() == 1 ? "" : "account unknown") : e.getKey();
+                x = lanes.isEmpty() ? 8 + boxWidth("Client", account, gap) / 2 : x + gap;
+                Lifeline l = new Lifeline("client:" + e.getKey(), "Client", account, "client", x);
+                lanes.add(l);
+                for (ConnectionLog c : e.getValue()) {
+                    clientOf.put(c.id(), l);
+                }
+            }
             Lifeline proxy = null;
             if (meta.proxied()) {
                 x += gap;
@@ -333,9 +344,9 @@ public final class HtmlExport {
                         .append("\" width=\"10\" height=\"").append(Math.max(8, y2 - y1)).append("\"><title>").append(esc(c.id() + " · " + role(c)
                         + " · " + c.frames().size() + " frames")).append("</title></rect>\n");
             }
-            Lifeline client = lanes.get(0);
             for (int i = 0; i < events.size(); i++) {
                 Event ev = events.get(i);
+                Lifeline client = clientOf.get(ev.c.id());
                 int y = top + row * i + 18;
                 Lifeline server = laneOf.get(ev.c.id());
                 int sx = barX.get(ev.c.id());
@@ -347,7 +358,8 @@ public final class HtmlExport {
                         SessionMeta.Endpoints e = meta.endpoints(ev.c);
                         String href = ev.d == null ? null : "#" + Redactor.key(ev.d);
                         if (proxy != null) {
-                            arrow(client.x + 6, proxy.x - 6, y, "open " + k, ev.c.id() + " · connect to " + or(e.proxy(), "msnscope"), null, href, gap);
+                            arrow(client.x + 6, proxy.x - 6, y, "open " + k, ev.c.id() + " · connect to " + or(e.proxy(), "msnscope"), null, href,
+                                    proxy.x - client.x);
                             arrow(proxy.x + 6, sx - 1, y, "open " + k, label, null, href, server.x - proxy.x);
                         } else {
                             arrow(client.x + 6, sx - 1, y, "open " + k, label, null, href, server.x - client.x);
@@ -371,7 +383,7 @@ public final class HtmlExport {
                             arrow(sx - 1, proxy.x + 6, y, "ref " + k, label.toString(), to, href, gap);
                             String via = ev.target == null ? null : meta.endpoints(ev.target).proxy();
                             arrow(proxy.x - 6, client.x + 6, y, "ref " + k, via == null ? "rewritten to msnscope" : "rewritten to " + via,
-                                    null, href, gap);
+                                    null, href, proxy.x - client.x);
                         } else {
                             arrow(sx - 1, client.x + 6, y, "ref " + k, label.toString(), to, href, server.x - client.x);
                         }
@@ -468,14 +480,26 @@ public final class HtmlExport {
             return null;
         }
 
-        String accountsLabel() {
-            Set<String> a = new LinkedHashSet<>();
+        /**
+         * The connections of each client account, in order of first appearance ("" for a connection whose
+         * account never showed). With a single account, its connections that never named it are its own.
+         */
+        Map<String, List<ConnectionLog>> byClient() {
+            Map<String, List<ConnectionLog>> out = new LinkedHashMap<>();
+            List<ConnectionLog> unknown = new ArrayList<>();
             for (ConnectionLog c : connections) {
-                if (c.account() != null) {
-                    a.add(c.account());
+                if (c.account() == null) {
+                    unknown.add(c);
+                } else {
+                    out.computeIfAbsent(c.account(), a -> new ArrayList<>()).add(c);
                 }
             }
-            return a.isEmpty() ? "" : String.join(", ", a);
+            if (out.size() == 1) {
+                out.values().iterator().next().addAll(unknown);
+            } else if (!unknown.isEmpty() || out.isEmpty()) {
+                out.put("", unknown);
+            }
+            return out;
         }
 
         String serverKey(ConnectionLog c) {
@@ -1003,17 +1027,30 @@ public final class HtmlExport {
             var codes=document.querySelectorAll('button[data-q]');
             for(var i=0;i<codes.length;i++){codes[i].addEventListener('click',function(){
               q.value=this.getAttribute('data-q');apply();document.getElementById('timeline').scrollIntoView();});}
+            // A malformed %-escape in the address is taken as typed instead of stopping the script.
+            function dec(s){try{return decodeURIComponent(s);}catch(e){return s;}}
             function reveal(){
-              var id=decodeURIComponent(location.hash.slice(1)),el=id&&document.getElementById(id);
+              var id=dec(location.hash.slice(1)),el=id&&document.getElementById(id);
               if(el&&el.hidden){q.value='';fc.value='';fk.value='';fw.checked=false;apply();el.scrollIntoView();}
             }
             window.addEventListener('hashchange',reveal);
+            // URL filters (?cmd=msg&conn=C3&warn=1): names and values in any case, as people type them. A
+            // command or connection the report does not have selects an empty choice (no frames), not "all".
+            function pick(sel,v,what){
+              var o=sel.options,l=v.toLowerCase();
+              for(var i=0;i<o.length;i++){if(o[i].value.toLowerCase()===l){sel.value=o[i].value;return;}}
+              if(!v){sel.value='';return;}
+              var add=document.createElement('option');add.value=v;add.textContent=v+' (no such '+what+' here)';
+              sel.appendChild(add);sel.value=v;
+            }
+            function yes(v){return !/^(0|no|false|off)$/i.test(v);}
             if(location.search){
               var ps=location.search.slice(1).split('&');
               for(var i=0;i<ps.length;i++){
-                var kv=ps[i].split('='),v=decodeURIComponent((kv[1]||'').replace(/\\+/g,' '));
-                if(kv[0]==='q'){q.value=v;}else if(kv[0]==='cmd'){fc.value=v;}else if(kv[0]==='conn'){fk.value=v;}
-                else if(kv[0]==='warn'){fw.checked=v!=='0';}else if(kv[0]==='open'){fo.checked=true;fo.dispatchEvent(new Event('change'));}
+                var eq=ps[i].indexOf('='),name=dec(eq<0?ps[i]:ps[i].slice(0,eq)).toLowerCase(),
+                    v=eq<0?'':dec(ps[i].slice(eq+1).replace(/\\+/g,' '));
+                if(name==='q'){q.value=v;}else if(name==='cmd'){pick(fc,v,'command');}else if(name==='conn'){pick(fk,v,'connection');}
+                else if(name==='warn'){fw.checked=yes(v);}else if(name==='open'){fo.checked=yes(v);fo.dispatchEvent(new Event('change'));}
               }
             }
             apply();reveal();

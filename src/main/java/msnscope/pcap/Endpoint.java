@@ -29,39 +29,9 @@ record Endpoint(boolean ipv6, long hi, long lo, int port) {
         return ipv6 ? "[" + ipv6Text() + "]:" + port : address().getHostAddress() + ":" + port;
     }
 
-    /** RFC 5952 form: lower-case hex, no leading zeros, the longest run of two or more zero groups as "::". */
+    /** RFC 5952 form (see {@link msnscope.proxy.HostPortText#ipv6}). */
     private String ipv6Text() {
-        int[] groups = new int[8];
-        for (int i = 0; i < 4; i++) {
-            groups[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
-            groups[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
+        return msnscope.proxy.HostPortText.ipv6(address().getAddress());
     }
 
     private InetAddress address() {

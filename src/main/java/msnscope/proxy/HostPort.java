@@ -15,13 +15,44 @@ public record HostPort(String host, int port) {
         }
     }
 
-    /** Parses {@code host:port}; throws {@link IllegalArgumentException} with a readable message. */
+    /**
+     * Parses {@code host:port} as a person types it; throws {@link IllegalArgumentException} with a message
+     * that says what is wrong with it (the port's range, the brackets an IPv6 address needs).
+     */
     public static HostPort parse(String s) {
         HostPort hp = tryParse(s);
         if (hp == null) {
-            throw new IllegalArgumentException("'" + s + "' is not HOST:PORT");
+            throw new IllegalArgumentException(whyNot(s));
         }
         return hp;
+    }
+
+    /** What is wrong with a {@code host:port} that {@link #tryParse} refused. */
+    private static String whyNot(String s) {
+        String quoted = "'" + s + "'";
+        int colon = s.lastIndexOf(':');
+        if (colon < 0) {
+            return quoted + " has no port: write HOST:PORT, e.g. 127.0.0.1:1863";
+        }
+        String host = s.substring(0, colon);
+        String port = s.substring(colon + 1);
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        if (!bracketed && host.indexOf(':') >= 0) {
+            return quoted + ": write an IPv6 address in brackets, e.g. [::1]:1863";
+        }
+        if (host.isEmpty() || bracketed && host.length() == 2) {
+            return quoted + " has no host: write HOST:PORT, e.g. 127.0.0.1:1863";
+        }
+        if (port.isEmpty()) {
+            return quoted + " has no port: write HOST:PORT, e.g. 127.0.0.1:1863";
+        }
+        if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return quoted + ": the port must be a number from 1 to 65535, not '" + port + "'";
+        }
+        if (port.length() > 5 || Integer.parseInt(port) > 65535) {
+            return quoted + ": the port must be 1–65535, not " + port;
+        }
+        return quoted + ": '" + host + "' is not a host name or IP address";
     }
 
     /** Parses {@code host:port}, or returns null when the token is not one (e.g. the {@code 0} of {@code XFR 0 NS 0}). */
