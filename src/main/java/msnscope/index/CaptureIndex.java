@@ -89,6 +89,15 @@ public final class CaptureIndex implements Closeable {
     private final Map<String, Follow> replays = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object signal = new Object();
+    /** Writes the recorder reported: their rate tells a load test from a client (see {@link #loop}). */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    /** Above this many capture writes a second the relay is busy and the live index only works in slices. */
+    static final long BUSY_WRITES_PER_SECOND = 2_000;
+    /** While the relay is busy: index for this long, then pause {@link #PAUSE_MILLIS} (a tenth of a core). */
+    static final long SLICE_MILLIS = 50;
+    static final long PAUSE_MILLIS = 450;
+    /** Reading a file stops here (System.nanoTime) to let the relay have the cores; Long.MAX_VALUE: no limit. */
+    private volatile long sliceEnd = Long.MAX_VALUE;
     private Thread thread;
     private volatile boolean closing;
     private volatile boolean dirty;
@@ -296,15 +305,26 @@ public final class CaptureIndex implements Closeable {
 
     /** The recorder's callback (any thread): a session file grew to {@code length} bytes. */
     public void written(String session, long length) {
+        writes.incrementAndGet();
         written.merge(session, length, Math::max);
         synchronized (signal) {
             signal.notifyAll();
         }
     }
 
+    /**
+     * The live thread. On two cores the indexer competes with the relay it follows, so while the relay is
+     * busy (a load test: more than {@value #BUSY_WRITES_PER_SECOND} capture writes a second) it indexes in
+     * {@value #SLICE_MILLIS} ms slices with {@value #PAUSE_MILLIS} ms pauses and lags (reported as the
+     * backlog); with a client's traffic it indexes everything at once and searches see frames within a second.
+     * Nothing is lost either way: the capture files are the queue.
+     */
     private void loop() {
         long lastRefresh = System.currentTimeMillis();
         long lastCommit = lastRefresh;
+        long lastWrites = writes.get();
+        long lastLook = System.nanoTime();
+        boolean busy = false;
         while (!closing) {
             try {
                 synchronized (signal) {
@@ -312,7 +332,19 @@ public final class CaptureIndex implements Closeable {
                         signal.wait(REFRESH_MILLIS / 2);
                     }
                 }
-                indexWritten();
+                long look = System.nanoTime();
+                if (look - lastLook >= 100_000_000L) {
+                    long w = writes.get();
+                    busy = (w - lastWrites) * 1_000_000_000L / (look - lastLook) > BUSY_WRITES_PER_SECOND;
+                    lastWrites = w;
+                    lastLook = look;
+                }
+                if (busy) {
+                    indexWritten(SLICE_MILLIS * 1_000_000L);
+                    Thread.sleep(PAUSE_MILLIS);
+                } else {
+                    indexWritten();
+                }
                 long now = System.currentTimeMillis();
                 if (now - lastRefresh >= REFRESH_MILLIS) {
                     // Reopening the NRT searcher is cheap (no fsync): searches in this process see new frames.
@@ -394,6 +426,16 @@ public final class CaptureIndex implements Closeable {
         }
     }
 
+    /** {@link #indexWritten()} for at most {@code nanos}: what is left waits for the next call. */
+    synchronized void indexWritten(long nanos) throws IOException {
+        sliceEnd = System.nanoTime() + nanos;
+        try {
+            indexWritten();
+        } finally {
+            sliceEnd = Long.MAX_VALUE;
+        }
+    }
+
     /** Indexes whatever the recorder reported written. */
     public synchronized void indexWritten() throws IOException {
         for (String s : List.copyOf(written.keySet())) {
@@ -401,8 +443,11 @@ public final class CaptureIndex implements Closeable {
                 // Closing: the live thread stops between sessions and close() takes over.
                 return;
             }
-            written.remove(s);
-            follow(s);
+            Long length = written.remove(s);
+            if (follow(s) && length != null) {
+                // Stopped at the end of a slice: the rest of the file waits for the next one (and counts as backlog).
+                written.merge(s, length, Math::max);
+            }
         }
     }
 
@@ -432,17 +477,22 @@ public final class CaptureIndex implements Closeable {
     private static final class Follow {
         final SessionReplay replay;
         final ConnectionRepair repair = new ConnectionRepair();
+        /** The last read stopped at the end of a slice, before the end of the file. */
+        boolean more;
 
         Follow(SessionReplay replay) {
             this.replay = replay;
         }
     }
 
-    /** Indexes the part of a session's file not indexed yet (from the start when its replay state was dropped). */
-    public synchronized void follow(String session) throws IOException {
+    /**
+     * Indexes the part of a session's file not indexed yet (from the start when its replay state was dropped).
+     * Returns true when it stopped at the end of the live thread's slice with more of the file to read.
+     */
+    public synchronized boolean follow(String session) throws IOException {
         ensureWritable();
         if (!store.exists(session)) {
-            return;
+            return false;
         }
         Follow follow = replays.get(session);
         if (follow == null) {
@@ -454,7 +504,7 @@ public final class CaptureIndex implements Closeable {
         Boolean any = readFile(session, follow);
         if (any == null) {
             replays.remove(session);
-            return;
+            return false;
         }
         SessionReplay replay = follow.replay;
         if (any || replay.records <= 1) {
@@ -470,6 +520,7 @@ public final class CaptureIndex implements Closeable {
         while (replays.size() > MAX_LIVE) {
             replays.remove(replays.keySet().iterator().next());
         }
+        return follow.more;
     }
 
     private synchronized Dissector dissector() {
@@ -507,11 +558,21 @@ public final class CaptureIndex implements Closeable {
         boolean any = false;
         try (reader) {
             List<Document> batch = new ArrayList<>(BATCH);
+            follow.more = false;
+            int sinceLook = 0;
             for (CaptureRecord stored; (stored = reader.next()) != null; ) {
                 for (CaptureRecord r : follow.repair.apply(stored)) {
                     add(session, replay.apply(r), batch);
                 }
                 any = true;
+                if (++sinceLook == 64) {
+                    sinceLook = 0;
+                    long end = sliceEnd;
+                    if (end != Long.MAX_VALUE && System.nanoTime() - end > 0) {
+                        follow.more = true;
+                        break;
+                    }
+                }
             }
             // Frames held back while their connection might still turn out otherwise (a dispatch server, a login
             // yet to name its account) go in as they are now: searches see them at once, and a later read that

@@ -69,6 +69,52 @@ class SettledConnectionIndexTest {
     }
 
     @Test
+    void indexingInSlicesWhileTheRelayIsBusyEndsWithTheDocumentsOfAWholeReindex() throws Exception {
+        List<CaptureRecord> records = chatRecords();
+        CaptureStore store = new CaptureStore(dir.resolve("store"));
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            String session;
+            try (CaptureWriter w = store.newSession(0, "test", false)) {
+                session = CaptureStore.sessionOf(w);
+                for (int copy = 0; copy < 20; copy++) {
+                    for (CaptureRecord r : records) {
+                        if (!(r instanceof CaptureRecord.SessionStarted)) {
+                            w.append(copy == 0 ? r : renumbered(r, copy));
+                        }
+                    }
+                }
+            }
+            // Slices too short for anything but their first 64 records: the file is read in many pieces.
+            index.written(session, store.file(session).toFile().length());
+            int slices = 0;
+            while (index.backlogBytes() > 0 && slices < 10_000) {
+                index.indexWritten(1);
+                slices++;
+            }
+            assertTrue(slices > 5, "read in pieces: " + slices);
+            assertEquals(0, index.backlogBytes(), "caught up");
+            index.refreshAndCommit();
+            List<String> sliced = IndexTestSupport.documents(index);
+            index.reindex();
+            assertEquals(IndexTestSupport.documents(index), sliced, "slices and a reindex give the same documents");
+        }
+    }
+
+    /** The record as it would be for another connection ({@code c1} becomes {@code c1x3}): more of the same traffic. */
+    private static CaptureRecord renumbered(CaptureRecord r, int copy) {
+        if (r instanceof CaptureRecord.ConnectionOpened o) {
+            return new CaptureRecord.ConnectionOpened(o.connection() + "x" + copy, o.info());
+        }
+        if (r instanceof CaptureRecord.FrameRecord f) {
+            return new CaptureRecord.FrameRecord(f.connection() + "x" + copy, f.timeMicros(), f.direction(), f.frame(), f.rewritten());
+        }
+        if (r instanceof CaptureRecord.ConnectionClosed c) {
+            return new CaptureRecord.ConnectionClosed(c.connection() + "x" + copy, c.timeMicros(), c.reason());
+        }
+        return r;
+    }
+
+    @Test
     void followingTheFileRecordByRecordEndsWithTheDocumentsOfAWholeReindex() throws Exception {
         List<CaptureRecord> records = chatRecords();
         CaptureStore store = new CaptureStore(dir.resolve("store"));
