@@ -192,6 +192,10 @@ final class ProxyCommand implements Command {
             throw new UsageException("--upstream HOST:PORT is required (the dispatch or notification server)");
         }
         HostPort upstream = hostPort(line, "upstream", null);
+        if (upstream.port() == 0) {
+            // 0 is a listener's "any free port"; a server has a real one.
+            throw new UsageException("--upstream: the port must be 1–65535, not 0");
+        }
         HostPort listen = hostPort(line, "listen", ProxyConfig.DEFAULT_LISTEN);
         Map<String, String> resolve = new LinkedHashMap<>();
         String[] entries = line.getOptionValues("resolve");

@@ -23,7 +23,7 @@ public final class TextFormat {
     private static final int MAX_HEX_BYTES = 512;
 
     private static final java.time.format.DateTimeFormatter CLOCK =
-            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC);
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final boolean colour;
 
@@ -71,7 +71,7 @@ public final class TextFormat {
             sb.append(paint("   <- #" + d.replyTo(), "2"));
         }
         sb.append('\n');
-        String indent = d.timeMicros() == null ? "           " : "                           ";
+        String indent = d.timeMicros() == null ? "           " : "                            ";
         if (d.rewritten() != null) {
             // What the client received: the proxy's own address instead of the server's.
             sb.append(indent).append(paint("=> " + (d.direction() == Direction.S2C ? "client" : "server") + " received: ", "1;35"))

@@ -171,9 +171,11 @@ class HelpTextTest {
 
     @Test
     void anUpstreamPortOutOfRangeSaysTheRange() {
-        CliRunner r = CliRunner.run("proxy", "--upstream", "127.0.0.1:99999");
-        assertEquals(Main.USAGE, r.code());
-        assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("the port must be 1–65535"), r.err());
+        for (String port : new String[] {"99999", "0"}) {
+            CliRunner r = CliRunner.run("proxy", "--upstream", "127.0.0.1:" + port);
+            assertEquals(Main.USAGE, r.code());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("the port must be 1–65535, not " + port), r.err());
+        }
     }
 }
