@@ -597,6 +597,11 @@ public final class HtmlExport {
                     .append("\">").append(d.direction() == Direction.C2S ? "C→S" : "S→C").append("</span></td>");
             h.append("<td class=\"body\">");
             line(f);
+            if (d.rewritten() != null) {
+                // What the other side received: the proxy's own address in place of the server's.
+                h.append("<div class=\"rewritten\"><span class=\"code\">").append(d.direction() == Direction.S2C ? "client" : "server")
+                        .append(" received</span> ").append(esc(d.rewritten())).append("</div>");
+            }
             h.append("<div class=\"sum\">").append(esc(d.summary()));
             if (d.replyTo() != null) {
                 String target = d.stream() + "-" + d.replyTo();
@@ -960,7 +965,7 @@ public final class HtmlExport {
             .check{display:flex;gap:4px;align-items:center;color:var(--muted);font-size:13px}
             .count{margin-left:auto;color:var(--muted);font-variant-numeric:tabular-nums}
             table.frames{table-layout:fixed}.frames th.n{width:84px}.frames th.t{width:92px}.frames th.dir{width:56px}
-            .sum,.warn,.redacted{overflow-wrap:anywhere}
+            .sum,.warn,.redacted,.rewritten{overflow-wrap:anywhere}
             .frames td.n{width:74px;font-family:var(--mono);font-size:12px;white-space:nowrap}.frames td.n div{margin-top:3px}
             .frames td.t{width:84px;font-family:var(--mono);font-size:12px;color:var(--muted);white-space:nowrap}
             .frames td.dir{width:52px;white-space:nowrap}
@@ -977,10 +982,10 @@ public final class HtmlExport {
             .reply{font-size:12px;margin-left:6px;white-space:nowrap}
             .fields{display:flex;flex-wrap:wrap;gap:3px 14px;margin:5px 0 0;font-size:12px}
             .fields div{display:flex;gap:5px;max-width:100%}.fields dt{color:var(--muted)}.fields dd{margin:0;font-family:var(--mono);font-size:11.5px;word-break:break-all}
-            .warn,.redacted{margin-top:5px;font-size:12.5px;border-radius:5px;padding:3px 8px}
+            .warn,.redacted,.rewritten{margin-top:5px;font-size:12.5px;border-radius:5px;padding:3px 8px}
             .warn{background:var(--warnbg);color:var(--warn)}.warn.w-error{background:var(--errbg);color:var(--err)}.warn.w-info{background:var(--infobg);color:var(--info)}
-            .warn .code,.redacted .code{font-weight:700;margin-right:4px}
-            .redacted{background:var(--infobg);color:var(--muted)}
+            .warn .code,.redacted .code,.rewritten .code{font-weight:700;margin-right:4px}
+            .redacted,.rewritten{background:var(--infobg);color:var(--muted)}
             details.payload{margin-top:6px}
             details.payload summary{cursor:pointer;color:var(--muted);font-size:12px}
             details.payload pre{margin:6px 0 0;padding:8px 10px;background:var(--bg);border:1px solid var(--line);border-radius:6px;font-family:var(--mono);font-size:12px;white-space:pre-wrap;word-break:break-all;max-height:480px;overflow:auto}

@@ -65,6 +65,11 @@ class RewrittenLineTest {
         CliRunner again = CliRunner.run("search", "cmd:XFR AND session:s2", "--format", "jsonl", "--data", data);
         assertTrue(again.out().contains(xfrSb.get("rewritten").asText()), "re-imported: " + again.out() + again.err());
 
+        CliRunner html = CliRunner.run("export", "s1", "--format", "html", "--data", data);
+        assertEquals(0, html.code(), html.err());
+        assertTrue(html.out().contains("<div class=\"rewritten\"><span class=\"code\">client received</span> XFR 6 SB " + sbAddress + " CKI "),
+                "the HTML report shows it under the server's line");
+
         for (String[] args : List.of(new String[] {"export", "s1", "--format", "text", "--data", data},
                 new String[] {"show", "s1", "--color", "never", "--data", data})) {
             CliRunner text = CliRunner.run(args);
