@@ -149,6 +149,14 @@ public final class StreamDissector {
     }
 
     /**
+     * {@code n} frames of the connection went by undissected (a live analysis that had no room for them): the
+     * next frame keeps its place, the {@code seq} a dissection of the whole connection gives it.
+     */
+    public void skip(int n) {
+        seq += n;
+    }
+
+    /**
      * The frame's dissection. Never throws: the recorder, the index and every command take whatever this
      * returns, so a frame the dissector cannot handle (a bug) becomes a raw dissection with a
      * {@code dissector-failed} warning at its place in the connection, and the next frame is dissected as usual.

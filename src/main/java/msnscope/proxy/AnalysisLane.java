@@ -58,6 +58,8 @@ final class AnalysisLane implements AutoCloseable {
         /** Listener calls waiting for the placement to settle (a provisional or not yet placed connection). */
         private java.util.ArrayDeque<Runnable> deferred;
         private ProxyConnection conn;
+        /** Frames skipped (the lane was full) and not yet told to the lane; the relay's thread only. */
+        private int skippedFrames;
     }
 
     /** How a held frame becomes bytes: called on the lane thread with its dissection; the answer goes back to the relay. */
@@ -78,10 +80,11 @@ final class AnalysisLane implements AutoCloseable {
     }
 
     /** The frames of one read of one connection. */
-    private record Batch(java.util.List<Seen> frames) {
+    /** @param skippedBefore frames of this connection the lane had no room for since the last hand-over */
+    private record Batch(java.util.List<Seen> frames, int skippedBefore) {
     }
 
-    private record Hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider) {
+    private record Hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider, int skippedBefore) {
     }
 
     private record Closed(Stream s, ProxyConnection conn, String reason, String totals) {
@@ -163,15 +166,33 @@ final class AnalysisLane implements AutoCloseable {
         if (waiting.addAndGet(n) > CAPACITY) {
             waiting.addAndGet(-n);
             skipped.addAndGet(n);
+            s.skippedFrames += n;
             return;
         }
-        queue.add(new Batch(b));
+        queue.add(new Batch(b, takeSkipped(s)));
     }
 
     /** A server frame held back until {@code decider} says what to forward. */
     void hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider) {
         flush(s);
-        queue.add(new Hold(s, conn, frame, micros, decider));
+        queue.add(new Hold(s, conn, frame, micros, decider, takeSkipped(s)));
+    }
+
+    private static int takeSkipped(Stream s) {
+        int n = s.skippedFrames;
+        s.skippedFrames = 0;
+        return n;
+    }
+
+    /**
+     * Frames the lane had no room for keep their places: the next frame dissected gets the {@code seq} the
+     * store gives it, so a line printed after an overload still names the stored frame.
+     */
+    private static void skip(Stream s, int n) {
+        if (n > 0 && s.dissector != null) {
+            s.seq += n;
+            s.dissector.skip(n);
+        }
     }
 
     /** The connection ended; {@code totals} (bytes and frames each way) go into its close line. */
@@ -217,6 +238,7 @@ final class AnalysisLane implements AutoCloseable {
     private void handle(Object e) {
         if (e instanceof Batch b) {
             waiting.addAndGet(-b.frames().size());
+            skip(b.frames().get(0).s(), b.skippedBefore());
             for (Seen s : b.frames()) {
                 Dissection d = dissect(s.s(), s.conn(), s.frame(), s.dir(), s.micros());
                 if (d != null) {
@@ -224,6 +246,7 @@ final class AnalysisLane implements AutoCloseable {
                 }
             }
         } else if (e instanceof Hold h) {
+            skip(h.s(), h.skippedBefore());
             Dissection d = dissect(h.s(), h.conn(), h.frame(), Direction.S2C, h.micros());
             byte[] out = null;
             try {
