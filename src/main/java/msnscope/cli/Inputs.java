@@ -33,7 +33,7 @@ final class Inputs {
 
     static void addSpecOptions(Options o) {
         o.addOption(Option.builder().longOpt("dissectors").hasArg().argName("DIR")
-                .desc("read protocol knowledge from DIR (default: ./dissectors, else the copy in the jar)").build());
+                .desc("read protocol knowledge from DIR (default: ./dissectors, else the clone's dissectors/ beside the jar's target/, else the copy in the jar)").build());
         o.addOption(Option.builder().longOpt("max-line").hasArg().argName("BYTES")
                 .desc("longest command line before it is split and flagged (default " + FramerLimits.DEFAULT.maxLineLength() + ")").build());
         o.addOption(Option.builder().longOpt("max-payload").hasArg().argName("BYTES")
