@@ -128,10 +128,12 @@ final class BenchCommand implements Command {
         print(out, "baseline (LF line split + copy)", baseline, "");
         print(out, "framing (msnscope Framer)", framing, ratio(framing, baseline) + "   target >= 1,000,000");
         print(out, "framing + full dissection", full, ratio(full, baseline) + "   target >=   300,000");
-        FrameFilter filter = FrameFilter.parse(FILTER_QUERY);
-        double filtering = figure(only, "filter", warmup, seconds, () -> filterPass(filtered, filter));
-        print(out, "filter (MemoryIndex)", filtering, ratio(filtering, full, "full dissection")
-                + "   ('" + FILTER_QUERY + "' on each dissected frame, as --filter)");
+        for (String q : FILTER_QUERIES) {
+            FrameFilter filter = FrameFilter.parse(q);
+            double filtering = figure(only, "filter", warmup, seconds, () -> filterPass(filtered, filter));
+            print(out, "filter '" + q + "'", filtering, ratio(filtering, full, "full dissection")
+                    + "   (MemoryIndex, on each dissected frame)");
+        }
         List<Conversation> mix = List.of(mixConversation(10_000));
         double mixed = figure(only, "mix", warmup, seconds, () -> dissectionPass(mix, dissector, limits, false));
         print(out, "relay mix: framing + dissection", mixed,
@@ -239,8 +241,11 @@ final class BenchCommand implements Command {
         return Double.isNaN(base) ? "" : String.format("   %.2fx %s", figure / base, name);
     }
 
-    /** The query of the filter figure: the first example of issue 12's rules, a typical {@code --filter}. */
-    static final String FILTER_QUERY = "cmd:MSG AND dir:S2C";
+    /**
+     * The queries of the filter figures: keywords only (issue 12's first rule example, a typical {@code --filter}),
+     * and words, which put the line, the summary and the decoded text of every frame into the MemoryIndex.
+     */
+    static final List<String> FILTER_QUERIES = List.of("cmd:MSG AND dir:S2C", "hello OR \"see you\"");
 
     /** A dissected frame and the account it belongs to, as {@code dissect --filter} judges it. */
     private record FilterCase(Dissection frame, String account) {

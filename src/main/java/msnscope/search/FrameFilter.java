@@ -128,9 +128,10 @@ public final class FrameFilter {
      * The frame's document; when building it fails on what the dissector made (a bug), the document of the raw
      * frame with a {@code dissector-failed} warning, as the index then holds it.
      */
-    private static Document document(Dissection d, String account) {
+    private Document document(Dissection d, String account) {
         try {
-            return FrameDocuments.searchable(d, account, FrameDocuments.peers(d, account));
+            // Handles are looked for only when the query asks about peers: finding them is a scan of every value.
+            return FrameDocuments.searchable(d, account, fields.contains(IndexFields.PEER) ? FrameDocuments.peers(d, account) : Set.of());
         } catch (RuntimeException | StackOverflowError e) {
             Dissection raw = RawDissections.failed(d.session(), d.stream(), d.seq(), d.timeMicros(), d.direction(), d.role(),
                     d.version(), d.account(), d.frame(), e);
