@@ -23,12 +23,12 @@ class FilterCliTest {
     @TempDir
     Path dir;
 
-    /** Queries covering every kind of clause: keywords in any case, words, phrases, ranges, dates, wildcards, NOT. */
+    /** Queries covering every kind of clause: keywords in any case, words, phrases, ranges, dates, wildcards, regexps, fuzzy terms, NOT. */
     private static final List<String> QUERIES = List.of("*:*", "cmd:MSG", "dir:s2c AND role:NS", "CMD:usr OR cmd:ver",
             "account:alice@example.com", "peer:bob@example.com", "hello", "summary:switchboard", "trid:[5 TO 9]",
             "length:[100 TO *]", "version:12", "warning:unanswered", "error:911", "error:err_*", "cmd:MSG AND NOT dir:C2S",
             "NOT cmd:MSG", "* AND NOT cmd:MSG", "text:hel*", "line:/us[rn]/", "content-type:\"text/plain\"", "cmd:U*",
-            "time:2026-11-25", "latency:[1ms TO *]");
+            "time:2026-11-25", "latency:[1ms TO *]", "\"initial profile\"", "line:\"bob example com\"", "helo~1");
 
     /** Every capture in captures/: the pcaps and the transcripts. */
     private static List<String> captures() throws Exception {
