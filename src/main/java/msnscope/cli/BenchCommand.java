@@ -32,7 +32,8 @@ import java.util.stream.Stream;
 /**
  * {@code msnscope bench}: frames per second on one thread for framing alone and for framing plus full
  * dissection, over the sessions in {@code captures/}, each against a baseline measured in the same run
- * (a plain LF line splitter that copies each line, the cheapest thing that could be called framing).
+ * (a plain LF line splitter that copies each line, the cheapest thing that could be called framing); then
+ * {@code --filter} ({@link FrameFilter}) on the dissected frames, against full dissection.
  */
 final class BenchCommand implements Command {
 
@@ -56,7 +57,7 @@ final class BenchCommand implements Command {
 
     @Override
     public String description() {
-        return "Measure framing and dissection throughput (frames/s, one thread) over sample sessions\n"
+        return "Measure framing, dissection and --filter throughput (frames/s, one thread) over sample sessions\n"
                 + "(default: the transcripts in ./captures), with ratios to a line-splitting baseline run alongside.";
     }
 
