@@ -55,7 +55,7 @@ public final class SessionExporter {
      * As above, showing only the frames {@code show} keeps ({@code dissect --filter}), in every format. Frames
      * are judged as captured, before any redaction (the redacted copy of a kept frame is what is written), with
      * the account they belong to ({@link ConnectionLog#accountOf}); a connection with no kept frame is left out
-     * altogether: no header, no transcript narration, no lane.
+     * altogether: no header, no transcript narration, no HTML row.
      *
      * @param show the frame and its account; null shows every frame
      */
