@@ -10,6 +10,7 @@ import msnscope.dissect.SessionAssembler;
 import msnscope.dissect.SessionContext;
 import msnscope.dissect.StreamDissector;
 import msnscope.dissect.spec.ProtocolSpec;
+import msnscope.search.FrameFilter;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 import msnscope.wire.Framer;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
 /**
  * {@code msnscope bench}: frames per second on one thread for framing alone and for framing plus full
  * dissection, over the sessions in {@code captures/}, each against a baseline measured in the same run
- * (a plain LF line splitter that copies each line, the cheapest thing that could be called framing).
+ * (a plain LF line splitter that copies each line, the cheapest thing that could be called framing); then
+ * {@code --filter} ({@link FrameFilter}) on the dissected frames, against full dissection.
  */
 final class BenchCommand implements Command {
 
@@ -55,7 +57,7 @@ final class BenchCommand implements Command {
 
     @Override
     public String description() {
-        return "Measure framing and dissection throughput (frames/s, one thread) over sample sessions\n"
+        return "Measure framing, dissection and --filter throughput (frames/s, one thread) over sample sessions\n"
                 + "(default: the transcripts in ./captures), with ratios to a line-splitting baseline run alongside.";
     }
 
@@ -66,7 +68,7 @@ final class BenchCommand implements Command {
         o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
                 .desc("seconds of warm-up before each figure, so the JIT has compiled the hot paths (default 6)").build());
         o.addOption(Option.builder().longOpt("only").hasArg().argName("FIGURE")
-                .desc("measure one figure: baseline, framing, full, mix or mix-read (for profiling)").build());
+                .desc("measure one figure: baseline, framing, full, filter, mix or mix-read (for profiling)").build());
         Inputs.addSpecOptions(o);
         return o;
     }
@@ -79,8 +81,8 @@ final class BenchCommand implements Command {
             throw new UsageException("--seconds must be at least 1 and --warmup at least 0");
         }
         String only = line.getOptionValue("only");
-        if (only != null && !List.of("baseline", "framing", "full", "mix", "mix-read").contains(only)) {
-            throw new UsageException("--only takes baseline, framing, full, mix or mix-read");
+        if (only != null && !List.of("baseline", "framing", "full", "filter", "mix", "mix-read").contains(only)) {
+            throw new UsageException("--only takes baseline, framing, full, filter, mix or mix-read");
         }
         List<String> files = line.getArgList().isEmpty() ? defaultFiles() : line.getArgList();
         ProtocolSpec spec = Inputs.spec(line);
@@ -88,6 +90,7 @@ final class BenchCommand implements Command {
         FramerLimits limits = Inputs.limits(line);
         List<Workload> work = new ArrayList<>();
         List<Conversation> conversations = new ArrayList<>();
+        List<FilterCase> filtered = new ArrayList<>();
         long bytes = 0;
         for (String f : files) {
             SessionAssembler s = Inputs.dissectFile(f, dissector, limits);
@@ -97,6 +100,7 @@ final class BenchCommand implements Command {
                 for (Dissection x : c.frames()) {
                     dirs.add(x.direction());
                     frames.add(x.frame().copyBytes());
+                    filtered.add(new FilterCase(x, c.accountOf(x)));
                 }
                 conversations.add(new Conversation(dirs, frames));
                 for (Direction d : Direction.values()) {
@@ -125,6 +129,12 @@ final class BenchCommand implements Command {
         print(out, "baseline (LF line split + copy)", baseline, "");
         print(out, "framing (msnscope Framer)", framing, ratio(framing, baseline) + "   target >= 1,000,000");
         print(out, "framing + full dissection", full, ratio(full, baseline) + "   target >=   300,000");
+        for (String q : FILTER_QUERIES) {
+            FrameFilter filter = FrameFilter.parse(q);
+            double filtering = figure(only, "filter", warmup, seconds, () -> filterPass(filtered, filter));
+            print(out, "filter '" + q + "'", filtering, ratio(filtering, full, "full dissection")
+                    + "   (MemoryIndex, on each dissected frame)");
+        }
         List<Conversation> mix = List.of(mixConversation(10_000));
         double mixed = figure(only, "mix", warmup, seconds, () -> dissectionPass(mix, dissector, limits, false));
         print(out, "relay mix: framing + dissection", mixed,
@@ -225,7 +235,35 @@ final class BenchCommand implements Command {
 
     /** The figure as a multiple of the baseline, when the baseline was measured. */
     private static String ratio(double figure, double baseline) {
-        return Double.isNaN(baseline) ? "" : String.format("   %.2fx baseline", figure / baseline);
+        return ratio(figure, baseline, "baseline");
+    }
+
+    private static String ratio(double figure, double base, String name) {
+        return Double.isNaN(base) ? "" : String.format("   %.2fx %s", figure / base, name);
+    }
+
+    /**
+     * The queries of the filter figures: keywords only (issue 12's first rule example, a typical {@code --filter}),
+     * and words, which put the line, the summary and the decoded text of every frame into the MemoryIndex.
+     */
+    static final List<String> FILTER_QUERIES = List.of("cmd:MSG AND dir:S2C", "hello OR \"see you\"");
+
+    /** A dissected frame and the account it belongs to, as {@code dissect --filter} judges it. */
+    private record FilterCase(Dissection frame, String account) {
+    }
+
+    /**
+     * {@link FrameFilter#matches} on each frame of the captures, already dissected (their summaries and decoded
+     * payloads are made in the warm-up and kept): the filter's own cost, which the console pays per frame on
+     * top of the dissection.
+     */
+    private static int filterPass(List<FilterCase> frames, FrameFilter filter) {
+        int n = 0;
+        for (FilterCase c : frames) {
+            n += filter.matches(c.frame(), c.account()) ? 1 : 0;
+        }
+        // Every frame counts; the matches only keep the JIT from treating the results as unused.
+        return frames.size() + (n < 0 ? 1 : 0);
     }
 
     /**

@@ -5,6 +5,8 @@ import msnscope.dissect.SessionAssembler;
 import msnscope.export.RedactMode;
 import msnscope.export.SessionExporter;
 import msnscope.export.SessionMeta;
+import msnscope.search.FrameFilter;
+import msnscope.search.QuerySyntaxException;
 import msnscope.wire.FramerLimits;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -29,7 +31,7 @@ final class DissectCommand implements Command {
 
     @Override
     public String usage() {
-        return "FILE... [--format text|jsonl|transcript|html] [--redact[=messages]] [-o OUT]";
+        return "FILE... [--format text|jsonl|transcript|html] [--filter QUERY] [--redact[=messages]] [-o OUT]";
     }
 
     @Override
@@ -45,6 +47,9 @@ final class DissectCommand implements Command {
         o.addOption(Option.builder("f").longOpt("format").hasArg().argName("text|jsonl|transcript|html")
                 .desc("text (default), jsonl (one JSON object per frame), transcript (the wiki format, re-readable) "
                         + "or html (one self-contained page: sequence diagram, filterable timeline)").build());
+        o.addOption(Option.builder().longOpt("filter").hasArg().argName("QUERY")
+                .desc("show only the frames matching QUERY, in search syntax (e.g. 'cmd:MSG AND dir:S2C'), in every format; "
+                        + "a connection with no matching frame is left out").build());
         o.addOption(Option.builder().longOpt("redact").hasArg().optionalArg(true).argName("messages")
                 .desc("hide secrets before writing: passwords, MD5 responses, tickets, switchboard cookies, MSPAuth "
                         + "(consistent placeholders such as cookie-1); --redact=messages also hides chat text, P2P data and offered file names").build());
@@ -80,6 +85,7 @@ final class DissectCommand implements Command {
         if (format.equals("html") && files.size() > 1) {
             throw new UsageException("--format html writes one page per session: give one FILE at a time");
         }
+        FrameFilter filter = filter(line);
         String output = line.getOptionValue("output");
         Outputs.check(output);
         boolean colour = Outputs.isStandard(output) && colour(line.getOptionValue("color", "auto"));
@@ -95,7 +101,8 @@ final class DissectCommand implements Command {
             if (format.equals("text")) {
                 sw.write(Inputs.display(file) + System.lineSeparator());
             }
-            exporter.export(session.connections(), SessionMeta.of(session.sessionId(), false, session.connections()), format, mode, sw);
+            exporter.export(session.connections(), SessionMeta.of(session.sessionId(), false, session.connections()), format, mode,
+                    filter == null ? null : filter::matches, sw);
             if (Outputs.isStandard(output)) {
                 out.print(sw);
             } else {
@@ -113,6 +120,18 @@ final class DissectCommand implements Command {
             }
         }
         return Main.OK;
+    }
+
+    /** {@code --filter QUERY}, parsed before any file is read: a mistake is the line {@code search} prints for it. */
+    static FrameFilter filter(CommandLine line) throws UsageException {
+        if (!line.hasOption("filter")) {
+            return null;
+        }
+        try {
+            return FrameFilter.parse(line.getOptionValue("filter"));
+        } catch (QuerySyntaxException e) {
+            throw new UsageException("--filter: " + e.getMessage());
+        }
     }
 
     static boolean colour(String when) throws UsageException {

@@ -10,6 +10,7 @@ import msnscope.proxy.HostPortText;
 import msnscope.proxy.ProxyConfig;
 import msnscope.proxy.ProxyServer;
 import msnscope.proxy.Resolver;
+import msnscope.search.FrameFilter;
 import msnscope.wire.PartialBudget;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -39,7 +40,7 @@ final class ProxyCommand implements Command {
     @Override
     public String usage() {
         return "--upstream HOST:PORT [--listen HOST:PORT] [--advertise HOST] [--ports LOW-HIGH] [--resolve NAME=ADDR]... "
-                + "[--format text|jsonl] [--quiet] [--fix-client-ip] [--data DIR] [--max-buffered BYTES] [--idle-timeout SECONDS]";
+                + "[--format text|jsonl] [--filter QUERY] [--quiet] [--fix-client-ip] [--data DIR] [--max-buffered BYTES] [--idle-timeout SECONDS]";
     }
 
     @Override
@@ -67,6 +68,9 @@ final class ProxyCommand implements Command {
         o.addOption(Option.builder("f").longOpt("format").hasArg().argName("text|jsonl")
                 .desc("text (default: one line per command and per connection event) or jsonl (the dissect frame objects "
                         + "plus rewritten and endpoints; connection events then go to standard error)").build());
+        o.addOption(Option.builder().longOpt("filter").hasArg().argName("QUERY")
+                .desc("print only the frames matching QUERY, in search syntax (e.g. 'cmd:MSG', 'account:bob@example.com'); "
+                        + "connection lines are still printed, and --data still records every frame").build());
         o.addOption(Option.builder("q").longOpt("quiet").desc("no per-command output (connection events are still printed)").build());
         o.addOption(Option.builder().longOpt("color").hasArg().argName("auto|always|never")
                 .desc("colour the text view: auto (default: on a terminal), always, never").build());
@@ -97,6 +101,10 @@ final class ProxyCommand implements Command {
             throw new UsageException("--format must be text or jsonl, not '" + format + "'");
         }
         boolean colour = DissectCommand.colour(line.getOptionValue("color", "auto"));
+        FrameFilter filter = DissectCommand.filter(line);
+        if (filter != null && line.hasOption("quiet")) {
+            throw new UsageException("--filter and --quiet do not go together: --quiet prints no frames, --filter chooses which");
+        }
         ProtocolSpec spec = Inputs.spec(line);
         Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);
         Optional<Recording> recording = live.map(l -> Recording.into(config.dataDir(), l.recorder()));
@@ -106,6 +114,11 @@ final class ProxyCommand implements Command {
         ConsolePrinter console = new ConsolePrinter(format.equals("jsonl") ? ConsolePrinter.Format.JSONL : ConsolePrinter.Format.TEXT,
                 colour, !line.hasOption("quiet"), out, err);
         console.placements(server::placement);
+        if (filter != null) {
+            // On the console's side of the analysis lane only: the relay and the capture see every frame. A frame
+            // is matched with what the lane knows as it passes (a login's VER and CVR have no account yet).
+            console.filter(d -> filter.matches(d, d.account()));
+        }
         server.addListener(console);
         ProxyTally tally = new ProxyTally();
         server.addWireListener(tally);

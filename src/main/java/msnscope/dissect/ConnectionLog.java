@@ -14,6 +14,8 @@ public final class ConnectionLog {
     private final String client;
     private final StreamDissector stream;
     private final List<Dissection> frames = new ArrayList<>();
+    /** Frames of the whole connection when this is a {@link #showing} view of some of them, else -1. */
+    private int whole = -1;
 
     ConnectionLog(String id, String server, String client, StreamDissector stream) {
         this.id = id;
@@ -59,8 +61,33 @@ public final class ConnectionLog {
         return stream.status();
     }
 
+    /**
+     * The login {@code frame} (one of this connection's) belongs to: the account logged in when it passed, else
+     * the one the connection went on to log in as, so the {@code VER} and {@code CVR} opening bob's login are
+     * bob's. The index records frames under this account; filters ask about it.
+     */
+    public String accountOf(Dissection frame) {
+        return frame.account() != null ? frame.account() : account();
+    }
+
     public List<Dissection> frames() {
         return Collections.unmodifiableList(frames);
+    }
+
+    /**
+     * This connection showing only {@code shown} (some of its frames, such as those a {@code --filter} matched):
+     * same id, endpoints, role, account and version, so every export format renders it as it would the whole.
+     */
+    public ConnectionLog showing(List<Dissection> shown) {
+        ConnectionLog view = new ConnectionLog(id, server, client, stream);
+        view.frames.addAll(shown);
+        view.whole = totalFrames();
+        return view;
+    }
+
+    /** Frames of the whole connection: those of {@link #frames}, or more when this shows only some of them. */
+    public int totalFrames() {
+        return whole >= 0 ? whole : frames.size();
     }
 
     StreamDissector stream() {

@@ -8,7 +8,9 @@ import msnscope.wire.FramerLimits;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.Locale;
 
 /**
@@ -46,6 +48,19 @@ public final class SessionExporter {
      */
     public Redactor.Result export(List<ConnectionLog> connections, SessionMeta meta, String format, RedactMode mode, Writer out)
             throws IOException {
+        return export(connections, meta, format, mode, null, out);
+    }
+
+    /**
+     * As above, showing only the frames {@code show} keeps ({@code dissect --filter}), in every format. Frames
+     * are judged as captured, before any redaction (the redacted copy of a kept frame is what is written), with
+     * the account they belong to ({@link ConnectionLog#accountOf}); a connection with no kept frame is left out
+     * altogether: no header, no transcript narration, no HTML row.
+     *
+     * @param show the frame and its account; null shows every frame
+     */
+    public Redactor.Result export(List<ConnectionLog> connections, SessionMeta meta, String format, RedactMode mode,
+                                  BiPredicate<Dissection, String> show, Writer out) throws IOException {
         String f = format == null ? "text" : format.toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(f)) {
             throw new IllegalArgumentException("format must be one of " + FORMATS + ", not '" + format + "'");
@@ -57,6 +72,9 @@ public final class SessionExporter {
         if (mode != null && mode != RedactMode.NONE) {
             redacted = new Redactor(dissector.spec(), mode).redact(connections, dissector, sessionId, limits);
             view = redacted.connections();
+        }
+        if (show != null) {
+            view = shown(connections, view, show);
         }
         switch (f) {
             case "jsonl" -> {
@@ -98,6 +116,32 @@ public final class SessionExporter {
         }
         out.flush();
         return redacted;
+    }
+
+    /**
+     * The connections of {@code view} with the frames {@code show} keeps, judged on {@code judged} (the same
+     * session before redaction, frame for frame; should the shapes ever differ, on the view itself).
+     */
+    private static List<ConnectionLog> shown(List<ConnectionLog> judged, List<ConnectionLog> view, BiPredicate<Dissection, String> show) {
+        boolean sameShape = judged.size() == view.size();
+        for (int i = 0; sameShape && i < view.size(); i++) {
+            sameShape = judged.get(i).frames().size() == view.get(i).frames().size();
+        }
+        List<ConnectionLog> out = new ArrayList<>();
+        for (int i = 0; i < view.size(); i++) {
+            ConnectionLog by = sameShape ? judged.get(i) : view.get(i);
+            List<Dissection> kept = new ArrayList<>();
+            for (int k = 0; k < by.frames().size(); k++) {
+                Dissection d = by.frames().get(k);
+                if (show.test(d, by.accountOf(d))) {
+                    kept.add(view.get(i).frames().get(k));
+                }
+            }
+            if (!kept.isEmpty()) {
+                out.add(view.get(i).showing(kept));
+            }
+        }
+        return out;
     }
 
     private static String sessionIdOf(List<ConnectionLog> connections) {

@@ -52,7 +52,8 @@ public final class TextFormat {
         if (c.server() != null) {
             sb.append(" · server ").append(c.server());
         }
-        sb.append(" · ").append(c.frames().size()).append(" frames ==");
+        int shown = c.frames().size();
+        sb.append(" · ").append(shown == c.totalFrames() ? "" : shown + " of ").append(c.totalFrames()).append(" frames ==");
         return paint(sb.toString(), "1;36");
     }
 

@@ -66,6 +66,20 @@ public final class FrameDocuments {
      * @param peers the frame's {@link #peers}, which the caller has already collected for the session
      */
     public static Document frame(Dissection d, String account, long order, Collection<String> peers) {
+        Document doc = searchable(d, account, peers);
+        doc.add(new NumericDocValuesField(ORDER, order));
+        // The dissection, stored compactly (LZ4-compressed by the codec): search rebuilds the JSON Lines object
+        // from it, with the login's account as an extra after the contract's keys.
+        doc.add(new StoredField(FRAME, new BytesRef(StoredFrame.encode(d, account))));
+        return doc;
+    }
+
+    /**
+     * The fields a query can ask about, exactly as {@link #frame} indexes them, without what only the index
+     * needs (the sort order, the stored frame): what a query is matched against one frame at a time
+     * ({@code msnscope.search.FrameFilter}), so a filter and a search never disagree about a field.
+     */
+    public static Document searchable(Dissection d, String account, Collection<String> peers) {
         Document doc = new Document();
         Frame f = d.frame();
         // Exact ids and protocol tokens: one un-analysed term each, case-folded as the query analyzer does.
@@ -101,7 +115,6 @@ public final class FrameDocuments {
         Object latency = d.fields().get("latency-us");
         number(doc, LATENCY, latency instanceof Number n ? n.longValue() : null);
         number(doc, LENGTH, f.hasPayload() ? (long) f.payloadLength() : null);
-        doc.add(new NumericDocValuesField(ORDER, order));
         // Full text: analysed, not stored (highlighting re-analyses the text rebuilt from the stored frame).
         String line = f.line();
         doc.add(new Field(LINE, line, TEXT_TYPE));
@@ -110,9 +123,6 @@ public final class FrameDocuments {
         if (!text.isEmpty()) {
             doc.add(new Field(TEXT, text, TEXT_TYPE));
         }
-        // The dissection, stored compactly (LZ4-compressed by the codec): search rebuilds the JSON Lines object
-        // from it, with the login's account as an extra after the contract's keys.
-        doc.add(new StoredField(FRAME, new BytesRef(StoredFrame.encode(d, account))));
         return doc;
     }
 

@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code rewritten} is the line as forwarded when it differs from {@code raw}) plus the proxy's own
  * connection number {@code conn} and the connection's endpoints: {@code client}, {@code proxy}, {@code server} (as named), {@code upstream} (as
  * connected), so its stream stays pure JSON Lines and the connection events go to the events stream
- * instead. Without frames ({@code --quiet}) only the connection events are printed.
+ * instead. Without frames ({@code --quiet}) only the connection events are printed; with a {@link #filter}
+ * only the frames it keeps, and every connection event.
  *
  * <p>Formatting happens on the analysis lane; the lines are written in time order across connections by
  * {@link ConsoleOutput}, which never makes the lane wait.
@@ -56,6 +57,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     /** What the dissector last said of each open connection, for its later lines. */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private java.util.function.Function<ProxyConnection, Placement> placements = c -> null;
+    private volatile java.util.function.Predicate<Dissection> shown = d -> true;
 
     /** A connection's role and account as the dissector found them, and the time of its last line. */
     private static final class Known {
@@ -118,7 +120,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         if (d.account() != null) {
             k.account = d.account();
         }
-        if (!frames) {
+        if (!frames || !shown.test(d)) {
             return;
         }
         long micros = d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros();
@@ -152,6 +154,15 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     /** Where the ids come from; without it, the proxy's own connection numbers. */
     public ConsolePrinter placements(java.util.function.Function<ProxyConnection, Placement> placements) {
         this.placements = placements;
+        return this;
+    }
+
+    /**
+     * Which frames get a line ({@code proxy --filter}); connection lines are always printed. Asked on the
+     * analysis lane, after the connection's role and account are noted, never on the relay's path.
+     */
+    public ConsolePrinter filter(java.util.function.Predicate<Dissection> shown) {
+        this.shown = shown;
         return this;
     }
 

@@ -157,6 +157,61 @@ class ProxyConsoleTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void filterPrintsOnlyMatchingFramesAndEveryConnectionLineWhileTheCaptureRecordsEveryFrame() throws Exception {
+        Path data = dir.resolve("data");
+        Run r = run(1, 10, "--filter", "cmd:MSG", "--data", data.toString(), "--color", "never");
+        assertEquals(143, r.exit(), "ended by SIGTERM (128 + 15), after its shutdown path: " + r.err());
+        Matcher stopped = STOPPED.matcher(r.err().get(r.err().size() - 1));
+        assertTrue(stopped.matches(), r.err().toString());
+        Map<String, List<String>> events = new HashMap<>();
+        int shown = 0;
+        for (String line : r.out()) {
+            Matcher m = LINE.matcher(line);
+            assertTrue(m.matches(), "not a console line: " + line);
+            if (m.group(5).equals("==")) {
+                events.computeIfAbsent(m.group(3), c -> new ArrayList<>()).add(m.group(6).startsWith("closed: ") ? "closed" : "opened");
+            } else {
+                assertTrue(m.group(6).startsWith("MSG "), "only MSG frames are printed: " + line);
+                shown++;
+            }
+        }
+        assertEquals(Long.parseLong(stopped.group(1)), events.size(), "every connection's lines are printed");
+        events.forEach((conn, e) -> assertEquals(List.of("opened", "closed"), e, conn + ": opened once, then closed once"));
+        long relayed = Long.parseLong(stopped.group(2));
+        assertEquals(relayed, Long.parseLong(stopped.group(3)), "every frame relayed was recorded, shown or not");
+        assertTrue(shown > 0 && shown < relayed, shown + " MSG lines of " + relayed + " frames");
+
+        CaptureStore store = new CaptureStore(data);
+        long recorded = 0;
+        long messages = 0;
+        for (String s : store.sessions()) {
+            for (CaptureRecord rec : store.records(s)) {
+                if (rec instanceof CaptureRecord.FrameRecord f) {
+                    recorded++;
+                    messages += f.frame().line().startsWith("MSG ") ? 1 : 0;
+                }
+            }
+        }
+        assertEquals(relayed, recorded, "the capture holds every frame, not only the ones the filter printed");
+        assertEquals(messages, shown, "the console printed every MSG the capture holds");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void jsonlFilterPrintsOnlyMatchingFrameObjects() throws Exception {
+        Run r = run(1, 5, "--format", "jsonl", "--filter", "cmd:msg AND dir:s2c");
+        assertEquals(143, r.exit(), "ended by SIGTERM (128 + 15), after its shutdown path: " + r.err());
+        assertFalse(r.out().isEmpty());
+        for (String line : r.out()) {
+            JsonNode n = FrameJson.MAPPER.readTree(line);
+            assertEquals("MSG", n.get("cmd").asText(), line);
+            assertEquals("S2C", n.get("dir").asText(), line);
+        }
+        assertTrue(r.err().stream().anyMatch(l -> l.contains("  ==  closed: ")), "connection lines still go to standard error");
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void quietPrintsOnlyConnectionEventsAndStillKnowsWhoseTheyAre() throws Exception {
         Run r = run(1, 5, "--quiet", "--data", dir.resolve("data").toString(), "--color", "never");
