@@ -104,7 +104,8 @@ public final class Recorder implements WireListener, Closeable {
     }
 
     private static final class Conn {
-        final ProxyConnection pc;
+        /** The connection as last seen: a switchboard learns its upstream and its referral after it opened. */
+        ProxyConnection pc;
         Sess sess;
         String localId;
         byte[] localIdBytes;
@@ -292,6 +293,8 @@ public final class Recorder implements WireListener, Closeable {
             assign(c, null, null);
         }
         if (c.sess == null) {
+            // Not placed yet (a switchboard before its first line): its open record will say what is known by then.
+            c.pc = pc;
             c.pending.add(e);
             String session = null;
             boolean decide = e instanceof Closed || c.pending.size() > MAX_PENDING || (c.unplaced && retryDue());
@@ -300,7 +303,7 @@ public final class Recorder implements WireListener, Closeable {
                 decide = true;
             }
             if (decide) {
-                if (!place(c, session, null)) {
+                if (!place(c, session, pc.referral())) {
                     return;
                 }
                 while (!c.pending.isEmpty()) {

@@ -75,6 +75,10 @@ class LiveIdsTest {
                 .map(l -> l.replaceAll(".*\"session\":\"(s\\d+)\".*", "$1")).distinct().count();
         assertEquals(1, aliceSessions, "alice's USR lines on the DS and the NS carry one session id");
         assertFalse(lines.stream().anyMatch(l -> l.contains("\"session\":\"s3\"")), "two logins, two sessions");
+        // A switchboard's open record says who referred it and where it really went, as its live lines did.
+        msnscope.cli.CliRunner show = msnscope.cli.CliRunner.run("show", "s1", "--color", "never", "--data", dir.toString());
+        assertTrue(show.out().matches("(?s).*== connection c3 · SB.*referred by c2: XFR \\d+ SB .*"), show.out());
+        assertTrue(show.out().matches("(?s).*== connection c3 · SB[^\\n]*\\n[^\\n]*\\(connected to 127\\.0\\.0\\.1:\\d+\\).*"), show.out());
         List<String> textLines = text.toString(StandardCharsets.UTF_8).lines().toList();
         assertTrue(textLines.size() > 40, text.toString(StandardCharsets.UTF_8));
         for (String line : textLines) {
