@@ -58,6 +58,14 @@ final class AnalysisLane implements AutoCloseable {
         /** Listener calls waiting for the placement to settle (a provisional or not yet placed connection). */
         private java.util.ArrayDeque<Runnable> deferred;
         private ProxyConnection conn;
+        /**
+         * The main listener's server is a dispatch or a notification server, and only its answer to the login
+         * tells which (the dissector relabels the first frames of a dispatch server at its XFR NS): until then
+         * the connection's lines wait, so they show the role the store gives them.
+         */
+        private boolean roleOpen;
+        private long deferredBytes;
+        private boolean loginSent;
         /** Frames skipped (the lane was full) and not yet told to the lane; the relay's thread only. */
         private int skippedFrames;
     }
@@ -242,29 +250,34 @@ final class AnalysisLane implements AutoCloseable {
             for (Seen s : b.frames()) {
                 Dissection d = dissect(s.s(), s.conn(), s.frame(), s.dir(), s.micros());
                 if (d != null) {
-                    tell(s.s(), s.conn(), p -> listeners.frame(s.conn(), d.placedAt(p.session(), p.stream()), null));
+                    roleEvidence(s.s(), d);
+                    tell(s.s(), s.conn(), d.frame().size(), p -> listeners.frame(s.conn(), d.placedAt(p.session(), p.stream()), null));
                 }
             }
         } else if (e instanceof Hold h) {
             skip(h.s(), h.skippedBefore());
             Dissection d = dissect(h.s(), h.conn(), h.frame(), Direction.S2C, h.micros());
+            if (d != null) {
+                roleEvidence(h.s(), d);
+            }
             byte[] out = null;
             try {
                 out = d == null ? null : h.decider().decide(d, h.conn());
             } finally {
                 if (d != null) {
                     byte[] forwarded = out;
-                    tell(h.s(), h.conn(), p -> listeners.frame(h.conn(), d.placedAt(p.session(), p.stream()), forwarded));
+                    tell(h.s(), h.conn(), d.frame().size(), p -> listeners.frame(h.conn(), d.placedAt(p.session(), p.stream()), forwarded));
                 }
                 h.decider().decided(h.frame(), out);
             }
         } else if (e instanceof Opened o) {
-            tell(o.s(), o.conn(), p -> listeners.connectionOpened(o.conn()));
+            tell(o.s(), o.conn(), 0, p -> listeners.connectionOpened(o.conn()));
         } else if (e instanceof Begin b) {
             b.s().session = b.session();
             int n = numbered.merge(b.session(), 1, Integer::sum);
             b.s().localId = "c" + n;
             b.s().dissector = dissector.stream(b.session(), b.s().localId, b.role());
+            b.s().roleOpen = b.role() == null;
         } else if (e instanceof Closed c) {
             Stream s = c.s();
             ProxyConnection conn = c.conn();
@@ -281,12 +294,13 @@ final class AnalysisLane implements AutoCloseable {
             }
             log.info("{} {}{} {} -> {} closed: {} ({})", conn.id(), role, account == null ? "" : " " + account,
                     HostPortText.of(conn.client()), conn.upstreamName(), c.reason(), c.totals());
-            // Closed: the recorder has settled it (a provisional connection stays where it is).
+            // Closed: the recorder has settled it (a provisional connection stays where it is), and its role is what it is.
+            s.roleOpen = false;
             if (s.placement == null) {
                 s.placement = placementNow(s, conn, true);
                 placements.put(conn.id(), s.placement);
             }
-            tell(s, conn, p -> listeners.connectionClosed(conn, c.reason()));
+            tell(s, conn, 0, p -> listeners.connectionClosed(conn, c.reason()));
             placements.remove(conn.id());
         } else if (e instanceof Marker m) {
             m.latch().countDown();
@@ -299,7 +313,7 @@ final class AnalysisLane implements AutoCloseable {
      * that may still join the login that referred it; a switchboard the recorder has not placed) the calls wait,
      * bounded: past {@link #MAX_DEFERRED} they go out with what is known.
      */
-    private void tell(Stream s, ProxyConnection conn, java.util.function.Consumer<Placement> call) {
+    private void tell(Stream s, ProxyConnection conn, int bytes, java.util.function.Consumer<Placement> call) {
         if (s.placement == null) {
             Placement p = placementNow(s, conn, false);
             if (p.settled()) {
@@ -307,7 +321,7 @@ final class AnalysisLane implements AutoCloseable {
                 placements.put(conn.id(), p);
             }
         }
-        if (s.placement != null && s.deferred == null) {
+        if (s.placement != null && !s.roleOpen && s.deferred == null) {
             call.accept(s.placement);
             return;
         }
@@ -316,8 +330,36 @@ final class AnalysisLane implements AutoCloseable {
             unsettled.add(s);
         }
         s.deferred.add(() -> call.accept(s.placement));
-        if (s.placement != null || s.deferred.size() > MAX_DEFERRED) {
+        s.deferredBytes += bytes;
+        if (s.roleOpen && (s.deferred.size() > ROLE_WINDOW || s.deferredBytes > ROLE_BYTES)) {
+            s.roleOpen = false; // as long as the dissector would relabel: past it, the role is what it is
+        }
+        if ((s.placement != null && !s.roleOpen) || overDeferred(s)) {
             release(s, conn);
+        }
+    }
+
+    /** Past these bounds waiting lines go out with what is known: a connection cannot make the lane hold its traffic. */
+    private static boolean overDeferred(Stream s) {
+        return s.deferred.size() > MAX_DEFERRED || s.deferredBytes > MAX_DEFERRED_BYTES;
+    }
+
+    static final long MAX_DEFERRED_BYTES = 1 << 20;
+    /** ... and their bytes, as the dissector's relabelling window bounds them. */
+    static final int ROLE_BYTES = 16 * 1024;
+
+    /** Lines of a connection whose role is open wait for at most this many (the dissector's relabelling window). */
+    static final int ROLE_WINDOW = 64;
+
+    /** After each dissected frame of a main-listener connection: its role is settled by the server's answer to the login. */
+    private void roleEvidence(Stream s, Dissection d) {
+        if (!s.roleOpen) {
+            return;
+        }
+        if (d.direction() == Direction.C2S && ("USR".equals(d.command()) || "ANS".equals(d.command()))) {
+            s.loginSent = true;
+        } else if (d.role() == FormSpec.Role.DS || d.direction() == Direction.S2C && s.loginSent && !"XFR".equals(d.command())) {
+            s.roleOpen = false;
         }
     }
 
@@ -332,8 +374,11 @@ final class AnalysisLane implements AutoCloseable {
 
     private void release(Stream s, ProxyConnection known) {
         ProxyConnection conn = known != null ? known : s.conn;
+        if (s.roleOpen && !overDeferred(s)) {
+            return;
+        }
         if (s.placement == null) {
-            Placement p = placementNow(s, conn, s.deferred.size() > MAX_DEFERRED);
+            Placement p = placementNow(s, conn, overDeferred(s));
             if (!p.settled()) {
                 return;
             }
@@ -342,6 +387,7 @@ final class AnalysisLane implements AutoCloseable {
         placements.put(conn.id(), s.placement);
         java.util.ArrayDeque<Runnable> calls = s.deferred;
         s.deferred = null;
+        s.deferredBytes = 0;
         unsettled.remove(s);
         for (Runnable r : calls) {
             r.run();

@@ -69,6 +69,8 @@ class LiveIdsTest {
             Dissection stored = c.frames().get(j.get("seq").asInt());
             assertEquals(stored.frame().line(), j.get("raw").asText(), "the same frame: " + line);
             assertEquals(stored.direction().name(), j.get("dir").asText(), line);
+            assertEquals(stored.role() == null ? null : stored.role().name(), j.get("role").textValue(),
+                    "the role the store gives it (a dispatch server's first frames too): " + line);
         }
         // One login's dispatch and notification connections are one session, live as in the store.
         long aliceSessions = lines.stream().filter(l -> l.contains("alice@example.com") && l.contains("\"cmd\":\"USR\""))
