@@ -91,11 +91,17 @@ public final class CaptureIndex implements Closeable {
     private final Object signal = new Object();
     /** Writes the recorder reported: their rate tells a load test from a client (see {@link #loop}). */
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
-    /** Above this many capture writes a second the relay is busy and the live index only works in slices. */
-    static final long BUSY_WRITES_PER_SECOND = 2_000;
-    /** While the relay is busy: index for this long, then pause {@link #PAUSE_MILLIS} (a tenth of a core). */
-    static final long SLICE_MILLIS = 50;
-    static final long PAUSE_MILLIS = 450;
+    /**
+     * More capture writes than this during one slice of indexing means the relay is busy right now (a load
+     * test, a burst): the slice stops and the indexer pauses {@link #PAUSE_MILLIS}. A client's traffic is a
+     * few writes a second and never makes it pause.
+     */
+    static final long YIELD_WRITES = 16;
+    static final long PAUSE_MILLIS = 100;
+    /** The longest slice: the indexer looks at the relay between slices too. */
+    static final long SLICE_MILLIS = 200;
+    /** {@link #writes} when the current slice started. */
+    private volatile long sliceWrites;
     /** Reading a file stops here (System.nanoTime) to let the relay have the cores; Long.MAX_VALUE: no limit. */
     private volatile long sliceEnd = Long.MAX_VALUE;
     private Thread thread;
@@ -313,18 +319,16 @@ public final class CaptureIndex implements Closeable {
     }
 
     /**
-     * The live thread. On two cores the indexer competes with the relay it follows, so while the relay is
-     * busy (a load test: more than {@value #BUSY_WRITES_PER_SECOND} capture writes a second) it indexes in
-     * {@value #SLICE_MILLIS} ms slices with {@value #PAUSE_MILLIS} ms pauses and lags (reported as the
-     * backlog); with a client's traffic it indexes everything at once and searches see frames within a second.
-     * Nothing is lost either way: the capture files are the queue.
+     * The live thread. On two cores the indexer competes with the relay it follows, so it gives way: it
+     * indexes in slices of at most {@value #SLICE_MILLIS} ms, and a slice during which the relay wrote more
+     * than {@value #YIELD_WRITES} times stops at once and is followed by a {@value #PAUSE_MILLIS} ms pause.
+     * Under a load test it lags (reported as the backlog) and catches up when the traffic calms; with a
+     * client's traffic it never pauses and searches see frames within a second. Nothing is lost either way:
+     * the capture files are the queue.
      */
     private void loop() {
         long lastRefresh = System.currentTimeMillis();
         long lastCommit = lastRefresh;
-        long lastWrites = writes.get();
-        long lastLook = System.nanoTime();
-        boolean busy = false;
         while (!closing) {
             try {
                 synchronized (signal) {
@@ -332,18 +336,10 @@ public final class CaptureIndex implements Closeable {
                         signal.wait(REFRESH_MILLIS / 2);
                     }
                 }
-                long look = System.nanoTime();
-                if (look - lastLook >= 100_000_000L) {
-                    long w = writes.get();
-                    busy = (w - lastWrites) * 1_000_000_000L / (look - lastLook) > BUSY_WRITES_PER_SECOND;
-                    lastWrites = w;
-                    lastLook = look;
-                }
-                if (busy) {
-                    indexWritten(SLICE_MILLIS * 1_000_000L);
+                long before = writes.get();
+                indexWritten(SLICE_MILLIS * 1_000_000L);
+                if (writes.get() - before > YIELD_WRITES) {
                     Thread.sleep(PAUSE_MILLIS);
-                } else {
-                    indexWritten();
                 }
                 long now = System.currentTimeMillis();
                 if (now - lastRefresh >= REFRESH_MILLIS) {
@@ -428,6 +424,7 @@ public final class CaptureIndex implements Closeable {
 
     /** {@link #indexWritten()} for at most {@code nanos}: what is left waits for the next call. */
     synchronized void indexWritten(long nanos) throws IOException {
+        sliceWrites = writes.get();
         sliceEnd = System.nanoTime() + nanos;
         try {
             indexWritten();
@@ -568,7 +565,7 @@ public final class CaptureIndex implements Closeable {
                 if (++sinceLook == 64) {
                     sinceLook = 0;
                     long end = sliceEnd;
-                    if (end != Long.MAX_VALUE && System.nanoTime() - end > 0) {
+                    if (end != Long.MAX_VALUE && (System.nanoTime() - end > 0 || writes.get() - sliceWrites > YIELD_WRITES)) {
                         follow.more = true;
                         break;
                     }
