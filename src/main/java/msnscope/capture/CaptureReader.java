@@ -245,13 +245,21 @@ public final class CaptureReader implements Closeable {
                 continue;
             }
             int type = byteAt(at + 4);
-            if (type < CaptureFormat.SESSION || type > CaptureFormat.CLOSE) {
+            if (type < CaptureFormat.SESSION || type > CaptureFormat.FRAME_COMPACT) {
                 continue;
             }
-            // Every body starts with a string: its length must fit the body.
-            int first = intAt(at + 5);
-            if (first < -1 || first > length - 5) {
-                continue;
+            // Every body starts with a string whose length must fit the body: an i32, or in a compact frame a
+            // varint (a connection id is short: one byte).
+            if (type == CaptureFormat.FRAME_COMPACT) {
+                int first = byteAt(at + 5);
+                if (first < 0 || first >= 0x80 || first > length - 2) {
+                    continue;
+                }
+            } else {
+                int first = intAt(at + 5);
+                if (first < -1 || first > length - 5) {
+                    continue;
+                }
             }
             if (budget <= 0 && length > SHORT_RECORD) {
                 continue;

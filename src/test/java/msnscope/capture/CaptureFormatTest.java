@@ -52,6 +52,47 @@ class CaptureFormatTest {
     }
 
     @Test
+    void aSmallFrameTakesAFewBytesMoreThanItselfAndAnOldStyleRecordStillReads() throws IOException {
+        Frame png = Frame.of("PNG".getBytes(StandardCharsets.US_ASCII), false, null, -1, "PNG", 0);
+        CaptureRecord.FrameRecord r = new CaptureRecord.FrameRecord("c1", 1_700_000_000_000_000L, Direction.C2S, png, null);
+        byte[] compact = CaptureFormat.encode(r);
+        assertEquals(CaptureFormat.FRAME_COMPACT, compact[4]);
+        // The recorder's cost is the bytes it hands the kernel: 9 of framing, 8 of time, a few of lengths.
+        assertTrue(compact.length <= png.size() + 32, compact.length + " bytes for a " + png.size() + "-byte PNG");
+        CaptureRecord back = CaptureFormat.decode(compact[4], java.util.Arrays.copyOfRange(compact, 5, compact.length - 4));
+        assertEquals(r.toString().replaceAll("@[0-9a-f]+", ""), back.toString().replaceAll("@[0-9a-f]+", ""));
+        // A hostile declared length (the framer keeps up to Integer.MAX_VALUE) survives too.
+        Frame huge = Frame.ofRaw("UUX 6 2147483647\r\n".getBytes(StandardCharsets.US_ASCII), 16, 18, Integer.MAX_VALUE,
+                Frame.PAYLOAD_STREAMED | Frame.PAYLOAD_TOO_LARGE, "UUX");
+        byte[] h = CaptureFormat.encode(new CaptureRecord.FrameRecord("c1", null, Direction.C2S, huge, new byte[] {1, 2}));
+        CaptureRecord.FrameRecord hb = (CaptureRecord.FrameRecord) CaptureFormat.decode(h[4], java.util.Arrays.copyOfRange(h, 5, h.length - 4));
+        assertEquals(Integer.MAX_VALUE, hb.frame().declaredLength());
+        assertEquals(huge.flags(), hb.frame().flags());
+        assertArrayEquals(new byte[] {1, 2}, hb.rewritten());
+
+        // Type 3, as files written before the compact record hold it: i32 lengths, the same fields.
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(body);
+        out.writeInt(2);
+        out.write("c1".getBytes(StandardCharsets.US_ASCII));
+        out.writeLong(Long.MIN_VALUE);
+        out.writeByte(1);
+        out.writeInt(3);
+        out.writeInt(5);
+        out.writeInt(-1);
+        out.writeInt(0);
+        out.writeInt(3);
+        out.write("QNG".getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(5);
+        out.write("QNG\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(-1);
+        CaptureRecord.FrameRecord old = (CaptureRecord.FrameRecord) CaptureFormat.decode(CaptureFormat.FRAME, body.toByteArray());
+        assertEquals("QNG", old.frame().line());
+        assertEquals(Direction.S2C, old.direction());
+        assertNull(old.timeMicros());
+    }
+
+    @Test
     void recordsReadBackByteExactWithFramingAndRewrittenBytes() throws IOException {
         Path f = dir.resolve("s1.msncap");
         ConnectionInfo info = new ConnectionInfo("p7", "NS", "127.0.0.1:5000", "127.0.0.1:1863", "msn.example:1863", "10.1.1.1:1863",
