@@ -197,12 +197,7 @@ public final class CaptureStore {
                 } else if (r instanceof CaptureRecord.FrameRecord f) {
                     ConnectionLog log = logs.get(f.connection());
                     if (log != null) {
-                        int before = log.frames().size();
-                        assembler.bytes(log, f.direction(), f.frame().copyBytes(), f.timeMicros());
-                        if (f.rewritten() != null && log.frames().size() > before) {
-                            // One record is one frame: the one just framed is what the proxy rewrote.
-                            log.frames().get(log.frames().size() - 1).forwardedAs(f.rewritten());
-                        }
+                        assembler.bytes(log, f.direction(), f.frame().copyBytes(), f.timeMicros(), f.rewritten());
                     }
                 } else if (r instanceof CaptureRecord.ConnectionClosed c) {
                     ConnectionLog log = logs.remove(c.connection());

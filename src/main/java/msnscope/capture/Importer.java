@@ -242,11 +242,7 @@ public final class Importer {
         for (int[] at : inTimeOrder(perConnection)) {
             ConnectionLog log = connectionLogs.get(at[0]);
             Chunk c = perConnection.get(at[0]).get(at[1]);
-            int before = log.frames().size();
-            assembler.bytes(log, c.dir(), c.data(), c.timeMicros());
-            if (c.forwarded() != null && log.frames().size() > before) {
-                log.frames().get(log.frames().size() - 1).forwardedAs(c.forwarded());
-            }
+            assembler.bytes(log, c.dir(), c.data(), c.timeMicros(), c.forwarded());
             int from = seen.getOrDefault(log, 0);
             order.addAll(log.frames().subList(from, log.frames().size()));
             seen.put(log, log.frames().size());

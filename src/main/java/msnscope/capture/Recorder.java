@@ -155,17 +155,7 @@ public final class Recorder implements WireListener, Closeable {
 
     @Override
     public synchronized void frame(ProxyConnection connection, Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
-        received.incrementAndGet();
-        Conn c = closed ? null : conns.get(connection.id());
-        if (c != null && c.sess != null && c.provisional == null) {
-            // The common case, once per frame on the relay path: straight into the session's buffer.
-            Sess s = c.sess;
-            s.writer.appendFrame(c.localIdBytes, timeMicros, direction, frame, forwarded);
-            s.unflushedFrames++;
-            markDirty(s);
-            return;
-        }
-        event(new FrameEvent(connection, frame, direction, timeMicros, forwarded));
+        frames(connection, java.util.List.of(new WireFrame(frame, direction, timeMicros, forwarded)));
     }
 
     /** One read's frames under one lock (the relay path's usual call). */
@@ -173,8 +163,9 @@ public final class Recorder implements WireListener, Closeable {
     public synchronized void frames(ProxyConnection connection, java.util.List<WireFrame> frames) {
         Conn c = closed ? null : conns.get(connection.id());
         if (c == null || c.sess == null || c.provisional != null) {
+            received.addAndGet(frames.size());
             for (WireFrame f : frames) {
-                frame(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded());
+                event(new FrameEvent(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded()));
             }
             return;
         }

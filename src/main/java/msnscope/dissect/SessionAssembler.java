@@ -72,6 +72,22 @@ public final class SessionAssembler implements TranscriptSink {
 
     /** Feeds raw bytes of one direction of a connection (pcap import); frames are dissected as they complete. */
     public void bytes(ConnectionLog log, Direction dir, byte[] data, Long timeMicros) {
+        bytes(log, dir, data, timeMicros, null);
+    }
+
+    /**
+     * {@link #bytes} of one whole recorded frame and what the proxy forwarded instead ({@code forwarded}, or
+     * null): the frame framed from {@code data} carries it (a stored or imported session's rewritten referral).
+     */
+    public void bytes(ConnectionLog log, Direction dir, byte[] data, Long timeMicros, byte[] forwarded) {
+        int before = log.frames().size();
+        frames(log, dir, data, timeMicros);
+        if (forwarded != null && log.frames().size() > before) {
+            log.frames().get(log.frames().size() - 1).forwardedAs(forwarded);
+        }
+    }
+
+    private void frames(ConnectionLog log, Direction dir, byte[] data, Long timeMicros) {
         Framer framer = framers.computeIfAbsent(log, k -> new EnumMap<>(Direction.class))
                 .computeIfAbsent(dir, d -> new Framer(d, log.stream().oracle(), limits));
         ByteBuf buf = buffers.computeIfAbsent(log, k -> new EnumMap<>(Direction.class))

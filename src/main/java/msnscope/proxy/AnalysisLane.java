@@ -265,6 +265,8 @@ final class AnalysisLane implements AutoCloseable {
                 out = d == null ? null : h.decider().decide(d, h.conn());
             } finally {
                 if (d != null) {
+                    // What the other side received goes with the dissection, for every listener.
+                    d.forwardedAs(out);
                     byte[] forwarded = out;
                     tell(h.s(), h.conn(), d.frame().size(), p -> listeners.frame(h.conn(), d.placedAt(p.session(), p.stream()), forwarded));
                 }
@@ -398,14 +400,13 @@ final class AnalysisLane implements AutoCloseable {
     private Placement placementNow(Stream s, ProxyConnection conn, boolean force) {
         s.conn = conn;
         Placement p = wire.placement(conn);
-        String ownSession = s.session == null ? null : s.session.id();
+        Placement own = s.session == null ? null : new Placement(s.session.id(), s.localId, true);
         if (p == null) {
             // Nothing records the connection: the lane's session, once it has begun (a switchboard's starts at its cookie).
-            return ownSession != null || force ? new Placement(ownSession, s.localId != null ? s.localId : conn.id(), true) : Placement.PENDING;
+            return own != null ? own : force ? new Placement(null, conn.id(), true) : Placement.PENDING;
         }
         if (force && !p.settled()) {
-            return p.session() != null ? new Placement(p.session(), p.stream(), true)
-                    : new Placement(ownSession, s.localId != null ? s.localId : conn.id(), true);
+            return p.session() != null ? new Placement(p.session(), p.stream(), true) : own != null ? own : new Placement(null, conn.id(), true);
         }
         return p;
     }

@@ -10,7 +10,6 @@ import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -125,7 +124,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         }
         long micros = d.timeMicros() == null ? Clock.nowMicros() : d.timeMicros();
         // Shown with its own time (the one show gives it), sorted by its connection's order.
-        emit(orderedTime(k, micros), out, format == Format.JSONL ? json(c, d, forwarded) : text(c, d, forwarded, micros));
+        emit(orderedTime(k, micros), out, format == Format.JSONL ? json(c, d) : text(c, d, micros));
     }
 
     /**
@@ -167,7 +166,7 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     }
 
     /** The text line for one frame; {@code micros}: when the read it came in started. */
-    private String text(ProxyConnection c, Dissection d, byte[] forwarded, long micros) {
+    private String text(ProxyConnection c, Dissection d, long micros) {
         StringBuilder sb = new StringBuilder(160);
         sb.append(time(micros)).append("  ");
         sb.append(paint(who(d.role() != null ? d.role().name() : c.role().name(), c, d.account()), "36")).append("  ");
@@ -182,8 +181,8 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
             }
             sb.append(']');
         }
-        if (forwarded != null) {
-            sb.append(paint(" => " + rewriteSummary(f, forwarded), "1;35"));
+        if (d.rewritten() != null) {
+            sb.append(paint(" => " + rewriteSummary(f, d.rewritten()), "1;35"));
         }
         if (d.summary() != null && !d.summary().isEmpty()) {
             sb.append("  ").append(d.summary());
@@ -198,10 +197,9 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
         return sb.toString();
     }
 
-    String json(ProxyConnection c, Dissection d, byte[] forwarded) {
+    /** The contract's object (whose {@code rewritten} is what the other side received) plus the endpoints. */
+    String json(ProxyConnection c, Dissection d) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        // What the client received is the contract's own "rewritten" key, as stored sessions give it.
-        d.forwardedAs(forwarded);
         m.put("conn", c.id());
         m.put("client", HostPortText.of(c.client()));
         m.put("proxy", HostPortText.of(c.proxy()));
@@ -211,11 +209,9 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
     }
 
     /** Differing tokens as {@code old => new}, e.g. {@code m1.escargot.log1p.xyz:1864 => 127.0.0.1:40123}. */
-    static String rewriteSummary(Frame f, byte[] forwarded) {
-        int lf = indexOf(forwarded, (byte) '\n');
-        int end = lf < 0 ? forwarded.length : (lf > 0 && forwarded[lf - 1] == '\r' ? lf - 1 : lf);
+    static String rewriteSummary(Frame f, String rewritten) {
         String[] before = f.line().split(" ", -1);
-        String[] after = new String(forwarded, 0, end, StandardCharsets.UTF_8).split(" ", -1);
+        String[] after = rewritten.split(" ", -1);
         List<String> changes = new ArrayList<>();
         for (int i = 0; i < Math.min(before.length, after.length); i++) {
             if (!before[i].equals(after[i])) {
@@ -238,15 +234,6 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
             sb.append(t[i].length() > MAX_TOKEN ? t[i].substring(0, MAX_TOKEN - 8) + "…" : t[i]);
         }
         return sb.toString();
-    }
-
-    private static int indexOf(byte[] b, byte x) {
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == x) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static String time(long micros) {
