@@ -22,8 +22,17 @@ public interface WireListener {
     default void frame(ProxyConnection connection, Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
     }
 
-    /** A frame as the relay hands it on: see {@link #frame}. */
-    record WireFrame(Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
+    /**
+     * A frame as the relay hands it on: see {@link #frame}.
+     *
+     * @param forwarded what the other side received instead, when the proxy changed the frame (empty:
+     *                  dropped); null when it went on as it arrived
+     * @param edit      how a rule or the hook changed it, or that msnscope made it; null when neither did
+     */
+    record WireFrame(Frame frame, Direction direction, long timeMicros, byte[] forwarded, msnscope.wire.Edit edit) {
+        public WireFrame(Frame frame, Direction direction, long timeMicros, byte[] forwarded) {
+            this(frame, direction, timeMicros, forwarded, null);
+        }
     }
 
     /**
