@@ -37,6 +37,7 @@ public final class Dissection {
     private String stream;
     /** The bytes the other side received instead, when the proxy changed the frame (a rewritten referral); else null. */
     private byte[] forwarded;
+    private msnscope.wire.Edit edit;
     private final int seq;
     private final Long timeMicros;
     private final Direction direction;
@@ -112,6 +113,20 @@ public final class Dissection {
     public Dissection forwardedAs(byte[] bytes) {
         this.forwarded = bytes == null || frame.size() == bytes.length && java.util.Arrays.equals(frame.copyBytes(), bytes) ? null : bytes;
         return this;
+    }
+
+    /**
+     * Records how a rule or the hook changed this frame, or that msnscope made it (null: neither). Set, like
+     * {@link #forwardedAs}, before any reader sees the dissection.
+     */
+    public Dissection editedAs(msnscope.wire.Edit edit) {
+        this.edit = edit;
+        return this;
+    }
+
+    /** How a rule or the hook changed this frame, or that msnscope made it; null when neither did. */
+    public msnscope.wire.Edit edit() {
+        return edit;
     }
 
     /** The frame's bytes as the other side received them, when the proxy changed them; else null. */

@@ -140,6 +140,14 @@ public final class FrameFilter {
         }
     }
 
+    /**
+     * The frames this filter could match, known from their command and direction alone (a {@code cmd:} or
+     * {@code dir:} the query requires): the relay holds only those for a rule's verdict.
+     */
+    public msnscope.intercept.Interest interest() {
+        return msnscope.intercept.Interest.ALL; // TODO(rules helper): derive from the query's required cmd/dir clauses
+    }
+
     @Override
     public String toString() {
         return text;
