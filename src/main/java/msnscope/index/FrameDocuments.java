@@ -129,7 +129,7 @@ public final class FrameDocuments {
 
     /**
      * The edit's fields; none on an unedited frame (nearly all), so they cost an unedited frame nothing and
-     * {@code NOT edited:true} finds the frames that went through unchanged.
+     * {@code * AND NOT edited:true} finds the frames that went through unchanged.
      */
     private static void edit(Document doc, msnscope.wire.Edit e) {
         if (e == null) {
