@@ -44,6 +44,19 @@ public final class EditText {
         return f != null && f.length == 0;
     }
 
+    /**
+     * The edit in one line, for a one-line view (the proxy console): {@link #of}, then {@code ; dropped: the client
+     * received nothing} when nothing was delivered; null for a frame msnscope neither changed nor made. A replaced
+     * frame's delivery is {@link Dissection#rewritten()}, which such a view shows its own way.
+     */
+    public static String oneLine(Dissection d) {
+        String edit = of(d.edit());
+        if (edit == null) {
+            return null;
+        }
+        return dropped(d) ? edit + "; " + droppedLine(d) : edit;
+    }
+
     /** {@code dropped: the client received nothing}, for a frame {@link #dropped}. */
     public static String droppedLine(Dissection d) {
         return "dropped: the " + receiver(d.direction()) + " received nothing";
