@@ -129,6 +129,8 @@ public final class HtmlExport {
             int warnings = 0;
             int warnedFrames = 0;
             int errors = 0;
+            int edited = 0;
+            int made = 0;
             long bytes = 0;
             Map<String, Integer> codes = new TreeMap<>();
             for (ConnectionLog c : connections) {
@@ -146,6 +148,10 @@ public final class HtmlExport {
                     }
                     if (!d.warnings().isEmpty()) {
                         warnedFrames++;
+                    }
+                    if (d.edit() != null) {
+                        edited += d.edit().made() ? 0 : 1;
+                        made += d.edit().made() ? 1 : 0;
                     }
                     for (Warning w : d.warnings()) {
                         warnings++;
@@ -181,6 +187,10 @@ public final class HtmlExport {
             fact("Connections", Integer.toString(connections.size()));
             fact("Frames", frames + "  (" + c2s + " client → server, " + (frames - c2s) + " server → client, " + bytes + " bytes)");
             fact("Warnings", warnings + " in " + warnedFrames + " frames" + (errors > 0 ? ", " + errors + " error replies" : ""));
+            if (edited + made > 0) {
+                // Rules and the hook changed traffic: say so up front; the filter box finds each one ("edited", "rule 2").
+                fact("Edited", edited + " frames changed by rules or the hook, " + made + " made by msnscope");
+            }
             if (redaction != null) {
                 List<String> kinds = new ArrayList<>();
                 redaction.counts().forEach((k, n) -> kinds.add(n + " × " + k));

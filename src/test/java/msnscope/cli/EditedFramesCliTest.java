@@ -111,6 +111,7 @@ class EditedFramesCliTest {
         assertTrue(html.contains("<span class=\"code\">dropped</span> the client received nothing"), "dropped QNG");
         assertTrue(html.contains("<span class=\"code\">client received</span> " + EditedSession.REPLACED_LINE), "replaced MSG");
         assertEquals(6, html.split("<div class=\"edited", -1).length - 1, "one badge per changed or made frame");
+        assertTrue(html.contains("4 frames changed by rules or the hook, 2 made by msnscope"), "the session's facts say it first");
     }
 
     @Test
