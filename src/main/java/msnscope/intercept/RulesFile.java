@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import msnscope.search.FrameFilter;
 import msnscope.search.QuerySyntaxException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,23 +76,22 @@ final class RulesFile {
         return List.copyOf(rules);
     }
 
-    /** {@code line 3: ...}: the parser's reason, without the echo of the source it adds on later lines. */
+    /** {@code line 3: not valid YAML: <what> (<while doing what>)}: the parser's reason without its echo of the source. */
     private static String syntaxError(JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        StringBuilder reason = new StringBuilder();
-        for (String l : why.split("\\R")) {
-            String t = l.strip();
-            if (t.isEmpty() || t.startsWith("in 'reader'") || t.startsWith("in '") || t.equals("^") || t.endsWith("^")) {
-                continue;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                String problem = m.getProblem() == null ? "syntax error" : m.getProblem();
+                int line = m.getProblemMark().getLine() + 1;
+                String context = m.getContext();
+                if (context != null && m.getContextMark() != null && m.getContextMark().getLine() + 1 != line) {
+                    context += " that starts on line " + (m.getContextMark().getLine() + 1);
+                }
+                return " line " + line + ": not valid YAML: " + problem + (context == null ? "" : " (" + context + ")");
             }
-            if (!reason.isEmpty() && !t.startsWith("while") && reason.length() > 0 && Character.isWhitespace(l.isEmpty() ? 'x' : l.charAt(0))) {
-                continue; // an indented line is the source echoed back
-            }
-            reason.append(reason.isEmpty() ? "" : "; ").append(t);
         }
-        String line = at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr();
-        return line + ": not valid YAML: " + (reason.isEmpty() ? "syntax error" : reason);
+        JsonLocation at = e.getLocation();
+        String why = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+        return (at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr()) + ": not valid YAML: " + why;
     }
 
     private static String kind(JsonNode n) {
