@@ -176,10 +176,10 @@ public final class Rules implements Interceptor {
         try {
             fresh = RulesFile.read(file);
         } catch (RulesException e) {
-            notices.accept("rules not reloaded, the " + count(old.rules().size()) + " before stay: " + e.getMessage());
+            notices.accept("rules not reloaded, keeping the " + count(old.rules().size()) + " loaded before: " + e.getMessage());
             return;
         } catch (RuntimeException e) {
-            notices.accept("rules not reloaded, the " + count(old.rules().size()) + " before stay: " + file + ": " + e.getMessage());
+            notices.accept("rules not reloaded, keeping the " + count(old.rules().size()) + " loaded before: " + file + ": " + e.getMessage());
             return;
         }
         current = Loaded.of(carryCounts(old.rules(), fresh));

@@ -151,8 +151,20 @@ final class RulesFile {
             stop = s.booleanValue();
         }
         String name = node.has("name") ? text(node.get("name"), at + ": name") : null;
-        return new Rule(number, name, filter, filter.interest(), action, stop, node.toString(),
+        return new Rule(number, name, filter, filter.interest(), action, stop, canonical(node),
                 name != null ? name : "rule " + number + " (" + fileName + ")", new Rule.Tally());
+    }
+
+    /** The rule as data, keys sorted: the same rule written in another order or style has the same text. */
+    private static String canonical(JsonNode node) {
+        if (node.isObject()) {
+            java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+            node.fields().forEachRemaining(e -> sorted.put(e.getKey(), canonical(e.getValue())));
+            StringBuilder sb = new StringBuilder("{");
+            sorted.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append(new com.fasterxml.jackson.databind.node.TextNode(k)).append(':').append(v));
+            return sb.append('}').toString();
+        }
+        return node.toString();
     }
 
     private static RuleAction action(String word, JsonNode v, String at) throws RulesException {
