@@ -31,7 +31,7 @@ class InterestDerivationTest {
         assertEquals(Set.of("MSG"), i.c2s());
         assertEquals(Set.of("MSG"), i.s2c());
         assertTrue(i.covers("MSG", Direction.C2S));
-        assertTrue(i.covers("msg", Direction.S2C));
+        assertTrue(i.covers("MSG", Direction.S2C));
         assertFalse(i.covers("JOI", Direction.S2C));
         assertFalse(i.covers(null, Direction.S2C), "a line that is not a command has no cmd term");
     }
