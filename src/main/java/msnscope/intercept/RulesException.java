@@ -6,6 +6,7 @@ package msnscope.intercept;
  */
 public final class RulesException extends Exception {
     public RulesException(String message) {
-        super(message);
+        // One line whatever a parser's reason holds: the proxy prints it as the one line of its refusal.
+        super(message.replaceAll("\\s*\\R\\s*", " "));
     }
 }

@@ -49,6 +49,8 @@ final class RulesFile {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new RulesException(where + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new RulesException(where + ": cannot read it (permission denied)");
         } catch (IOException e) {
             throw new RulesException(where + ": cannot read it (" + (Files.isDirectory(file) ? "a folder" : e.getMessage()) + ")");
         }
@@ -59,6 +61,9 @@ final class RulesFile {
             throw new RulesException(where + syntaxError(e));
         } catch (IOException e) {
             throw new RulesException(where + ": cannot read it (" + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            // The YAML parser's own limits (nesting, aliases) end in unchecked exceptions on hostile files.
+            throw new RulesException(where + ": not valid YAML: " + (e.getMessage() == null ? "the parser gave up" : e.getMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new RulesException(where + ": is empty; a rules file is a list of rules, " + EXAMPLE);
@@ -89,13 +94,18 @@ final class RulesFile {
                 return " line " + line + ": not valid YAML: " + problem + (context == null ? "" : " (" + context + ")");
             }
         }
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            return ": not valid YAML: nested too deep or too large for a rules file";
+        }
         JsonLocation at = e.getLocation();
         String why = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage().lines().findFirst().orElse("syntax error");
         return (at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr()) + ": not valid YAML: " + why;
     }
 
     private static String kind(JsonNode n) {
-        return n.isObject() ? "a mapping" : n.isArray() ? "a list" : n.isNull() ? "nothing" : "a value (" + n.asText() + ")";
+        String v = n.asText();
+        return n.isObject() ? "a mapping" : n.isArray() ? "a list" : n.isNull() ? "nothing"
+                : "a value (" + (v.length() > 40 ? v.substring(0, 40) + "…" : v) + ")";
     }
 
     private static Rule rule(JsonNode node, int number, String where, String fileName) throws RulesException {

@@ -219,4 +219,32 @@ class RulesLoadTest {
             assertEquals(Interest.NONE, r.interest(), "no frame is held");
         }
     }
+
+    @Test
+    void hostileFilesAreRefusedInOneLine() throws Exception {
+        java.util.Random random = new java.util.Random(12);
+        for (int i = 0; i < 200; i++) {
+            byte[] junk = new byte[random.nextInt(300)];
+            random.nextBytes(junk);
+            Files.write(fx.file, junk);
+            try (Rules r = Rules.load(fx.file, s -> { }, false)) {
+                assertTrue(r.describe().startsWith("rules " + f + " ("), r.describe());
+            } catch (RulesException e) {
+                assertTrue(e.getMessage().startsWith(f + ":") || e.getMessage().startsWith(f + " "), e.getMessage());
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            }
+        }
+        String deep = "[".repeat(20_000) + "]".repeat(20_000);
+        assertEquals(f + ": not valid YAML: nested too deep or too large for a rules file", error(deep));
+        StringBuilder laughs = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'j'; c++) {
+            laughs.append(c).append(": &").append(c).append(" [");
+            for (int k = 0; k < 9; k++) {
+                laughs.append(k == 0 ? "" : ", ").append('*').append((char) (c - 1));
+            }
+            laughs.append("]\n");
+        }
+        String bomb = error("- match: '*'\n  drop: true\n  name:\n" + laughs.toString().indent(4));
+        assertTrue(bomb.startsWith(f + " "), bomb);
+    }
 }
