@@ -53,6 +53,8 @@ public final class FrameFilter {
     /** The fields the query looks at: only those are put in the MemoryIndex (a query never sees the others). */
     private final Set<String> fields;
     private final boolean all;
+    /** Worked out once: the relay asks it for every frame. */
+    private final msnscope.intercept.Interest interest;
     private final ThreadLocal<MemoryIndex> memory = ThreadLocal.withInitial(
             // The one public way to a MemoryIndex that recycles its blocks on reset(): built from an empty document.
             () -> MemoryIndex.fromDocument(List.of(), IndexFields.analyzer(), false, false, REUSED_BYTES));
@@ -62,6 +64,7 @@ public final class FrameFilter {
         this.query = query;
         this.all = query instanceof MatchAllDocsQuery;
         this.fields = fieldsOf(query);
+        this.interest = QueryInterest.of(query);
     }
 
     /** Every field {@code query} reads, NOT clauses included (Lucene's visitor skips them unless told otherwise). */
@@ -142,10 +145,12 @@ public final class FrameFilter {
 
     /**
      * The frames this filter could match, known from their command and direction alone (a {@code cmd:} or
-     * {@code dir:} the query requires): the relay holds only those for a rule's verdict.
+     * {@code dir:} the query requires): the relay holds only those for a rule's verdict. Never narrower than
+     * the query; anything it cannot read from the command and direction ({@code NOT cmd:MSG}, {@code text:x})
+     * is any frame of that direction (a null set).
      */
     public msnscope.intercept.Interest interest() {
-        return msnscope.intercept.Interest.ALL; // TODO(rules helper): derive from the query's required cmd/dir clauses
+        return interest;
     }
 
     @Override

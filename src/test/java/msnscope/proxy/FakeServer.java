@@ -9,18 +9,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A one-connection upstream whose behaviour each fault test scripts; records what it received. */
-final class FakeServer implements AutoCloseable {
+public final class FakeServer implements AutoCloseable {
 
-    interface Script {
+    public interface Script {
         void run(Socket s, ByteArrayOutputStream received) throws Exception;
     }
 
     final ServerSocket server;
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
-    final CompletableFuture<Void> done = new CompletableFuture<>();
+    public final CompletableFuture<Void> done = new CompletableFuture<>();
     volatile Socket socket;
 
-    FakeServer(Script script) throws IOException {
+    public FakeServer(Script script) throws IOException {
         server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             try (Socket s = server.accept()) {
@@ -36,12 +36,12 @@ final class FakeServer implements AutoCloseable {
         t.start();
     }
 
-    HostPort address() {
+    public HostPort address() {
         return new HostPort("127.0.0.1", server.getLocalPort());
     }
 
     /** Reads until EOF (or reset), recording. */
-    static void readToEnd(Socket s, ByteArrayOutputStream into) throws IOException {
+    public static void readToEnd(Socket s, ByteArrayOutputStream into) throws IOException {
         byte[] buf = new byte[8192];
         try {
             for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
@@ -55,7 +55,7 @@ final class FakeServer implements AutoCloseable {
     }
 
     /** Reads exactly {@code n} bytes. */
-    static byte[] read(Socket s, int n, ByteArrayOutputStream into) throws IOException {
+    public static byte[] read(Socket s, int n, ByteArrayOutputStream into) throws IOException {
         byte[] b = s.getInputStream().readNBytes(n);
         synchronized (into) {
             into.writeBytes(b);
@@ -63,13 +63,13 @@ final class FakeServer implements AutoCloseable {
         return b;
     }
 
-    byte[] receivedBytes() {
+    public byte[] receivedBytes() {
         synchronized (received) {
             return received.toByteArray();
         }
     }
 
-    void await() throws Exception {
+    public void await() throws Exception {
         done.get(10, TimeUnit.SECONDS);
     }
 
