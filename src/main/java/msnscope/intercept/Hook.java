@@ -338,9 +338,9 @@ public final class Hook implements Interceptor {
             how = "stopped answering (it closed its input or output) and was stopped";
             stop();
         }
-        death = "the hook " + how + " after " + ids.get() + (ids.get() == 1 ? " frame" : " frames");
-        LOG.warn("hook '{}' {}: {} waiting {} forwarded unchanged; later frames are forwarded without asking",
-                command, how, waiting, waiting == 1 ? "frame" : "frames");
+        death = "the hook " + how + " after " + HookTally.count(ids.get(), "frame");
+        LOG.warn("hook '{}' {}: {}later frames are forwarded without asking", command, how,
+                waiting == 0 ? "" : HookTally.count(waiting, "waiting frame") + " forwarded unchanged, ");
     }
 
     /** {@code exited with code 3}, with what the usual shell codes mean. */

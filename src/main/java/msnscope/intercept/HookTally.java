@@ -42,15 +42,22 @@ final class HookTally {
         add(actions, delay, " delay");
         add(actions, inject, " with inject");
         add(actions, close, " with close");
-        List<String> faults = new ArrayList<>(List.of(timedOut.sum() + " timed out", garbage.sum() + (garbage.sum() == 1 ? " garbage answer" : " garbage answers")));
-        add(faults, late, " late answers ignored");
+        List<String> faults = new ArrayList<>(List.of(timedOut.sum() + " timed out", count(garbage.sum(), "garbage answer")));
+        if (late.sum() > 0) {
+            faults.add(count(late.sum(), "late answer") + " ignored");
+        }
         add(faults, queueFull, " forwarded unasked while the hook was behind");
-        StringBuilder sb = new StringBuilder("hook: ").append(asked.sum()).append(asked.sum() == 1 ? " frame" : " frames")
-                .append(" asked: ").append(String.join(", ", actions)).append("; ").append(String.join(", ", faults));
+        StringBuilder sb = new StringBuilder("hook: ").append(count(asked.sum(), "frame")).append(" asked: ")
+                .append(String.join(", ", actions)).append("; ").append(String.join(", ", faults));
         if (death != null) {
-            sb.append("; ").append(death).append(", ").append(unasked.sum()).append(" frames after that forwarded without asking");
+            sb.append("; ").append(death).append(", ").append(count(unasked.sum(), "frame")).append(" after that forwarded without asking");
         }
         return sb.toString();
+    }
+
+    /** {@code 1 frame}, {@code 2 frames}. */
+    static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
     }
 
     private static void add(List<String> parts, LongAdder n, String what) {
