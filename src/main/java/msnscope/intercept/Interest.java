@@ -19,8 +19,19 @@ public record Interest(Set<String> c2s, Set<String> s2c) {
     public static final Interest ALL = new Interest(null, null);
 
     public Interest {
-        c2s = c2s == null ? null : Set.copyOf(c2s);
-        s2c = s2c == null ? null : Set.copyOf(s2c);
+        c2s = upper(c2s);
+        s2c = upper(s2c);
+    }
+
+    private static Set<String> upper(Set<String> commands) {
+        if (commands == null) {
+            return null;
+        }
+        java.util.HashSet<String> u = new java.util.HashSet<>();
+        for (String c : commands) {
+            u.add(c.toUpperCase(Locale.ROOT));
+        }
+        return Set.copyOf(u);
     }
 
     /** The commands of {@code dir}, or null when any frame of that direction may change. */
@@ -28,10 +39,13 @@ public record Interest(Set<String> c2s, Set<String> s2c) {
         return dir == Direction.C2S ? c2s : s2c;
     }
 
-    /** True when a frame with this command (null: not a command line) going {@code dir} may be changed. */
+    /**
+     * True when a frame with this command ({@link msnscope.wire.Frame#command}: as it is on the wire; null: not
+     * a command line) going {@code dir} may be changed. Called per frame on the relay: no allocation.
+     */
     public boolean covers(String command, Direction dir) {
         Set<String> set = commands(dir);
-        return set == null || (command != null && set.contains(command.toUpperCase(Locale.ROOT)));
+        return set == null || (command != null && set.contains(command));
     }
 
     /** True when nothing going {@code dir} is ever changed. */

@@ -6,7 +6,10 @@ import msnscope.dissect.RawDissections;
 import msnscope.dissect.SessionContext;
 import msnscope.dissect.StreamDissector;
 import msnscope.dissect.spec.FormSpec;
+import msnscope.intercept.Interceptor;
+import msnscope.intercept.Verdict;
 import msnscope.wire.Direction;
+import msnscope.wire.Edit;
 import msnscope.wire.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,10 +75,14 @@ final class AnalysisLane implements AutoCloseable {
 
     /** How a held frame becomes bytes: called on the lane thread with its dissection; the answer goes back to the relay. */
     interface Decider {
+        /** The proxy's own change (a referral rewritten, a profile fixed): the bytes to forward instead, or null. */
         byte[] decide(Dissection d, ProxyConnection conn);
 
-        /** On the lane thread, after {@link #decide}: hands the decision to the connection's event loop. */
-        void decided(Frame frame, byte[] replacement);
+        /**
+         * After {@link #decide} and the interceptor's verdict (on the lane thread, or the thread that completed
+         * the verdict): hands both to the connection's event loop. The verdict's replacement, if any, wins.
+         */
+        void decided(Frame frame, byte[] replacement, Verdict verdict);
     }
 
     private record Opened(Stream s, ProxyConnection conn) {
@@ -84,7 +91,8 @@ final class AnalysisLane implements AutoCloseable {
     private record Begin(Stream s, ProxyConnection conn, SessionContext session, FormSpec.Role role) {
     }
 
-    private record Seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros) {
+    /** @param edit set on a frame msnscope made (an injection, a local answer); else null */
+    private record Seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros, Edit edit) {
     }
 
     /** The frames of one read of one connection. */
@@ -92,7 +100,12 @@ final class AnalysisLane implements AutoCloseable {
     private record Batch(java.util.List<Seen> frames, int skippedBefore) {
     }
 
-    private record Hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider, int skippedBefore) {
+    private record Hold(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros, Decider decider,
+                        int skippedBefore) {
+    }
+
+    /** An interceptor's verdict that came later than its frame's dissection: finished on the lane thread. */
+    private record Verdicted(Hold hold, Dissection d, byte[] own, Verdict verdict) {
     }
 
     private record Closed(Stream s, ProxyConnection conn, String reason, String totals) {
@@ -103,6 +116,8 @@ final class AnalysisLane implements AutoCloseable {
 
     private final Dissector dissector;
     private final Listeners listeners;
+    /** Rules and the hook, asked about every held frame they may change; null when nothing intercepts. */
+    private volatile Interceptor interceptor;
     private final WireListeners wire;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     /** Frames waiting (the droppable kind). */
@@ -154,13 +169,23 @@ final class AnalysisLane implements AutoCloseable {
      * and handed to the lane by {@link #flush} (one hand-over per read, not per frame).
      */
     void seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros) {
-        if (!listeners.wantsFrames() && !StreamDissector.settlesLogin(frame.command())) {
+        seen(s, conn, frame, dir, micros, null);
+    }
+
+    /** {@link #seen}, of a frame msnscope made ({@code edit} says who and why); always dissected. */
+    void seen(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros, Edit edit) {
+        if (edit == null && !listeners.wantsFrames() && !StreamDissector.settlesLogin(frame.command())) {
             return;
         }
         if (s.batch == null) {
             s.batch = new java.util.ArrayList<>(8);
         }
-        s.batch.add(new Seen(s, conn, frame, dir, micros));
+        s.batch.add(new Seen(s, conn, frame, dir, micros, edit));
+    }
+
+    /** Rules and the hook: set before the first connection. */
+    void intercept(Interceptor i) {
+        this.interceptor = i;
     }
 
     /** Hands the frames seen since the last call to the lane, or counts them as skipped when it is full. */
@@ -180,10 +205,10 @@ final class AnalysisLane implements AutoCloseable {
         queue.add(new Batch(b, takeSkipped(s)));
     }
 
-    /** A server frame held back until {@code decider} says what to forward. */
-    void hold(Stream s, ProxyConnection conn, Frame frame, long micros, Decider decider) {
+    /** A frame held back until {@code decider} (and the interceptor, if any) say what to forward. */
+    void hold(Stream s, ProxyConnection conn, Frame frame, Direction dir, long micros, Decider decider) {
         flush(s);
-        queue.add(new Hold(s, conn, frame, micros, decider, takeSkipped(s)));
+        queue.add(new Hold(s, conn, frame, dir, micros, decider, takeSkipped(s)));
     }
 
     private static int takeSkipped(Stream s) {
@@ -200,6 +225,40 @@ final class AnalysisLane implements AutoCloseable {
         if (n > 0 && s.dissector != null) {
             s.seq += n;
             s.dissector.skip(n);
+        }
+    }
+
+    /** The interceptor's verdict on a held frame it may change; null when nothing intercepts it. */
+    private java.util.concurrent.CompletableFuture<Verdict> ask(Dissection d, Hold h) {
+        Interceptor i = interceptor;
+        if (i == null || !i.interest().covers(h.frame().command(), h.dir())) {
+            return null;
+        }
+        try {
+            return i.intercept(d, h.conn().id()).toCompletableFuture().exceptionally(x -> {
+                log.warn("{} interceptor failed on {} (forwarded unchanged): {}", h.conn().id(), d.command(), x.toString());
+                return Verdict.FORWARD;
+            });
+        } catch (RuntimeException x) {
+            log.warn("{} interceptor failed on {} (forwarded unchanged): {}", h.conn().id(), d.command(), x.toString());
+            return null;
+        }
+    }
+
+    /**
+     * A held frame's outcome: what the other side receives and who changed it go with the dissection to every
+     * listener, then the decision goes to the connection's event loop.
+     */
+    private void finishHold(Hold h, Dissection d, byte[] own, Verdict verdict) {
+        try {
+            if (d != null) {
+                byte[] delivered = verdict.drop() ? new byte[0] : verdict.replacement() != null ? verdict.replacement() : own;
+                d.forwardedAs(delivered);
+                d.editedAs(verdict.edit());
+                tell(h.s(), h.conn(), d.frame().size(), p -> listeners.frame(h.conn(), d.placedAt(p.session(), p.stream()), delivered));
+            }
+        } finally {
+            h.decider().decided(h.frame(), own, verdict);
         }
     }
 
@@ -250,28 +309,32 @@ final class AnalysisLane implements AutoCloseable {
             for (Seen s : b.frames()) {
                 Dissection d = dissect(s.s(), s.conn(), s.frame(), s.dir(), s.micros());
                 if (d != null) {
+                    d.editedAs(s.edit());
                     roleEvidence(s.s(), d);
                     tell(s.s(), s.conn(), d.frame().size(), p -> listeners.frame(s.conn(), d.placedAt(p.session(), p.stream()), null));
                 }
             }
         } else if (e instanceof Hold h) {
             skip(h.s(), h.skippedBefore());
-            Dissection d = dissect(h.s(), h.conn(), h.frame(), Direction.S2C, h.micros());
+            Dissection d = dissect(h.s(), h.conn(), h.frame(), h.dir(), h.micros());
             if (d != null) {
                 roleEvidence(h.s(), d);
             }
-            byte[] out = null;
+            byte[] own = null;
+            java.util.concurrent.CompletableFuture<Verdict> verdict = null;
             try {
-                out = d == null ? null : h.decider().decide(d, h.conn());
+                own = d == null ? null : h.decider().decide(d, h.conn());
+                verdict = d == null ? null : ask(d, h);
             } finally {
-                if (d != null) {
-                    // What the other side received goes with the dissection, for every listener.
-                    d.forwardedAs(out);
-                    byte[] forwarded = out;
-                    tell(h.s(), h.conn(), d.frame().size(), p -> listeners.frame(h.conn(), d.placedAt(p.session(), p.stream()), forwarded));
+                if (verdict == null || verdict.isDone()) {
+                    finishHold(h, d, own, verdict == null ? Verdict.FORWARD : verdict.getNow(Verdict.FORWARD));
+                } else {
+                    byte[] o = own;
+                    verdict.whenComplete((v, x) -> queue.add(new Verdicted(h, d, o, v == null ? Verdict.FORWARD : v)));
                 }
-                h.decider().decided(h.frame(), out);
             }
+        } else if (e instanceof Verdicted v) {
+            finishHold(v.hold(), v.d(), v.own(), v.verdict());
         } else if (e instanceof Opened o) {
             tell(o.s(), o.conn(), 0, p -> listeners.connectionOpened(o.conn()));
         } else if (e instanceof Begin b) {

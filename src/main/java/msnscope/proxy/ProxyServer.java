@@ -65,6 +65,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ReferralRewriter rewriter;
     private final ClientIpFixer fixer;
     private final List<String> referralCommands;
+    private msnscope.intercept.Interceptor interceptor;
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     /** Shared by every framer of every connection: what partial payloads may hold in total. */
     private final PartialBudget budget;
@@ -125,6 +126,20 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Attaches what must see each frame before it is forwarded (the recorder); best before {@link #start}. */
+    /**
+     * Rules and the hook ({@code --rules}, {@code --hook}): every frame the interceptor may change waits for its
+     * verdict before it is forwarded. Set before {@link #start}; null: nothing intercepts.
+     */
+    public ProxyServer intercept(msnscope.intercept.Interceptor i) {
+        this.interceptor = i;
+        lane.intercept(i);
+        return this;
+    }
+
+    msnscope.intercept.Interceptor interceptor() {
+        return interceptor;
+    }
+
     public ProxyServer addWireListener(WireListener l) {
         wire.add(l);
         return this;

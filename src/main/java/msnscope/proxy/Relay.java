@@ -9,9 +9,14 @@ import msnscope.dissect.Dissection;
 import msnscope.dissect.SessionContext;
 import msnscope.dissect.StreamDissector;
 import msnscope.dissect.spec.FormSpec;
+import msnscope.intercept.Interceptor;
+import msnscope.intercept.Side;
+import msnscope.intercept.Verdict;
 import msnscope.wire.Clock;
 import msnscope.wire.Direction;
+import msnscope.wire.Edit;
 import msnscope.wire.Frame;
+import msnscope.wire.Framer;
 import msnscope.wire.PayloadOracle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +26,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,8 +78,11 @@ final class Relay {
     /** Frames of this read not yet handed to the recorder: handed over in one call before the flush. */
     private final java.util.ArrayList<WireListener.WireFrame> toRecord = new java.util.ArrayList<>();
     private final PayloadOracle oracle;
+    /** Client bytes framed from a copy after they were forwarded: when nothing may change them. */
     private C2SObserver c2s;
-    private S2CForwarder s2c;
+    /** Client bytes framed before they are forwarded: when an interceptor may change them. */
+    private Forwarder c2sForwarder;
+    private Forwarder s2c;
     private int frames;
     private boolean cookieChecked;
     /** What waits for a held frame's decision: the server side's end and its close. */
@@ -125,9 +135,30 @@ final class Relay {
         conn = new ProxyConnection(server.nextConnectionId(), route.role(), clientAddr, proxyAddr, route.upstream().toString(),
                 null, null, Clock.nowMicros());
         if (server.config().dissect()) {
-            c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), server.budget(), this::clientFrame);
-            s2c = new S2CForwarder(client.alloc(), oracle, server.config().limits(), server.budget(), server.holdCommands(route),
-                    new S2CForwarder.Sink() {
+            Interceptor interceptor = server.interceptor();
+            if (interceptor == null) {
+                c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), server.budget(), this::clientFrame);
+            } else {
+                c2sForwarder = new Forwarder(Direction.C2S, client.alloc(), oracle, server.config().limits(), server.budget(),
+                        new HoldPolicy(Direction.C2S, List.of(), interceptor), new Forwarder.Sink() {
+                            @Override
+                            public void forward(ByteBuf bytes) {
+                                upstream.write(bytes);
+                            }
+
+                            @Override
+                            public void observe(Frame frame) {
+                                clientFrame(frame);
+                            }
+
+                            @Override
+                            public void hold(Frame frame) {
+                                holdFrame(frame, Direction.C2S);
+                            }
+                        });
+            }
+            s2c = new Forwarder(Direction.S2C, client.alloc(), oracle, server.config().limits(), server.budget(),
+                    new HoldPolicy(Direction.S2C, server.holdCommands(route), interceptor), new Forwarder.Sink() {
                         @Override
                         public void forward(ByteBuf bytes) {
                             client.write(bytes);
@@ -140,7 +171,7 @@ final class Relay {
 
                         @Override
                         public void hold(Frame frame) {
-                            holdFrame(frame);
+                            holdFrame(frame, Direction.S2C);
                         }
                     });
         }
@@ -204,12 +235,16 @@ final class Relay {
             return;
         }
         c2sBytes += buf.readableBytes();
-        if (c2s != null) {
-            c2s.copy(buf);
-        }
-        upstream.write(buf);
-        if (c2s != null) {
-            c2s.process();
+        if (c2sForwarder != null) {
+            c2sForwarder.feed(buf);
+        } else {
+            if (c2s != null) {
+                c2s.copy(buf);
+            }
+            upstream.write(buf);
+            if (c2s != null) {
+                c2s.process();
+            }
         }
         if (!upstream.isWritable()) {
             client.config().setAutoRead(false);
@@ -245,13 +280,13 @@ final class Relay {
 
     void clientWritabilityChanged() {
         // Not while a held frame waits for its decision: what the server sends meanwhile would pile up.
-        if (client.isWritable() && upstream != null && !serverInputDone && (s2c == null || !s2c.awaiting())) {
+        if (client.isWritable() && upstream != null && !serverInputDone && !awaiting(Direction.S2C)) {
             upstream.config().setAutoRead(true);
         }
     }
 
     void serverWritabilityChanged() {
-        if (upstream != null && upstream.isWritable() && !clientInputDone) {
+        if (upstream != null && upstream.isWritable() && !clientInputDone && !awaiting(Direction.C2S)) {
             client.config().setAutoRead(true);
         }
     }
@@ -320,28 +355,30 @@ final class Relay {
     }
 
     /**
-     * A server frame that may be rewritten ({@code XFR}, {@code RNG}, a profile {@code MSG} with
-     * {@code --fix-client-ip}): the lane dissects it after every frame before it and decides; until then
-     * nothing after it moves, and reading from the server pauses.
+     * A frame that may be changed: a server's referral ({@code XFR}, {@code RNG}) or profile {@code MSG} with
+     * {@code --fix-client-ip}, or any frame a rule or the hook may change. The lane dissects it after every
+     * frame before it, and the proxy and the interceptor decide; until then nothing after it in its direction
+     * moves, and reading from that side pauses.
      */
-    private void holdFrame(Frame f) {
+    private void holdFrame(Frame f, Direction dir) {
         if (!begun) {
-            checkCookie(f, Direction.S2C);
+            checkCookie(f, dir);
         }
-        if (upstream != null) {
-            upstream.config().setAutoRead(false);
+        Channel from = dir == Direction.C2S ? client : upstream;
+        if (from != null) {
+            from.config().setAutoRead(false);
         }
         long now = readMicros();
-        server.lane().hold(analysis, conn, f, now, new AnalysisLane.Decider() {
+        server.lane().hold(analysis, conn, f, dir, now, new AnalysisLane.Decider() {
             @Override
             public byte[] decide(Dissection d, ProxyConnection c) {
-                return Relay.this.decide(f, d, c);
+                return dir == Direction.S2C ? Relay.this.decide(f, d, c) : null;
             }
 
             @Override
-            public void decided(Frame frame, byte[] replacement) {
+            public void decided(Frame frame, byte[] replacement, Verdict verdict) {
                 try {
-                    client.eventLoop().execute(() -> Relay.this.decided(frame, now, replacement));
+                    client.eventLoop().execute(() -> Relay.this.decided(frame, dir, now, replacement, verdict));
                 } catch (java.util.concurrent.RejectedExecutionException stopping) {
                     // the proxy is stopping: the connection goes with it
                 }
@@ -361,28 +398,129 @@ final class Relay {
         return null;
     }
 
-    /** Back on the event loop: record the held frame as forwarded, forward it, and go on with what waited. */
-    private void decided(Frame f, long micros, byte[] replacement) {
-        if (s2c == null || !s2c.awaiting()) {
+    private Forwarder forwarder(Direction dir) {
+        return dir == Direction.C2S ? c2sForwarder : s2c;
+    }
+
+    /** True while a held frame of that direction waits for its decision (or its delay). */
+    private boolean awaiting(Direction dir) {
+        Forwarder f = forwarder(dir);
+        return f != null && f.awaiting();
+    }
+
+    /**
+     * Back on the event loop: a held frame's decision. A delay comes first (the frame, and all after it in its
+     * direction, wait on a timer); then injections before it, the frame (as it came, replaced or dropped) with
+     * the injections after it, the record of all of them, and a close if the verdict says so.
+     */
+    private void decided(Frame f, Direction dir, long micros, byte[] own, Verdict verdict) {
+        if (!awaiting(dir)) {
             return;
         }
+        if (verdict.delayMillis() > 0) {
+            Verdict rest = new Verdict(verdict.replacement(), verdict.drop(), 0, verdict.injections(), verdict.close(),
+                    verdict.by(), verdict.action());
+            // The record keeps the delay: the frame's edit is the verdict's, not the remainder's.
+            client.eventLoop().schedule(() -> apply(f, dir, micros, own, rest, verdict.edit()), verdict.delayMillis(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        apply(f, dir, micros, own, verdict, verdict.edit());
+    }
+
+    private void apply(Frame f, Direction dir, long micros, byte[] own, Verdict verdict, Edit edit) {
+        Forwarder fw = forwarder(dir);
+        if (fw == null || !fw.awaiting()) {
+            return;
+        }
+        Side toward = dir == Direction.C2S ? Side.SERVER : Side.CLIENT;
+        List<byte[]> afterSame = new ArrayList<>();
+        List<Verdict.Injection> afterOther = new ArrayList<>();
+        for (Verdict.Injection i : verdict.injections()) {
+            if (i.before()) {
+                inject(i, verdict, micros);
+            } else if (i.to() == toward) {
+                afterSame.add(i.bytes());
+            } else {
+                afterOther.add(i);
+            }
+        }
+        byte[] out = verdict.drop() ? new byte[0] : verdict.replacement() != null ? verdict.replacement() : own;
         frames++;
-        toRecord.add(new WireListener.WireFrame(f, Direction.S2C, micros, replacement));
-        s2c.decided(replacement);
+        toRecord.add(new WireListener.WireFrame(f, dir, micros, out, edit));
+        fw.decided(out, afterSame);
+        for (byte[] b : afterSame) {
+            made(b, dir, verdict, micros);
+        }
+        for (Verdict.Injection i : afterOther) {
+            inject(i, verdict, micros);
+        }
         beforeForward();
         client.flush();
+        if (upstream != null) {
+            upstream.flush();
+        }
         server.lane().flush(analysis);
-        while (!s2c.awaiting() && !afterDecision.isEmpty()) {
+        if (verdict.close() != null) {
+            closeBy(verdict);
+            return;
+        }
+        while (!awaiting(Direction.C2S) && !awaiting(Direction.S2C) && !afterDecision.isEmpty()) {
             afterDecision.poll().run();
         }
-        if (!s2c.awaiting() && upstream != null && client.isWritable() && !serverInputDone) {
+        if (dir == Direction.S2C && !awaiting(dir) && upstream != null && client.isWritable() && !serverInputDone) {
             upstream.config().setAutoRead(true);
+        }
+        if (dir == Direction.C2S && !awaiting(dir) && upstream != null && upstream.isWritable() && !clientInputDone) {
+            client.config().setAutoRead(true);
         }
     }
 
-    /** Runs {@code r} now, or once the held frame is decided and forwarded. */
+    /** A frame msnscope sends (a local answer, an injection): into its direction's stream at a frame boundary, and recorded. */
+    private void inject(Verdict.Injection i, Verdict verdict, long micros) {
+        Direction dir = i.to() == Side.CLIENT ? Direction.S2C : Direction.C2S;
+        Forwarder fw = forwarder(dir);
+        if (fw == null || (dir == Direction.C2S ? upstream == null : false)) {
+            return;
+        }
+        fw.inject(i.bytes());
+        made(i.bytes(), dir, verdict, micros);
+    }
+
+    /** Records and dissects the frames of {@code bytes}, which msnscope sent going {@code dir}. */
+    private void made(byte[] bytes, Direction dir, Verdict verdict, long micros) {
+        Edit edit = new Edit(verdict.by(), verdict.action(), true);
+        Framer framer = new Framer(dir, oracle, server.config().limits());
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+        try {
+            for (Frame m; (m = framer.decode(in)) != null || (m = framer.decodeLast(in)) != null; ) {
+                frames++;
+                toRecord.add(new WireListener.WireFrame(m, dir, micros, null, edit));
+                server.lane().seen(analysis, conn, m, dir, micros, edit);
+            }
+        } finally {
+            framer.release();
+            in.release();
+        }
+    }
+
+    /** A verdict's close: the side(s) it names are closed once what was sent to them is flushed. */
+    private void closeBy(Verdict verdict) {
+        event("closed by " + verdict.by() + " (" + verdict.close().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        switch (verdict.close()) {
+            case CLIENT -> closeAfterFlush(client);
+            case SERVER -> {
+                if (upstream != null) {
+                    closeAfterFlush(upstream);
+                }
+            }
+            case BOTH -> closeBoth();
+        }
+    }
+
+    /** Runs {@code r} now, or once no held frame waits (its decision made and forwarded). */
     private void afterHeld(Runnable r) {
-        if (s2c != null && s2c.awaiting()) {
+        if (awaiting(Direction.C2S) || awaiting(Direction.S2C)) {
             afterDecision.add(r);
         } else {
             r.run();
@@ -485,9 +623,18 @@ final class Relay {
         if (c2s != null) {
             c2s.finish();
         }
+        if (c2sForwarder != null) {
+            c2sForwarder.finish();
+        }
+        beforeForward();
+        afterHeld(this::clientInputEnded);
+    }
+
+    /** The client's side ended and everything it sent is decided and handed to the server's channel. */
+    private void clientInputEnded() {
         beforeForward();
         if (serverInputDone || upstream == null) {
-            afterHeld(this::closeBoth);
+            closeBoth();
         } else {
             upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 if (upstream.isActive()) {
@@ -607,6 +754,9 @@ final class Relay {
         finished = true;
         if (c2s != null) {
             c2s.finish();
+        }
+        if (c2sForwarder != null) {
+            c2sForwarder.release();
         }
         if (s2c != null) {
             s2c.release();

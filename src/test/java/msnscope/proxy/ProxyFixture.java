@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** An {@link MsnWorld} behind a running {@link ProxyServer}, with every listener event recorded. */
-final class ProxyFixture implements AutoCloseable {
+public final class ProxyFixture implements AutoCloseable {
 
-    final MsnWorld world;
-    final ProxyServer proxy;
-    final String address;
+    public final MsnWorld world;
+    public final ProxyServer proxy;
+    public final String address;
     final Events events = new Events();
 
     /**
@@ -85,16 +85,22 @@ final class ProxyFixture implements AutoCloseable {
         }
     }
 
-    ProxyFixture() throws Exception {
+    public ProxyFixture() throws Exception {
         this(c -> c);
     }
 
-    ProxyFixture(UnaryOperator<ProxyConfig> tweak) throws Exception {
+    public ProxyFixture(UnaryOperator<ProxyConfig> tweak) throws Exception {
+        this(tweak, null);
+    }
+
+    /** A proxy whose frames {@code interceptor} may change (rules, the hook); null: none. */
+    public ProxyFixture(UnaryOperator<ProxyConfig> tweak, msnscope.intercept.Interceptor interceptor) throws Exception {
         LeakWatch.install();
         world = new MsnWorld();
         ProxyConfig config = ProxyConfig.of(new HostPort("127.0.0.1", 0), HostPort.parse(world.dsAddress()))
                 .withResolver(new Resolver(Map.of(MsnWorld.SB_NAME, "127.0.0.1")));
         proxy = new ProxyServer(tweak.apply(config), SpecLoader.builtIn());
+        proxy.intercept(interceptor);
         proxy.addListener(events);
         var bound = proxy.start();
         address = "127.0.0.1:" + bound.getPort();

@@ -194,10 +194,10 @@ class ProxyRewriteTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Map<String, Boolean> partialReferralSeen = new ConcurrentHashMap<>();
         java.util.ArrayDeque<byte[]> decisions = new java.util.ArrayDeque<>();
-        S2CForwarder[] fw = new S2CForwarder[1];
-        fw[0] = new S2CForwarder(UnpooledByteBufAllocator.DEFAULT,
+        Forwarder[] fw = new Forwarder[1];
+        fw[0] = new Forwarder(UnpooledByteBufAllocator.DEFAULT,
                 (k, d, t) -> SPEC.expectsPayload(k, d, t, 11), FramerLimits.DEFAULT, PartialBudget.unlimited(), List.of("XFR", "RNG"),
-                new S2CForwarder.Sink() {
+                new Forwarder.Sink() {
                     @Override
                     public void forward(ByteBuf bytes) {
                         byte[] b = new byte[bytes.readableBytes()];

@@ -10,21 +10,22 @@ import msnscope.wire.FramerLimits;
 import msnscope.wire.PartialBudget;
 import msnscope.wire.PayloadOracle;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * The server-to-client direction of one connection: frames the bytes (the proxy must see whole referral
- * lines to rewrite them) and forwards them in order, each frame's original bytes or its rewrite.
+ * One direction of one connection: frames the bytes (the proxy must see whole referral lines to rewrite
+ * them, whole frames to change them) and forwards them in order, each frame's original bytes or what was
+ * decided instead, with frames msnscope injects put in at frame boundaries.
  *
- * <p><b>What is held back.</b> Only an incomplete line that could still become one the proxy may rewrite:
- * one starting with a hold prefix ({@code XFR }, {@code RNG } — the commands that have referral forms in
- * {@code dissectors/} — and {@code MSG } on notification connections with {@code --fix-client-ip}). Any
- * other incomplete line and any partial payload is forwarded as soon as it arrives, so a server that
- * writes text without LF and waits is never stalled, and a 64 KiB payload streams through. A held line is
- * bounded by the framer limits (an over-long line is cut and forwarded as a flagged piece). The proxy
- * never adds a timer: a server that stops in the middle of an {@code XFR} line stalls only that line.
+ * <p><b>What is held back.</b> Only an incomplete frame that could still become one that waits for a
+ * decision ({@link HoldPolicy}: a referral {@code XFR }/{@code RNG } — the commands that have referral forms
+ * in {@code dissectors/} —, {@code MSG } on notification connections with {@code --fix-client-ip}, and the
+ * commands a rule or the hook may change). Any other incomplete line and any partial payload is forwarded as
+ * soon as it arrives, so a peer that writes text without LF and waits is never stalled, and a 64 KiB payload
+ * streams through. A held line is bounded by the framer limits (an over-long line is cut and forwarded as a
+ * flagged piece). The proxy never adds a timer: a peer that stops in the middle of an {@code XFR} line
+ * stalls only that line.
  *
  * <p><b>Memory.</b> Nothing is copied to be framed or forwarded: the framer reads a duplicate of the read
  * buffer and forwarding sends slices of it. What stays after a read: a partial line (copied out at most
@@ -34,7 +35,7 @@ import java.util.List;
  *
  * <p>Sans-I/O apart from buffers: output goes to a {@link Sink}. Not thread-safe (one event loop).
  */
-final class S2CForwarder {
+final class Forwarder {
 
     /** Where frames go: the forwarding write, the frames already forwarded, the frames held for a decision. */
     interface Sink {
@@ -46,7 +47,7 @@ final class S2CForwarder {
 
         /**
          * A complete frame that may be rewritten, nothing of it forwarded yet: nothing after it moves until
-         * {@link S2CForwarder#decided} says what to forward instead (it may be called from inside this call).
+         * {@link Forwarder#decided} says what to forward instead (it may be called from inside this call).
          */
         void hold(Frame frame);
     }
@@ -58,7 +59,9 @@ final class S2CForwarder {
     private final Sink sink;
     private final PartialBudget budget;
     private final int maxLine;
-    private final byte[][] holdPrefixes;
+    private final HoldPolicy policy;
+    /** Injected frames waiting for a frame boundary (a partial frame's bytes went out before they came). */
+    private final ArrayDeque<byte[]> injections = new ArrayDeque<>();
     /** The framer's input (it consumes as it frames, in its own way). */
     private final Accumulator acc;
     /** Received bytes not yet forwarded; its reader index is stream offset {@link #forwardedTotal}. */
@@ -79,18 +82,21 @@ final class S2CForwarder {
     private boolean finishing;
     private boolean draining;
 
-    S2CForwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, PartialBudget budget,
-                 List<String> holdCommands, Sink sink) {
+    /** The server-to-client direction, holding the frames of {@code holdCommands} (tests). */
+    Forwarder(ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, PartialBudget budget,
+              List<String> holdCommands, Sink sink) {
+        this(Direction.S2C, alloc, oracle, limits, budget, new HoldPolicy(Direction.S2C, holdCommands, null), sink);
+    }
+
+    Forwarder(Direction dir, ByteBufAllocator alloc, PayloadOracle oracle, FramerLimits limits, PartialBudget budget,
+              HoldPolicy policy, Sink sink) {
         this.acc = new Accumulator(alloc);
         this.raw = new Accumulator(alloc);
-        this.framer = new Framer(Direction.S2C, oracle, limits, budget);
+        this.framer = new Framer(dir, oracle, limits, budget);
         this.budget = budget;
         this.maxLine = limits.maxLineLength();
         this.sink = sink;
-        this.holdPrefixes = new byte[holdCommands.size()][];
-        for (int i = 0; i < holdCommands.size(); i++) {
-            holdPrefixes[i] = (holdCommands.get(i) + " ").getBytes(StandardCharsets.US_ASCII);
-        }
+        this.policy = policy;
     }
 
     /** New bytes from the server (takes ownership of {@code in}). */
@@ -110,6 +116,7 @@ final class S2CForwarder {
         drain(true);
         if (held == null) {
             forwardUpTo(receivedTotal);
+            flushInjections();
             release();
         }
     }
@@ -121,27 +128,60 @@ final class S2CForwarder {
 
     /** The held frame's decision: the bytes to forward instead, or null to forward it as it came; framing goes on. */
     void decided(byte[] replacement) {
+        decided(replacement, List.of());
+    }
+
+    /**
+     * The held frame's decision: the bytes to forward instead (empty: dropped), or null to forward it as it
+     * came, then {@code after} (frames msnscope sends right after it); framing goes on.
+     */
+    void decided(byte[] replacement, List<byte[]> after) {
         if (held == null) {
             return;
         }
         if (replacement != null) {
             raw.buf().skipBytes((int) (heldEnd - heldStart));
             forwardedTotal = heldEnd;
-            sink.forward(Unpooled.wrappedBuffer(replacement));
+            if (replacement.length > 0) {
+                sink.forward(Unpooled.wrappedBuffer(replacement));
+            }
         } else {
             forwardUpTo(heldEnd);
+        }
+        for (byte[] b : after) {
+            sink.forward(Unpooled.wrappedBuffer(b));
         }
         held = null;
         if (!draining) {
             drain(finishing);
             if (finishing && held == null) {
                 forwardUpTo(receivedTotal);
+                flushInjections();
                 release();
             }
         }
     }
 
+    /**
+     * A frame msnscope sends in this direction: now when the stream is at a frame boundary (nothing of a
+     * frame has gone out without its end), else as soon as the frame under way is complete.
+     */
+    void inject(byte[] bytes) {
+        if (forwardedTotal <= framedTotal && injections.isEmpty()) {
+            sink.forward(Unpooled.wrappedBuffer(bytes));
+        } else {
+            injections.add(bytes);
+        }
+    }
+
+    private void flushInjections() {
+        for (byte[] b; (b = injections.poll()) != null; ) {
+            sink.forward(Unpooled.wrappedBuffer(b));
+        }
+    }
+
     void release() {
+        injections.clear();
         held = null;
         acc.free();
         raw.free();
@@ -197,6 +237,10 @@ final class S2CForwarder {
                 waiting.add(f);
             }
         }
+        if (!injections.isEmpty() && forwardedTotal <= framedTotal) {
+            forwardUpTo(framedTotal);
+            flushInjections();
+        }
         if (receivedTotal > forwardedTotal && (forwardedTotal > framedTotal || !mustHold())) {
             forwardUpTo(receivedTotal);
         } else {
@@ -234,15 +278,7 @@ final class S2CForwarder {
     }
 
     private boolean holdable(Frame f) {
-        if (f.size() < 4 || (f.flags() & STREAMED) != 0) {
-            return false;
-        }
-        for (byte[] p : holdPrefixes) {
-            if (f.byteAt(0) == p[0] && f.byteAt(1) == p[1] && f.byteAt(2) == p[2] && f.byteAt(3) == p[3]) {
-                return true;
-            }
-        }
-        return false;
+        return (f.flags() & STREAMED) == 0 && policy.holds(f);
     }
 
     /** Forwards the received bytes up to stream offset {@code end}, as they arrived. */
@@ -255,23 +291,9 @@ final class S2CForwarder {
         }
     }
 
-    /** The incomplete frame (nothing of it forwarded yet) could still become a line the proxy rewrites. */
+    /** The incomplete frame (nothing of it forwarded yet) could still become one that waits for a decision. */
     private boolean mustHold() {
-        ByteBuf held = raw.buf();
-        int r = held.readerIndex() + (int) (framedTotal - forwardedTotal);
-        int n = (int) Math.min(4, receivedTotal - framedTotal);
-        for (byte[] p : holdPrefixes) {
-            boolean match = true;
-            for (int i = 0; i < n; i++) {
-                if (held.getByte(r + i) != p[i]) {
-                    match = false;
-                    break;
-                }
-            }
-            if (match) {
-                return true;
-            }
-        }
-        return false;
+        int n = (int) Math.min(Integer.MAX_VALUE, receivedTotal - framedTotal);
+        return n > 0 && policy.mayHold(raw.buf(), raw.buf().readerIndex() + (int) (framedTotal - forwardedTotal), n);
     }
 }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on unrewritten when there is no room; the bytes out are the bytes in, and every byte of budget comes back.
  */
 @ExtendWith(LeakWatch.class)
-class S2CForwarderBudgetTest {
+class ForwarderBudgetTest {
 
     private static final ProtocolSpec SPEC = SpecLoader.builtIn();
 
@@ -37,10 +37,10 @@ class S2CForwarderBudgetTest {
     private static Run feed(byte[] stream, int piece, PartialBudget budget) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Boolean> msgRewritable = new ArrayList<>();
-        S2CForwarder[] fw = new S2CForwarder[1];
+        Forwarder[] fw = new Forwarder[1];
         java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
-        fw[0] = new S2CForwarder(PooledByteBufAllocator.DEFAULT, (k, d, t) -> SPEC.expectsPayload(k, d, t, 11),
-                FramerLimits.DEFAULT, budget, List.of("XFR", "RNG", "MSG"), new S2CForwarder.Sink() {
+        fw[0] = new Forwarder(PooledByteBufAllocator.DEFAULT, (k, d, t) -> SPEC.expectsPayload(k, d, t, 11),
+                FramerLimits.DEFAULT, budget, List.of("XFR", "RNG", "MSG"), new Forwarder.Sink() {
                     @Override
                     public void forward(ByteBuf bytes) {
                         byte[] b = new byte[bytes.readableBytes()];
