@@ -10,10 +10,10 @@ import msnscope.search.FrameFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +52,10 @@ public final class Hook implements Interceptor {
     /** Questions waiting to be written before frames are forwarded without asking. */
     static final int QUEUE = 1024;
     private static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** The longest answer line read (a replaced payload in base64 is far shorter); longer is garbage. */
+    static final int MAX_ANSWER = 16 << 20;
+    /** The longest line of the hook's standard error copied; the rest of it is left out. */
+    static final int MAX_ERROR_LINE = 8192;
     /** Timed-out ids remembered, so that their late answers are told apart from answers to nothing. */
     private static final int LATE_IDS = 4096;
     private static final Logger LOG = LoggerFactory.getLogger("msnscope.proxy");
@@ -232,9 +236,12 @@ public final class Hook implements Interceptor {
 
     /** The reader thread: each answer line settles the frame it names; the end of the output is the hook's end. */
     private void readAnswers() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (!line.isBlank() && !closing) {
+        try (Reader out = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+            HookLines in = new HookLines(out, MAX_ANSWER);
+            for (String line; (line = in.next()) != null; ) {
+                if (in.cut()) {
+                    garbage("hook answered a line longer than " + MAX_ANSWER + " characters: ignored: " + HookText.clip(line));
+                } else if (!line.isBlank() && !closing) {
                     try {
                         answer(line);
                     } catch (RuntimeException e) {
@@ -308,9 +315,10 @@ public final class Hook implements Interceptor {
 
     /** Copies the hook's standard error to msnscope's, each line marked as the hook's. */
     private void copyErrors() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                System.err.println("hook: " + line);
+        try (Reader err = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+            HookLines in = new HookLines(err, MAX_ERROR_LINE);
+            for (String line; (line = in.next()) != null; ) {
+                System.err.println("hook: " + line + (in.cut() ? "…" : ""));
             }
         } catch (IOException e) {
             // its error output ended with it

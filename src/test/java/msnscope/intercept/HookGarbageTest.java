@@ -110,6 +110,17 @@ class HookGarbageTest {
     }
 
     @Test
+    void aLineLongerThanAnyAnswerIsNamedAndTheNextLineStillCounts() throws Exception {
+        try (HookFixture.Stderr err = new HookFixture.Stderr();
+             Hook hook = Hook.start("read -r q; head -c " + (Hook.MAX_ANSWER + 1000) + " /dev/zero | tr '\\0' x; echo; "
+                     + "echo '{\"id\":1,\"action\":\"drop\"}'; cat >/dev/null", null, Duration.ofSeconds(10))) {
+            assertTrue(verdict(hook.intercept(HookFixture.qng(), "c2"), 10_000).drop());
+            String line = err.awaitLine("longer than", 1_000);
+            assertTrue(line.endsWith("hook answered a line longer than " + Hook.MAX_ANSWER + " characters: ignored: " + "x".repeat(HookText.MAX) + "…"), line);
+        }
+    }
+
+    @Test
     void aHugeGarbageLineIsQuotedShort() throws Exception {
         try (HookFixture.Stderr err = new HookFixture.Stderr();
              Hook hook = Hook.start("read -r q; head -c 100000 /dev/zero | tr '\\0' x; echo; echo '{\"id\":1,\"action\":\"forward\"}'; cat >/dev/null",
