@@ -168,11 +168,11 @@ public final class Hook implements Interceptor {
 
     @Override
     public CompletionStage<Verdict> intercept(Dissection d, String connection) {
-        if (dead.get()) {
-            tally.unasked.increment();
+        if (filter != null && !filter.matches(d, d.account())) {
             return FORWARDED;
         }
-        if (filter != null && !filter.matches(d, d.account())) {
+        if (dead.get()) {
+            tally.unasked.increment();
             return FORWARDED;
         }
         long id = ids.incrementAndGet();
