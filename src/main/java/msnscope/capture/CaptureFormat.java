@@ -1,6 +1,7 @@
 package msnscope.capture;
 
 import msnscope.wire.Direction;
+import msnscope.wire.Edit;
 import msnscope.wire.Frame;
 
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,13 @@ public final class CaptureFormat {
      * still read.
      */
     public static final int FRAME_COMPACT = 5;
+    /**
+     * A compact frame that a rule or the hook changed, or that msnscope made: the body of {@link #FRAME_COMPACT}
+     * followed by the {@link Edit}. A record type of its own, so an unedited frame (nearly all) costs not a byte more.
+     */
+    public static final int FRAME_EDITED = 6;
+    /** The highest record type this version reads. */
+    static final int LAST_TYPE = FRAME_EDITED;
 
     private CaptureFormat() {
     }
@@ -53,9 +61,9 @@ public final class CaptureFormat {
     public static byte[] encode(CaptureRecord r) {
         if (r instanceof CaptureRecord.FrameRecord f) {
             byte[] connection = f.connection().getBytes(StandardCharsets.UTF_8);
-            ByteBuffer out = ByteBuffer.allocate(frameRecordBound(connection, f.frame(), f.rewritten()));
+            ByteBuffer out = ByteBuffer.allocate(frameRecordBound(connection, f.frame(), f.rewritten(), f.edit()));
             encodeFrame(out, new CRC32(), connection, f.timeMicros() == null ? Long.MIN_VALUE : f.timeMicros(), f.direction(), f.frame(),
-                    f.rewritten());
+                    f.rewritten(), f.edit());
             return java.util.Arrays.copyOf(out.array(), out.position());
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream(r instanceof CaptureRecord.FrameRecord f ? f.frame().size() + 64 : 128);
@@ -159,7 +167,7 @@ public final class CaptureFormat {
                 yield new CaptureRecord.FrameRecord(conn, time == Long.MIN_VALUE ? null : time, dir,
                         Frame.ofRaw(raw, lineLength, payloadOffset, declared, flags, command), rewritten);
             }
-            case FRAME_COMPACT -> {
+            case FRAME_COMPACT, FRAME_EDITED -> {
                 String conn = varString(in);
                 long time = in.readLong();
                 int dirAndFlags = varint(in);
@@ -174,9 +182,10 @@ public final class CaptureFormat {
                 if (payloadOffset < lineLength) {
                     throw new IOException("frame lengths out of range");
                 }
+                Edit edit = type == FRAME_EDITED ? edit(in) : null;
                 yield new CaptureRecord.FrameRecord(conn, time == Long.MIN_VALUE ? null : time,
                         (dirAndFlags & 1) == 0 ? Direction.C2S : Direction.S2C,
-                        Frame.ofRaw(raw, lineLength, payloadOffset, declared, dirAndFlags >>> 1, command), rewritten);
+                        Frame.ofRaw(raw, lineLength, payloadOffset, declared, dirAndFlags >>> 1, command), rewritten, edit);
             }
             case CLOSE -> new CaptureRecord.ConnectionClosed(str(in), in.readLong(), str(in));
             default -> throw new IOException("unknown record type " + type);
@@ -184,22 +193,50 @@ public final class CaptureFormat {
     }
 
     /** Room {@link #encodeFrame} needs at most for a frame record. */
-    public static int frameRecordBound(byte[] connection, Frame frame, byte[] rewritten) {
+    public static int frameRecordBound(byte[] connection, Frame frame, byte[] rewritten, Edit edit) {
         String cmd = frame.command();
-        return OVERHEAD + 4 + connection.length + 8 + 1 + 16 + 4 + (cmd == null ? 0 : cmd.length() * 3) + 4 + frame.size() + 4
+        int bound = OVERHEAD + 4 + connection.length + 8 + 1 + 16 + 4 + (cmd == null ? 0 : cmd.length() * 3) + 4 + frame.size() + 4
                 + (rewritten == null ? 0 : rewritten.length);
+        return edit == null ? bound : bound + 5 + utf8Bound(edit.by()) + 5 + utf8Bound(edit.action()) + 1;
+    }
+
+    private static int utf8Bound(String s) {
+        return s == null ? 0 : s.length() * 3;
+    }
+
+    /** The edit of a {@link #FRAME_EDITED} record: {@code by}, {@code action} (each varint n + 1, 0 = null, then n bytes), {@code made:u8}. */
+    private static Edit edit(DataInputStream in) throws IOException {
+        byte[] by = varBytes(in, true);
+        byte[] action = varBytes(in, true);
+        int made = in.readUnsignedByte();
+        if (made > 1) {
+            throw new IOException("an edit's made flag is " + made);
+        }
+        return new Edit(by == null ? null : new String(by, StandardCharsets.UTF_8),
+                action == null ? null : new String(action, StandardCharsets.UTF_8), made == 1);
+    }
+
+    private static void putNullable(ByteBuffer out, String s) {
+        if (s == null) {
+            putVarint(out, 0);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        putVarint(out, b.length + 1);
+        out.put(b);
     }
 
     /**
-     * Appends a {@link #FRAME_COMPACT} record to a buffer with room for it ({@link #frameRecordBound}), written in
-     * place (the recorder's per-frame path on the relay: no intermediate arrays); {@link #encode} of a
-     * {@link CaptureRecord.FrameRecord} gives the same bytes.
+     * Appends a {@link #FRAME_COMPACT} record (a {@link #FRAME_EDITED} one when {@code edit} is not null) to a
+     * buffer with room for it ({@link #frameRecordBound}), written in place (the recorder's per-frame path on the
+     * relay: no intermediate arrays for an unedited frame); {@link #encode} of a {@link CaptureRecord.FrameRecord}
+     * gives the same bytes.
      */
     public static void encodeFrame(ByteBuffer out, CRC32 crc, byte[] connection, long timeMicros, Direction direction, Frame frame,
-                                   byte[] rewritten) {
+                                   byte[] rewritten, Edit edit) {
         int start = out.position();
         out.putInt(0);
-        out.put((byte) FRAME_COMPACT);
+        out.put((byte) (edit == null ? FRAME_COMPACT : FRAME_EDITED));
         putVarint(out, connection.length);
         out.put(connection);
         out.putLong(timeMicros);
@@ -217,6 +254,11 @@ public final class CaptureFormat {
         } else {
             putVarint(out, rewritten.length + 1);
             out.put(rewritten);
+        }
+        if (edit != null) {
+            putNullable(out, edit.by());
+            putNullable(out, edit.action());
+            out.put((byte) (edit.made() ? 1 : 0));
         }
         int end = out.position();
         int length = end - start - 4;

@@ -245,12 +245,12 @@ public final class CaptureReader implements Closeable {
                 continue;
             }
             int type = byteAt(at + 4);
-            if (type < CaptureFormat.SESSION || type > CaptureFormat.FRAME_COMPACT) {
+            if (type < CaptureFormat.SESSION || type > CaptureFormat.LAST_TYPE) {
                 continue;
             }
-            // Every body starts with a string whose length must fit the body: an i32, or in a compact frame a
-            // varint (a connection id is short: one byte).
-            if (type == CaptureFormat.FRAME_COMPACT) {
+            // Every body starts with a string whose length must fit the body: an i32, or in a compact frame (edited
+            // or not) a varint (a connection id is short: one byte).
+            if (type == CaptureFormat.FRAME_COMPACT || type == CaptureFormat.FRAME_EDITED) {
                 int first = byteAt(at + 5);
                 if (first < 0 || first >= 0x80 || first > length - 2) {
                     continue;

@@ -1,6 +1,7 @@
 package msnscope.capture;
 
 import msnscope.wire.Direction;
+import msnscope.wire.Edit;
 import msnscope.wire.Frame;
 
 /**
@@ -28,15 +29,22 @@ public sealed interface CaptureRecord {
 
     /**
      * One frame: the original bytes (with their framing so the frame is rebuilt exactly) and, when the
-     * proxy rewrote it, the bytes it forwarded instead.
+     * proxy changed it, the bytes it forwarded instead and who changed it how.
      *
      * @param timeMicros epoch microseconds, or null when the source had no times (a transcript)
-     * @param rewritten  the forwarded bytes when they differ from the original, else null
+     * @param rewritten  the forwarded bytes when they differ from the original (empty: dropped, the other side
+     *                   received nothing), else null
+     * @param edit       how a rule or the hook changed the frame, or that msnscope made it; null when neither did
+     *                   (a rewritten referral is not an edit)
      */
-    record FrameRecord(String connection, Long timeMicros, Direction direction, Frame frame, byte[] rewritten)
+    record FrameRecord(String connection, Long timeMicros, Direction direction, Frame frame, byte[] rewritten, Edit edit)
             implements CaptureRecord {
+        public FrameRecord(String connection, Long timeMicros, Direction direction, Frame frame, byte[] rewritten) {
+            this(connection, timeMicros, direction, frame, rewritten, null);
+        }
+
         public int type() {
-            return CaptureFormat.FRAME;
+            return edit == null ? CaptureFormat.FRAME_COMPACT : CaptureFormat.FRAME_EDITED;
         }
     }
 

@@ -197,7 +197,7 @@ public final class CaptureStore {
                 } else if (r instanceof CaptureRecord.FrameRecord f) {
                     ConnectionLog log = logs.get(f.connection());
                     if (log != null) {
-                        assembler.bytes(log, f.direction(), f.frame().copyBytes(), f.timeMicros(), f.rewritten());
+                        assembler.bytes(log, f.direction(), f.frame().copyBytes(), f.timeMicros(), f.rewritten(), f.edit());
                     }
                 } else if (r instanceof CaptureRecord.ConnectionClosed c) {
                     ConnectionLog log = logs.remove(c.connection());

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import msnscope.wire.Direction;
+import msnscope.wire.Edit;
 import msnscope.wire.Frame;
 
 /**
@@ -85,10 +86,10 @@ public final class CaptureWriter implements Closeable {
         buffer.put(b);
     }
 
-    /** Appends a frame record, encoded in place ({@link CaptureFormat#encodeFrame}). */
-    public void appendFrame(byte[] connection, long timeMicros, Direction direction, Frame frame, byte[] rewritten) {
-        room(CaptureFormat.frameRecordBound(connection, frame, rewritten));
-        CaptureFormat.encodeFrame(buffer, crc, connection, timeMicros, direction, frame, rewritten);
+    /** Appends a frame record, encoded in place ({@link CaptureFormat#encodeFrame}); {@code edit} null for an unedited frame. */
+    public void appendFrame(byte[] connection, long timeMicros, Direction direction, Frame frame, byte[] rewritten, Edit edit) {
+        room(CaptureFormat.frameRecordBound(connection, frame, rewritten, edit));
+        CaptureFormat.encodeFrame(buffer, crc, connection, timeMicros, direction, frame, rewritten, edit);
     }
 
     private void room(int n) {

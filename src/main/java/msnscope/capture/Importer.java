@@ -9,6 +9,7 @@ import msnscope.dissect.spec.FormSpec;
 import msnscope.export.FrameJson;
 import msnscope.transcript.TranscriptReader;
 import msnscope.wire.Direction;
+import msnscope.wire.Edit;
 import msnscope.wire.FramerLimits;
 
 import java.io.IOException;
@@ -46,11 +47,16 @@ public final class Importer {
     public record RawConnection(String id, String client, String server, long firstMicros, List<Chunk> chunks) {
     }
 
-    /** Bytes of one direction, with the time they arrived (null when unknown). */
-    /** @param forwarded what the proxy forwarded instead (a JSON Lines frame's {@code rewritten}), else null */
-    public record Chunk(Direction dir, Long timeMicros, byte[] data, byte[] forwarded) {
+    /**
+     * Bytes of one direction, with the time they arrived (null when unknown).
+     *
+     * @param forwarded what the proxy forwarded instead (a JSON Lines frame's {@code rewritten}; empty: dropped), else null
+     * @param edit      how a rule or the hook changed the frame, or that msnscope made it (a JSON Lines frame's
+     *                  {@code edited}), else null
+     */
+    public record Chunk(Direction dir, Long timeMicros, byte[] data, byte[] forwarded, Edit edit) {
         public Chunk(Direction dir, Long timeMicros, byte[] data) {
-            this(dir, timeMicros, data, null);
+            this(dir, timeMicros, data, null, null);
         }
     }
 
@@ -108,6 +114,7 @@ public final class Importer {
             String where = source + " line " + lineNo + ": ";
             byte[] bytes;
             byte[] forwarded;
+            Edit edit = edit(n, where);
             try {
                 bytes = frameBytes(n);
                 forwarded = forwardedBytes(n);
@@ -130,7 +137,7 @@ public final class Importer {
             String session = n.path("session").asText("import");
             String stream = n.path("stream").asText("c1");
             sessions.computeIfAbsent(session, k -> new LinkedHashMap<>()).computeIfAbsent(stream, k -> new ArrayList<>())
-                    .add(new JsonFrame(position, new Chunk(dir, time, bytes, forwarded)));
+                    .add(new JsonFrame(position, new Chunk(dir, time, bytes, forwarded, edit)));
         }
         List<String> ids = new ArrayList<>();
         for (String session : inIdOrder(sessions.keySet(), 's')) {
@@ -199,6 +206,26 @@ public final class Importer {
         return withPayload(n.get("rewritten").asText(), n);
     }
 
+    /**
+     * A JSON Lines frame's {@code edited} object ({@code by}, {@code action}, {@code made}), or null when it has
+     * none; anything else under that key is refused in one line rather than silently dropped.
+     */
+    static Edit edit(JsonNode n, String where) throws IOException {
+        JsonNode e = n.get("edited");
+        if (e == null || e.isNull()) {
+            return null;
+        }
+        JsonNode by = e.get("by");
+        JsonNode action = e.get("action");
+        JsonNode made = e.get("made");
+        if (!e.isObject() || by != null && !by.isTextual() && !by.isNull() || action != null && !action.isTextual() && !action.isNull()
+                || made != null && !made.isBoolean() && !made.isNull()) {
+            throw new IOException(where + "edited must be an object {\"by\": text, \"action\": text, \"made\": true|false}");
+        }
+        return new Edit(by == null || by.isNull() ? null : by.asText(), action == null || action.isNull() ? null : action.asText(),
+                made != null && made.asBoolean());
+    }
+
     /** Rebuilds a frame's exact bytes from a JSON Lines object. */
     static byte[] frameBytes(JsonNode n) {
         if (n.hasNonNull("rawBase64")) {
@@ -242,7 +269,7 @@ public final class Importer {
         for (int[] at : inTimeOrder(perConnection)) {
             ConnectionLog log = connectionLogs.get(at[0]);
             Chunk c = perConnection.get(at[0]).get(at[1]);
-            assembler.bytes(log, c.dir(), c.data(), c.timeMicros(), c.forwarded());
+            assembler.bytes(log, c.dir(), c.data(), c.timeMicros(), c.forwarded(), c.edit());
             int from = seen.getOrDefault(log, 0);
             order.addAll(log.frames().subList(from, log.frames().size()));
             seen.put(log, log.frames().size());
@@ -368,7 +395,7 @@ public final class Importer {
                 if (!ids.containsKey(l)) {
                     open(w, l, infos.get(l), ids);
                 }
-                w.append(new CaptureRecord.FrameRecord(ids.get(l), d.timeMicros(), d.direction(), d.frame(), d.forwarded()));
+                w.append(new CaptureRecord.FrameRecord(ids.get(l), d.timeMicros(), d.direction(), d.frame(), d.forwarded(), d.edit()));
                 if (last.get(l) == d) {
                     w.append(new CaptureRecord.ConnectionClosed(ids.get(l), d.timeMicros() == null ? 0 : d.timeMicros(), "end of import"));
                 }

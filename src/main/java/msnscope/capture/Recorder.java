@@ -94,7 +94,7 @@ public final class Recorder implements WireListener, Closeable {
     private record Opened(ProxyConnection c) {
     }
 
-    private record FrameEvent(ProxyConnection c, Frame frame, Direction dir, long micros, byte[] forwarded) {
+    private record FrameEvent(ProxyConnection c, Frame frame, Direction dir, long micros, byte[] forwarded, msnscope.wire.Edit edit) {
     }
 
     private record ReferralEvent(ProxyConnection c, Referral r) {
@@ -165,14 +165,14 @@ public final class Recorder implements WireListener, Closeable {
         if (c == null || c.sess == null || c.provisional != null) {
             received.addAndGet(frames.size());
             for (WireFrame f : frames) {
-                event(new FrameEvent(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded()));
+                event(new FrameEvent(connection, f.frame(), f.direction(), f.timeMicros(), f.forwarded(), f.edit()));
             }
             return;
         }
         // The common case: one lookup for the whole read, straight into the session's buffer.
         Sess s = c.sess;
         for (WireFrame f : frames) {
-            s.writer.appendFrame(c.localIdBytes, f.timeMicros(), f.direction(), f.frame(), f.forwarded());
+            s.writer.appendFrame(c.localIdBytes, f.timeMicros(), f.direction(), f.frame(), f.forwarded(), f.edit());
         }
         received.addAndGet(frames.size());
         s.unflushedFrames += frames.size();
@@ -424,11 +424,11 @@ public final class Recorder implements WireListener, Closeable {
     private void write(Conn c, Object e) throws IOException {
         Sess s = c.sess;
         if (e instanceof FrameEvent f) {
-            s.writer.appendFrame(c.localIdBytes, f.micros(), f.dir(), f.frame(), f.forwarded());
+            s.writer.appendFrame(c.localIdBytes, f.micros(), f.dir(), f.frame(), f.forwarded(), f.edit());
             s.unflushedFrames++;
             markDirty(s);
             if (c.provisional != null) {
-                c.provisional.add(new CaptureRecord.FrameRecord(c.localId, f.micros(), f.dir(), f.frame(), f.forwarded()));
+                c.provisional.add(new CaptureRecord.FrameRecord(c.localId, f.micros(), f.dir(), f.frame(), f.forwarded(), f.edit()));
                 if (c.provisional.size() > MAX_PENDING) {
                     keep(c);
                 }
@@ -473,7 +473,7 @@ public final class Recorder implements WireListener, Closeable {
         to.writer.append(openedRecord(c, nsReferrals.get(target + ">" + dialled)));
         for (CaptureRecord r : records) {
             CaptureRecord.FrameRecord f = (CaptureRecord.FrameRecord) r;
-            to.writer.append(new CaptureRecord.FrameRecord(c.localId, f.timeMicros(), f.direction(), f.frame(), f.rewritten()));
+            to.writer.append(new CaptureRecord.FrameRecord(c.localId, f.timeMicros(), f.direction(), f.frame(), f.rewritten(), f.edit()));
         }
         // Frames of the provisional file already written were counted then; count only the rest.
         to.unflushedFrames += from.unflushedFrames;

@@ -35,7 +35,7 @@ public final class Dissection {
 
     private String session;
     private String stream;
-    /** The bytes the other side received instead, when the proxy changed the frame (a rewritten referral); else null. */
+    /** The bytes the other side received instead, when the proxy changed the frame (a rewritten referral, an edit; empty: dropped); else null. */
     private byte[] forwarded;
     private msnscope.wire.Edit edit;
     private final int seq;
@@ -107,7 +107,8 @@ public final class Dissection {
     }
 
     /**
-     * Records what the proxy forwarded in place of this frame (null or the same bytes: unchanged). Set by
+     * Records what the proxy forwarded in place of this frame (null or the same bytes: unchanged; empty: dropped,
+     * the other side received nothing). Set by
      * whoever knows it (the analysis lane, a stored session's loader) before any reader sees the dissection.
      */
     public Dissection forwardedAs(byte[] bytes) {

@@ -80,10 +80,19 @@ public final class SessionAssembler implements TranscriptSink {
      * null): the frame framed from {@code data} carries it (a stored or imported session's rewritten referral).
      */
     public void bytes(ConnectionLog log, Direction dir, byte[] data, Long timeMicros, byte[] forwarded) {
+        bytes(log, dir, data, timeMicros, forwarded, null);
+    }
+
+    /**
+     * {@link #bytes} of one whole recorded frame with what the proxy forwarded instead (null: unchanged; empty:
+     * dropped) and how a rule or the hook changed it, or that msnscope made it ({@code edit}, or null): the frame
+     * framed from {@code data} carries both, so every reader of a stored or imported session sees them.
+     */
+    public void bytes(ConnectionLog log, Direction dir, byte[] data, Long timeMicros, byte[] forwarded, msnscope.wire.Edit edit) {
         int before = log.frames().size();
         frames(log, dir, data, timeMicros);
-        if (forwarded != null && log.frames().size() > before) {
-            log.frames().get(log.frames().size() - 1).forwardedAs(forwarded);
+        if ((forwarded != null || edit != null) && log.frames().size() > before) {
+            log.frames().get(log.frames().size() - 1).forwardedAs(forwarded).editedAs(edit);
         }
     }
 

@@ -110,8 +110,20 @@ public final class FrameJson {
         g.writeStringField("rawBase64", exactFromText(f) ? null : Base64.getEncoder().encodeToString(f.copyBytes()));
         g.writeStringField("rewritten", d.rewritten());
         byte[] forwarded = d.forwarded();
+        // A dropped frame (nothing forwarded) is "rewritten": "" with "rewrittenBase64": "": an empty line would give CR LF back.
         g.writeStringField("rewrittenBase64", forwarded == null || exactLine(forwarded, d.rewritten(), f) ? null
                 : Base64.getEncoder().encodeToString(forwarded));
+        msnscope.wire.Edit edit = d.edit();
+        if (edit != null) {
+            // Only on frames a rule or the hook changed, or msnscope made: every other frame's object stays as it was.
+            g.writeObjectFieldStart("edited");
+            g.writeStringField("by", edit.by());
+            g.writeStringField("action", edit.action());
+            if (edit.made()) {
+                g.writeBooleanField("made", true);
+            }
+            g.writeEndObject();
+        }
         for (Map.Entry<String, ?> e : extras.entrySet()) {
             g.writeFieldName(e.getKey());
             writeValue(g, e.getValue());

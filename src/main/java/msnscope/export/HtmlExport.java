@@ -129,6 +129,8 @@ public final class HtmlExport {
             int warnings = 0;
             int warnedFrames = 0;
             int errors = 0;
+            int edited = 0;
+            int made = 0;
             long bytes = 0;
             Map<String, Integer> codes = new TreeMap<>();
             for (ConnectionLog c : connections) {
@@ -146,6 +148,10 @@ public final class HtmlExport {
                     }
                     if (!d.warnings().isEmpty()) {
                         warnedFrames++;
+                    }
+                    if (d.edit() != null) {
+                        edited += d.edit().made() ? 0 : 1;
+                        made += d.edit().made() ? 1 : 0;
                     }
                     for (Warning w : d.warnings()) {
                         warnings++;
@@ -181,6 +187,10 @@ public final class HtmlExport {
             fact("Connections", Integer.toString(connections.size()));
             fact("Frames", frames + "  (" + c2s + " client → server, " + (frames - c2s) + " server → client, " + bytes + " bytes)");
             fact("Warnings", warnings + " in " + warnedFrames + " frames" + (errors > 0 ? ", " + errors + " error replies" : ""));
+            if (edited + made > 0) {
+                // Rules and the hook changed traffic: say so up front; the filter box finds each one ("edited", "rule 2").
+                fact("Edited", edited + " frames changed by rules or the hook, " + made + " made by msnscope");
+            }
             if (redaction != null) {
                 List<String> kinds = new ArrayList<>();
                 redaction.counts().forEach((k, n) -> kinds.add(n + " × " + k));
@@ -581,7 +591,8 @@ public final class HtmlExport {
             boolean warn = !d.warnings().isEmpty();
             boolean error = f.isError();
             h.append("<tr id=\"").append(esc(key)).append("\" class=\"frame ").append(d.direction() == Direction.C2S ? "c2s" : "s2c")
-                    .append(warn ? " warned" : "").append(error ? " error" : "").append("\" data-cmd=\"")
+                    .append(warn ? " warned" : "").append(error ? " error" : "")
+                    .append(d.edit() == null ? "" : d.edit().made() ? " made" : " edited").append("\" data-cmd=\"")
                     .append(esc(d.command() == null ? "?" : d.command())).append("\" data-conn=\"").append(esc(d.stream()))
                     .append("\" data-warn=\"").append(warn ? "1" : "0").append("\">");
             h.append("<td class=\"n\"><a href=\"#").append(esc(key)).append("\">").append(esc(key)).append("</a>");
@@ -597,9 +608,18 @@ public final class HtmlExport {
                     .append("\">").append(d.direction() == Direction.C2S ? "C→S" : "S→C").append("</span></td>");
             h.append("<td class=\"body\">");
             line(f);
-            if (d.rewritten() != null) {
-                // What the other side received: the proxy's own address in place of the server's.
-                h.append("<div class=\"rewritten\"><span class=\"code\">").append(d.direction() == Direction.S2C ? "client" : "server")
+            if (d.edit() != null) {
+                // A visible badge (edited, or made by msnscope), then by whom and how: the words of the text view.
+                String badge = EditText.badge(d.edit());
+                h.append("<div class=\"edited").append(d.edit().made() ? " made" : "").append("\"><span class=\"code\">").append(badge)
+                        .append("</span>").append(esc(EditText.of(d.edit()).substring(badge.length()))).append("</div>");
+            }
+            if (EditText.dropped(d)) {
+                h.append("<div class=\"rewritten\"><span class=\"code\">dropped</span> the ").append(EditText.receiver(d.direction()))
+                        .append(" received nothing</div>");
+            } else if (d.rewritten() != null) {
+                // What the other side received: a rule's replacement, or the proxy's own address in place of the server's.
+                h.append("<div class=\"rewritten\"><span class=\"code\">").append(EditText.receiver(d.direction()))
                         .append(" received</span> ").append(esc(d.rewritten())).append("</div>");
             }
             h.append("<div class=\"sum\">").append(esc(d.summary()));
@@ -911,10 +931,10 @@ public final class HtmlExport {
 
     private static final String CSS = """
             :root{--bg:#f6f7f9;--panel:#fff;--ink:#1d2433;--muted:#5d6778;--line:#e3e6eb;--accent:#2457c5;--c2s:#1f7a4d;--s2c:#2457c5;
-            --warn:#9a6200;--warnbg:#fff6e0;--err:#b3261e;--errbg:#fdecea;--info:#5d6778;--infobg:#eef0f4;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace;
+            --warn:#9a6200;--warnbg:#fff6e0;--err:#b3261e;--errbg:#fdecea;--info:#5d6778;--infobg:#eef0f4;--edit:#6b21a8;--editbg:#f3e8fd;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace;
             --k0:#2457c5;--k1:#1f7a4d;--k2:#a2461f;--k3:#7b3fb5;--k4:#0f7f8c;--k5:#b3266b;--k6:#6b6b12;--k7:#4a5568}
             @media (prefers-color-scheme:dark){:root{--bg:#14171c;--panel:#1c2027;--ink:#e6e9ee;--muted:#9aa3b2;--line:#2d333d;--accent:#7aa7ff;
-            --c2s:#5fcf95;--s2c:#7aa7ff;--warn:#f0b54a;--warnbg:#3a2f17;--err:#ff8a80;--errbg:#3b1d1b;--info:#9aa3b2;--infobg:#262b33;
+            --c2s:#5fcf95;--s2c:#7aa7ff;--warn:#f0b54a;--warnbg:#3a2f17;--err:#ff8a80;--errbg:#3b1d1b;--info:#9aa3b2;--infobg:#262b33;--edit:#d8b4fe;--editbg:#2e1a47;
             --k0:#7aa7ff;--k1:#5fcf95;--k2:#f08a5d;--k3:#c39bf0;--k4:#4fc6d3;--k5:#f07aae;--k6:#cfcf62;--k7:#a0aec0}}
             *{box-sizing:border-box}
             html{background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
@@ -986,6 +1006,9 @@ public final class HtmlExport {
             .warn{background:var(--warnbg);color:var(--warn)}.warn.w-error{background:var(--errbg);color:var(--err)}.warn.w-info{background:var(--infobg);color:var(--info)}
             .warn .code,.redacted .code,.rewritten .code{font-weight:700;margin-right:4px}
             .redacted,.rewritten{background:var(--infobg);color:var(--muted)}
+            .edited{margin-top:5px;font-size:12.5px;border-radius:5px;padding:3px 8px;overflow-wrap:anywhere;background:var(--editbg);color:var(--edit)}
+            .edited .code{font-weight:700;margin-right:4px}.edited.made{border:1px solid var(--edit)}
+            tr.edited td.n,tr.made td.n{box-shadow:inset 3px 0 0 var(--edit)}
             details.payload{margin-top:6px}
             details.payload summary{cursor:pointer;color:var(--muted);font-size:12px}
             details.payload pre{margin:6px 0 0;padding:8px 10px;background:var(--bg);border:1px solid var(--line);border-radius:6px;font-family:var(--mono);font-size:12px;white-space:pre-wrap;word-break:break-all;max-height:480px;overflow:auto}

@@ -136,7 +136,7 @@ public final class Redactor {
                 }
             }
             if (sameShape(connections, inOrder)) {
-                return result(inOrder);
+                return result(connections, inOrder);
             }
         }
         SessionAssembler again = new SessionAssembler(dissector, sessionId, limits);
@@ -149,12 +149,63 @@ public final class Redactor {
             }
             again.close();
         }
-        return result(again.connections());
+        return result(connections, again.connections());
     }
 
-    private Result result(List<ConnectionLog> connections) {
+    private Result result(List<ConnectionLog> original, List<ConnectionLog> connections) {
+        carryDeliveries(original, connections);
         Map<String, Integer> counts = new LinkedHashMap<>(new java.util.TreeMap<>(counters));
         return new Result(mode, List.copyOf(connections), Map.copyOf(notes), counts);
+    }
+
+    /**
+     * Puts on each redacted frame what its original carried beyond its bytes: how a rule or the hook changed it
+     * (an edit names no secret) and what the other side received instead, redacted like the frame itself (a
+     * rewritten referral still holds its cookie; a rule's replacement may hold a ticket or a message). A dropped
+     * frame's empty delivery stays empty: it still says the other side received nothing.
+     */
+    private void carryDeliveries(List<ConnectionLog> original, List<ConnectionLog> redacted) {
+        if (!sameShape(original, redacted)) {
+            return;
+        }
+        for (int i = 0; i < original.size(); i++) {
+            List<Dissection> from = original.get(i).frames();
+            List<Dissection> to = redacted.get(i).frames();
+            for (int k = 0; k < from.size(); k++) {
+                Dissection d = from.get(k);
+                byte[] forwarded = d.forwarded();
+                if (forwarded != null || d.edit() != null) {
+                    to.get(k).forwardedAs(forwarded == null || forwarded.length == 0 ? forwarded : delivered(to.get(k), forwarded))
+                            .editedAs(d.edit());
+                }
+            }
+        }
+    }
+
+    /**
+     * Forwarded bytes redacted: the line's tokens and any known secret as in the frame; the payload swept of
+     * secrets, or with {@code messages} left out altogether (a replacement's text is what people wrote).
+     */
+    private byte[] delivered(Dissection redacted, byte[] forwarded) {
+        String all = latin1(forwarded);
+        int lf = all.indexOf('\n');
+        int lineEnd = lf < 0 ? all.length() : lf > 0 && all.charAt(lf - 1) == '\r' ? lf - 1 : lf;
+        String[] tokens = all.substring(0, lineEnd).split(" ", -1);
+        for (int t = 0; t < tokens.length; t++) {
+            tokens[t] = replaceToken(tokens[t]);
+        }
+        String line = sweep(String.join(" ", tokens));
+        String terminator = all.substring(lineEnd, lf < 0 ? all.length() : lf + 1);
+        String payload = lf < 0 ? "" : all.substring(lf + 1);
+        if (!payload.isEmpty() && mode.hidesMessages()) {
+            notes.merge(key(redacted), List.of("delivered payload left out"), (a, b) -> {
+                List<String> both = new ArrayList<>(a);
+                both.addAll(b);
+                return List.copyOf(both);
+            });
+            payload = "";
+        }
+        return (line + terminator + sweep(payload)).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Every frame timed, framed without trouble, and its payload complete: re-framing its bytes gives it back. */

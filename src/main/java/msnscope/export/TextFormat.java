@@ -73,9 +73,14 @@ public final class TextFormat {
         }
         sb.append('\n');
         String indent = d.timeMicros() == null ? "           " : "                            ";
-        if (d.rewritten() != null) {
-            // What the client received: the proxy's own address instead of the server's.
-            sb.append(indent).append(paint("=> " + (d.direction() == Direction.S2C ? "client" : "server") + " received: ", "1;35"))
+        if (d.edit() != null) {
+            sb.append(indent).append(paint(EditText.of(d.edit()), "1;35")).append('\n');
+        }
+        if (EditText.dropped(d)) {
+            sb.append(indent).append(paint("=> " + EditText.droppedLine(d), "1;35")).append('\n');
+        } else if (d.rewritten() != null) {
+            // What the other side received: a rule's replacement, or the proxy's own address instead of the server's.
+            sb.append(indent).append(paint("=> " + EditText.receiver(d.direction()) + " received: ", "1;35"))
                     .append(d.rewritten()).append('\n');
         }
         sb.append(indent).append(d.summary()).append('\n');

@@ -71,7 +71,7 @@ public final class CaptureIndex implements Closeable {
      * Which documents this msnscope writes; an index committed with another value is rebuilt on open.
      * Bump it with any change to the fields of {@link FrameDocuments} or {@link SessionReplay}.
      */
-    static final String SCHEMA = "5";
+    static final String SCHEMA = "6";
     private static final String SCHEMA_KEY = "msnscope.schema";
     /** Sessions whose replay state is kept while they may still grow. */
     private static final int MAX_LIVE = 256;

@@ -109,6 +109,7 @@ public final class FrameDocuments {
             keyword(doc, WARNING, c, true);
         }
         keyword(doc, CONTENT_TYPE, contentType(d), true);
+        edit(doc, d.edit());
         // Numbers: points answer ranges, doc values sort.
         number(doc, TRID, d.trid());
         number(doc, TIME, d.timeMicros());
@@ -124,6 +125,28 @@ public final class FrameDocuments {
             doc.add(new Field(TEXT, text, TEXT_TYPE));
         }
         return doc;
+    }
+
+    /**
+     * The edit's fields; none on an unedited frame (nearly all), so they cost an unedited frame nothing and
+     * {@code * AND NOT edited:true} finds the frames that went through unchanged.
+     */
+    private static void edit(Document doc, msnscope.wire.Edit e) {
+        if (e == null) {
+            return;
+        }
+        keyword(doc, EDITED, "true", true);
+        if (e.made()) {
+            keyword(doc, MADE, "true", true);
+        }
+        if (e.by() != null) {
+            keyword(doc, EDITED_BY, e.by(), true);
+            // "rule 2 (rules.yaml)" is also found as "rule 2": what a user remembers of the rule.
+            int paren = e.by().indexOf(" (");
+            if (paren > 0) {
+                keyword(doc, EDITED_RULE, e.by().substring(0, paren), false);
+            }
+        }
     }
 
     /** The frame document of {@code order} in {@code session}: what a re-written frame replaces. */

@@ -39,6 +39,10 @@ import java.util.Set;
  *     when it passed, else the one its connection went on to log in as (the {@code VER} opening bob's login is
  *     bob's), as the export shows it. {@code peer} = other handles the frame names (JOI, IRO, CAL, MSG
  *     sender, ADC N=…); {@code warning} = the dissector's warning codes</td></tr>
+ * <tr><td>edited, editedBy, made</td><td>keyword, lower-cased; doc values</td><td>only on frames msnscope changed:
+ *     {@code edited:true} on every frame a rule or the hook changed or msnscope made, {@code made:true} on those it
+ *     made; {@code editedBy} who did it ({@code rule 2 (rules.yaml)}, {@code hook}), and a rule also by its number
+ *     alone ({@code editedBy:"rule 2"})</td></tr>
  * <tr><td>trid, time, latency, length</td><td>LongPoint + NumericDocValues</td><td>points for range queries
  *     ({@code trid:[5 TO 9]}); doc values to sort by them. {@code time} is epoch microseconds (queries take
  *     dates), {@code latency} microseconds from request to this reply (units {@code us}, {@code ms}, {@code s}
@@ -78,6 +82,14 @@ public final class IndexFields {
     public static final String PEER = "peer";
     public static final String WARNING = "warning";
     public static final String CONTENT_TYPE = "content-type";
+    /** {@code true} on a frame a rule or the hook changed, or msnscope made. */
+    public static final String EDITED = "edited";
+    /** Who changed or made the frame ({@code rule 2 (rules.yaml)}, {@code hook}). */
+    public static final String EDITED_BY = "editedBy";
+    /** A rule by its number alone ({@code rule 2}): searched by {@code editedBy:}, not a field of its own to users. */
+    public static final String EDITED_RULE = "editedBy-rule";
+    /** {@code true} on a frame msnscope made (a local answer, an injected frame). */
+    public static final String MADE = "made";
     public static final String TRID = "trid";
     public static final String TIME = "time";
     public static final String LATENCY = "latency";
@@ -89,14 +101,14 @@ public final class IndexFields {
     /** Keyword fields stored upper-case (protocol tokens). */
     public static final Set<String> UPPER = Set.of(CMD, DIR, ROLE, VERSION, ERROR, ERROR_NAME);
     /** Keyword fields stored lower-case (handles, ids, codes, MIME types). */
-    public static final Set<String> LOWER = Set.of(SESSION, STREAM, ACCOUNT, PEER, WARNING, CONTENT_TYPE, TYPE, KEY);
+    public static final Set<String> LOWER = Set.of(SESSION, STREAM, ACCOUNT, PEER, WARNING, CONTENT_TYPE, TYPE, KEY, EDITED, EDITED_BY, EDITED_RULE, MADE);
     /** Numeric fields: points for ranges, doc values for sorting. */
     public static final Set<String> NUMERIC = Set.of(TRID, TIME, LATENCY, LENGTH);
     /** Analysed text fields, searched when a query names no field. */
     public static final List<String> TEXT_FIELDS = List.of(LINE, SUMMARY, TEXT);
     /** Fields {@code --count-by} accepts (keyword fields with doc values). */
     public static final List<String> COUNTABLE = List.of(CMD, DIR, ROLE, VERSION, ERROR, ACCOUNT, PEER, WARNING, CONTENT_TYPE,
-            SESSION, STREAM);
+            SESSION, STREAM, EDITED, EDITED_BY, MADE);
 
     private IndexFields() {
     }

@@ -197,7 +197,7 @@ final class SessionReplay {
                         dissector.stream(context, f.connection(), null));
                 conns.put(f.connection(), c);
             }
-            Dissection d = c.stream.dissect(f.frame(), f.direction(), f.timeMicros()).forwardedAs(f.rewritten());
+            Dissection d = c.stream.dissect(f.frame(), f.direction(), f.timeMicros()).forwardedAs(f.rewritten()).editedAs(f.edit());
             c.frames++;
             touched.add(c);
             frames++;

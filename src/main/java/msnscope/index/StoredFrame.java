@@ -5,6 +5,7 @@ import msnscope.dissect.Warning;
 import msnscope.dissect.spec.FormSpec;
 import msnscope.export.FrameJson;
 import msnscope.wire.Direction;
+import msnscope.wire.Edit;
 import msnscope.wire.Frame;
 import org.apache.lucene.store.ByteArrayDataInput;
 import org.apache.lucene.util.BytesRef;
@@ -32,12 +33,16 @@ import java.util.Map;
  * role, version + 1, account, command, trid (as time), params (0 = the line's words, else count + 1 and
  * the strings), line length, payload offset, declared length + 1, frame flags, the frame's command, its
  * raw bytes (length, bytes), summary, fields (a tagged value), replyTo + 1, warnings (count, then code
- * and message each).
+ * and message each), forwarded bytes (length + 1, 0 for none, then the bytes), the edit (0 for none, 1 edited, 2
+ * made by msnscope; then by and action as strings).
  */
 final class StoredFrame {
 
-    /** 2 adds what the proxy forwarded instead (a rewritten referral); 1 is still read. */
-    static final byte VERSION = 2;
+    /**
+     * 2 adds what the proxy forwarded instead (a rewritten referral; empty: dropped), 3 how a rule or the hook
+     * changed the frame; 1 and 2 are still read.
+     */
+    static final byte VERSION = 3;
     private static final int NULL = 0;
     private static final int STRING = 1;
     private static final int NUMBER = 2;
@@ -99,6 +104,12 @@ final class StoredFrame {
             if (forwarded != null) {
                 out.writeBytes(forwarded, 0, forwarded.length);
             }
+            Edit edit = d.edit();
+            out.writeVInt(edit == null ? 0 : edit.made() ? 2 : 1);
+            if (edit != null) {
+                out.string(edit.by());
+                out.string(edit.action());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // an in-memory output does not fail
         }
@@ -116,7 +127,7 @@ final class StoredFrame {
 
     private static Dissection read(ByteArrayDataInput in) {
         byte version0 = in.readByte();
-        if (version0 != VERSION && version0 != 1) {
+        if (version0 < 1 || version0 > VERSION) {
             throw new IllegalArgumentException("written by another msnscope version");
         }
         int seq = in.readVInt();
@@ -160,9 +171,15 @@ final class StoredFrame {
             warnings.add(new Warning(string(in), string(in)));
         }
         int forwarded = version0 == 1 ? 0 : in.readVInt();
+        byte[] forwardedBytes = forwarded == 0 ? null : bytes(in, forwarded - 1);
+        int edited = version0 < 3 ? 0 : in.readVInt();
+        if (edited > 2) {
+            throw new IllegalArgumentException("unknown edit kind " + edited);
+        }
+        Edit edit = edited == 0 ? null : new Edit(string(in), string(in), edited == 2);
         return Dissection.restored(session, stream, seq, time, dir, role == null ? null : FormSpec.Role.valueOf(role),
                 version == 0 ? null : version - 1, account, frame, command, trid, params, summary, fields,
-                replyTo == 0 ? null : replyTo - 1, warnings).forwardedAs(forwarded == 0 ? null : bytes(in, forwarded - 1));
+                replyTo == 0 ? null : replyTo - 1, warnings).forwardedAs(forwardedBytes).editedAs(edit);
     }
 
     /** The JSON Lines object of a stored frame, with the login's account as the extra the index adds. */

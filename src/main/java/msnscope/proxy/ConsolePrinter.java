@@ -181,8 +181,12 @@ public final class ConsolePrinter implements ProxyListener, AutoCloseable {
             }
             sb.append(']');
         }
-        if (d.rewritten() != null) {
+        if (d.rewritten() != null && !msnscope.export.EditText.dropped(d)) {
             sb.append(paint(" => " + rewriteSummary(f, d.rewritten()), "1;35"));
+        }
+        String edit = msnscope.export.EditText.oneLine(d);
+        if (edit != null) {
+            sb.append(paint("  [" + edit + "]", "1;35"));
         }
         if (d.summary() != null && !d.summary().isEmpty()) {
             sb.append("  ").append(d.summary());

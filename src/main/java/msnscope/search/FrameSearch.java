@@ -89,10 +89,11 @@ public final class FrameSearch {
     public static Result search(IndexSearcher searcher, Query userQuery, Options o) throws IOException, QuerySyntaxException {
         Query q = build(userQuery, "frame", o.sinceMicros(), o.untilMicros());
         if (o.countBy() != null) {
-            if (!IndexFields.COUNTABLE.contains(o.countBy())) {
-                throw new QuerySyntaxException("--count-by takes one of " + String.join(", ", IndexFields.COUNTABLE) + "; not '" + o.countBy() + "'");
-            }
-            Map<String, Long> counts = count(searcher, q, o.countBy());
+            // Field names are case-insensitive, as in queries (--count-by editedby = --count-by editedBy).
+            String field = IndexFields.COUNTABLE.stream().filter(f -> f.equalsIgnoreCase(o.countBy())).findFirst()
+                    .orElseThrow(() -> new QuerySyntaxException("--count-by takes one of " + String.join(", ", IndexFields.COUNTABLE)
+                            + "; not '" + o.countBy() + "'"));
+            Map<String, Long> counts = count(searcher, q, field);
             long total = searcher.search(q, new TotalHitCountCollectorManager());
             return new Result(total, List.of(), counts);
         }

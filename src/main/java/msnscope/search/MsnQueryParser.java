@@ -51,8 +51,27 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
         all.remove(IndexFields.KEY);
         all.remove(IndexFields.TYPE);
         all.remove(IndexFields.ERROR_NAME);
+        all.remove(IndexFields.EDITED_RULE);
         return all;
     }
+
+    /** The fields by their lower-cased names: what a query may type in any case ({@code editedby:} = {@code editedBy:}). */
+    private static final java.util.Map<String, String> BY_LOWER_NAME = byLowerName();
+
+    private static java.util.Map<String, String> byLowerName() {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (String f : fields()) {
+            m.put(f.toLowerCase(java.util.Locale.ROOT), f);
+        }
+        return java.util.Map.copyOf(m);
+    }
+
+    /**
+     * Fields a query on one field also asks, under names users never type: {@code error} the error's name,
+     * {@code editedBy} a rule by its number alone ({@code editedBy:"rule 2"} finds {@code rule 2 (rules.yaml)}).
+     */
+    private static final java.util.Map<String, String> ALSO = java.util.Map.of(IndexFields.ERROR, IndexFields.ERROR_NAME,
+            IndexFields.EDITED_BY, IndexFields.EDITED_RULE);
 
     /**
      * Parses {@code text}; throws a one-line explanation on any mistake. A blank query, {@code *} and
@@ -93,8 +112,8 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
         if (field == null) {
             return null;
         }
-        String f = field.toLowerCase(java.util.Locale.ROOT);
-        if (!fields().contains(f)) {
+        String f = BY_LOWER_NAME.get(field.toLowerCase(java.util.Locale.ROOT));
+        if (f == null) {
             throw wrap(field.equals("*") ? "'*:' only goes with '*' ('*:*' matches every frame)"
                     : "unknown field '" + field + "' (fields: " + String.join(", ", fields()) + ")");
         }
@@ -107,17 +126,18 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
         return p;
     }
 
-    /** A sub-query on one field; {@code error} asks both the code and the name ({@code error-name}). */
+    /** A sub-query on one field; {@code error} asks both the code and the name ({@code error-name}), and so on ({@link #ALSO}). */
     private interface OnField {
         Query on(String field) throws ParseException;
     }
 
-    private static Query errorOrName(String field, OnField q) throws ParseException {
-        if (!IndexFields.ERROR.equals(field)) {
+    private static Query alsoAsked(String field, OnField q) throws ParseException {
+        String also = field == null ? null : ALSO.get(field);
+        if (also == null) {
             return q.on(field);
         }
-        Query code = q.on(IndexFields.ERROR);
-        Query name = q.on(IndexFields.ERROR_NAME);
+        Query code = q.on(field);
+        Query name = q.on(also);
         if (code == null || name == null) {
             return code == null ? name : code;
         }
@@ -134,12 +154,12 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
             long v = number(field, queryText, false);
             return IndexFields.range(field, v, v);
         }
-        return errorOrName(field, f -> super.getFieldQuery(f, queryText, quoted));
+        return alsoAsked(field, f -> super.getFieldQuery(f, queryText, quoted));
     }
 
     @Override
     protected Query getFieldQuery(String typed, String queryText, int slop) throws ParseException {
-        return errorOrName(field(typed), f -> super.getFieldQuery(f, queryText, slop));
+        return alsoAsked(field(typed), f -> super.getFieldQuery(f, queryText, slop));
     }
 
     @Override
@@ -167,7 +187,7 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
             return IndexFields.range(field, lo, hi);
         }
         if (field != null && IndexFields.isKeyword(field)) {
-            return errorOrName(field, f -> super.getRangeQuery(f, part1 == null ? null : IndexFields.normalize(f, part1),
+            return alsoAsked(field, f -> super.getRangeQuery(f, part1 == null ? null : IndexFields.normalize(f, part1),
                     part2 == null ? null : IndexFields.normalize(f, part2), startInclusive, endInclusive));
         }
         return super.getRangeQuery(field, part1, part2, startInclusive, endInclusive);
@@ -179,22 +199,22 @@ public final class MsnQueryParser extends MultiFieldQueryParser {
         if ("*".equals(termStr) && (typed == null || typed.equals("*"))) {
             return new MatchAllDocsQuery();
         }
-        return errorOrName(field(typed), f -> super.getWildcardQuery(f, termStr));
+        return alsoAsked(field(typed), f -> super.getWildcardQuery(f, termStr));
     }
 
     @Override
     protected Query getPrefixQuery(String typed, String termStr) throws ParseException {
-        return errorOrName(field(typed), f -> super.getPrefixQuery(f, termStr));
+        return alsoAsked(field(typed), f -> super.getPrefixQuery(f, termStr));
     }
 
     @Override
     protected Query getFuzzyQuery(String typed, String termStr, float minSimilarity) throws ParseException {
-        return errorOrName(field(typed), f -> super.getFuzzyQuery(f, termStr, minSimilarity));
+        return alsoAsked(field(typed), f -> super.getFuzzyQuery(f, termStr, minSimilarity));
     }
 
     @Override
     protected Query getRegexpQuery(String typed, String termStr) throws ParseException {
-        return errorOrName(field(typed), f -> super.getRegexpQuery(f, termStr));
+        return alsoAsked(field(typed), f -> super.getRegexpQuery(f, termStr));
     }
 
     private long number(String field, String text, boolean upper) throws ParseException {

@@ -41,9 +41,9 @@ class CaptureFormatTest {
         for (Frame f : frames) {
             for (byte[] rewritten : new byte[][] {null, "XFR 9 SB 127.0.0.1:4 CKI x\r\n".getBytes(StandardCharsets.US_ASCII)}) {
                 byte[] connection = "c12".getBytes(StandardCharsets.UTF_8);
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(CaptureFormat.frameRecordBound(connection, f, rewritten) + 3);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(CaptureFormat.frameRecordBound(connection, f, rewritten, null) + 3);
                 buf.put(new byte[] {1, 2, 3});
-                CaptureFormat.encodeFrame(buf, crc, connection, time, Direction.S2C, f, rewritten);
+                CaptureFormat.encodeFrame(buf, crc, connection, time, Direction.S2C, f, rewritten, null);
                 byte[] inPlace = java.util.Arrays.copyOfRange(buf.array(), 3, buf.position());
                 byte[] record = CaptureFormat.encode(new CaptureRecord.FrameRecord("c12", time, Direction.S2C, f, rewritten));
                 assertArrayEquals(record, inPlace, f.line());

@@ -99,6 +99,12 @@ public final class ProxyReplay {
     public static void send(WireListener l, Conn c, Object[] f) {
         Dissection d = (Dissection) f[0];
         l.frame(c.pc(), d.frame(), d.direction(), (long) f[2], (byte[]) f[1]);
+        events(l, c, f);
+    }
+
+    /** What follows a frame on the relay besides the frame itself: the account the lane learned, a rewritten referral. */
+    public static void events(WireListener l, Conn c, Object[] f) {
+        Dissection d = (Dissection) f[0];
         if (d.account() != null) {
             // What the analysis lane tells the recorder once it has dissected the frame.
             l.account(c.pc(), d.account());
