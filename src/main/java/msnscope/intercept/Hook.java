@@ -291,6 +291,11 @@ public final class Hook implements Interceptor {
             garbage("hook's answer for " + a + " is wrong: " + e.getMessage() + ": forwarded unchanged");
             a.verdict.complete(Verdict.FORWARD);
             return;
+        } catch (RuntimeException e) {
+            // Not the hook's mistake but ours; its frame must still go on.
+            garbage("hook's answer for " + a + " could not be applied (" + HookText.clip(String.valueOf(e.getMessage())) + "): forwarded unchanged");
+            a.verdict.complete(Verdict.FORWARD);
+            return;
         }
         tally.answered(v);
         a.verdict.complete(v);
