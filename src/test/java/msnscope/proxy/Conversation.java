@@ -23,20 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at the proxy. Every client connection is kept by key (same keys as {@link MsnWorld.Record}) for the
  * byte-exactness check.
  */
-final class Conversation {
+public final class Conversation {
 
     final ProxyFixture fx;
     final Map<String, ScriptClient> clients = new ConcurrentHashMap<>();
 
-    Conversation(ProxyFixture fx) {
+    public Conversation(ProxyFixture fx) {
         this.fx = fx;
     }
 
     /** A logged-in user: the notification connection and the next TrID. */
-    static final class User {
-        final String handle;
+    public static final class User {
+        public final String handle;
         final int version;
-        ScriptClient ns;
+        public ScriptClient ns;
         int trid = 5;
         byte[] profile;
 
@@ -63,7 +63,7 @@ final class Conversation {
         return c;
     }
 
-    User login(String handle, int v) throws IOException {
+    public User login(String handle, int v) throws IOException {
         User u = new User(handle, v);
         String pkg = v < 8 ? "MD5" : "TWN";
         try (ScriptClient ds = open("DS:" + handle, fx.address)) {
@@ -114,11 +114,11 @@ final class Conversation {
     }
 
     /** Both ends of one switchboard session, each behind the proxy. */
-    record Switchboard(ScriptClient a, ScriptClient b) {
+    public record Switchboard(ScriptClient a, ScriptClient b) {
     }
 
     /** Alice opens a switchboard and invites Bob, who joins; every referral on the way points at the proxy. */
-    Switchboard openSwitchboard(User alice, User bob) throws IOException {
+    public Switchboard openSwitchboard(User alice, User bob) throws IOException {
         alice.ns.send("XFR " + alice.trid + " SB");
         String xfr = alice.ns.readLine();
         String[] t = xfr.split(" ");
