@@ -12,6 +12,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.Recorder;
+import msnscope.intercept.Interceptor;
 import msnscope.bench.ExternalRelay;
 import msnscope.bench.MixServer;
 import msnscope.bench.MixWorkload;
@@ -82,6 +83,7 @@ final class ProxyBenchCommand implements Command {
                         + "with socat and mitmproxy baselines when installed) or both (default)").build());
         o.addOption(Option.builder().longOpt("only").hasArg().argName("NAME")
                 .desc("measure only the scenario NAME (and direct), e.g. msnscope, to profile it").build());
+        Interception.addOptions(o);
         o.addOption(Option.builder().longOpt("commands").hasArg().argName("N")
                 .desc("commands per pipelined run of the mix workload (default 100000)").build());
         return o;
@@ -97,13 +99,15 @@ final class ProxyBenchCommand implements Command {
      * msnscope with {@code --data} (recording and the live index).
      */
     private static final class Relays implements AutoCloseable {
-        final List<String> names = List.of("plain relay", "msnscope", "msnscope capture", "msnscope --data");
+        static final String CHANGING = "msnscope changing";
+        final List<String> names = new ArrayList<>(List.of("plain relay", "msnscope", "msnscope capture", "msnscope --data"));
         final List<ProxyServer> servers = new ArrayList<>();
         final List<Integer> ports = new ArrayList<>();
         final Recorder recorder;
         final LiveCapture live;
 
-        Relays(int upstream, ProtocolSpec spec, Path data) throws Exception {
+        /** With {@code --rules}/{@code --hook}: a fifth relay, msnscope changing traffic (no recording), named {@link #CHANGING}. */
+        Relays(int upstream, ProtocolSpec spec, Path data, Interceptor interceptor) throws Exception {
             HostPort target = new HostPort("127.0.0.1", upstream);
             HostPort listen = new HostPort("127.0.0.1", 0);
             servers.add(new ProxyServer(ProxyConfig.of(listen, target).withDissect(false), spec));
@@ -116,6 +120,10 @@ final class ProxyBenchCommand implements Command {
             live = LiveCapture.open(data.resolve("data"), new Dissector(spec));
             recording.addWireListener(live);
             servers.add(recording);
+            if (interceptor != null) {
+                servers.add(new ProxyServer(ProxyConfig.of(listen, target), spec).intercept(interceptor));
+                names.add(CHANGING);
+            }
             for (ProxyServer s : servers) {
                 ports.add(s.start().getPort());
             }
@@ -153,24 +161,34 @@ final class ProxyBenchCommand implements Command {
             throw new UsageException("--workload must be ping, mix or both, not '" + workload + "'");
         }
         ProtocolSpec spec = Inputs.spec(line);
+        Interceptor interceptor = Interception.from(line, notice -> err.println("bench-proxy: " + notice));
         Path data = Files.createTempDirectory("msnscope-bench-proxy");
         try {
+            if (interceptor != null) {
+                out.printf("bench-proxy: \"%s\" is msnscope changing traffic by %s%n", Relays.CHANGING, interceptor.describe());
+            }
             out.printf("bench-proxy: %d s per measurement; %d cores%n", seconds, Runtime.getRuntime().availableProcessors());
             if (!workload.equals("mix")) {
-                pingWorkload(spec, data.resolve("ping"), seconds, connections, window, out);
+                pingWorkload(spec, data.resolve("ping"), seconds, connections, window, interceptor, out);
             }
             if (!workload.equals("ping")) {
-                mixWorkload(spec, data.resolve("mix"), seconds, commands, line.getOptionValue("only", ""), out);
+                mixWorkload(spec, data.resolve("mix"), seconds, commands, line.getOptionValue("only", ""), interceptor, out);
             }
         } finally {
             deleteTree(data);
+            if (interceptor != null) {
+                interceptor.close();
+                for (String l : interceptor.summary()) {
+                    out.println("bench-proxy: " + l);
+                }
+            }
         }
         return Main.OK;
     }
 
     /** Many connections, many CHG in flight on each, against an echo server: the proxy's breadth. */
-    private static void pingWorkload(ProtocolSpec spec, Path data, int seconds, int connections, int window, PrintStream out)
-            throws Exception {
+    private static void pingWorkload(ProtocolSpec spec, Path data, int seconds, int connections, int window, Interceptor interceptor,
+                                     PrintStream out) throws Exception {
         EventLoopGroup echoGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             Channel echo = new ServerBootstrap().group(echoGroup).channel(NioServerSocketChannel.class)
@@ -178,7 +196,7 @@ final class ProxyBenchCommand implements Command {
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             int echoPort = ((InetSocketAddress) echo.localAddress()).getPort();
             out.printf("%n== ping: %d connections x %d CHG in flight, echoed ==%n", connections, window);
-            try (Relays relays = new Relays(echoPort, spec, data)) {
+            try (Relays relays = new Relays(echoPort, spec, data, interceptor)) {
                 List<Result> results = new ArrayList<>();
                 results.add(measure("direct", echoPort, seconds, connections, window, out));
                 for (int i = 0; i < relays.names.size(); i++) {
@@ -197,11 +215,11 @@ final class ProxyBenchCommand implements Command {
      * One connection, {@code commands} pipelined, PNG and MSG with a 120-byte payload alternating, answered
      * QNG / ACK: the proxy's depth, next to socat and mitmproxy (raw TCP mode) when they are installed.
      */
-    private static void mixWorkload(ProtocolSpec spec, Path data, int seconds, int commands, String only, PrintStream out)
-            throws Exception {
+    private static void mixWorkload(ProtocolSpec spec, Path data, int seconds, int commands, String only, Interceptor interceptor,
+                                    PrintStream out) throws Exception {
         out.printf("%n== mix: one connection, %,d commands pipelined (PNG, MSG t A %d + payload), answered QNG / ACK ==%n", commands,
                 MixWorkload.PAYLOAD);
-        try (MixServer server = new MixServer(); Relays relays = new Relays(server.port(), spec, data)) {
+        try (MixServer server = new MixServer(); Relays relays = new Relays(server.port(), spec, data, interceptor)) {
             List<String> names = new ArrayList<>(List.of("direct"));
             List<Integer> ports = new ArrayList<>(List.of(server.port()));
             List<ExternalRelay> external = new ArrayList<>();
@@ -264,6 +282,12 @@ final class ProxyBenchCommand implements Command {
                     socat == null ? "socat n/a" : String.format("%.2fx socat (goal >= 0.3)", r.commandsPerSecond() / socat.commandsPerSecond()),
                     mitm == null ? ", mitmproxy n/a" : String.format(", %.2fx mitmproxy (goal >= 1)", r.commandsPerSecond() / mitm.commandsPerSecond()),
                     r.p50Micros() - direct.p50Micros(), r.p99Micros() - direct.p99Micros());
+        }
+        Result scope = find(results, "msnscope");
+        Result changing = find(results, Relays.CHANGING);
+        if (scope != null && changing != null) {
+            out.printf("%s: %.2fx msnscope without rules or hook (goal for rules that match nothing >= 0.8)%n", Relays.CHANGING,
+                    changing.commandsPerSecond() / scope.commandsPerSecond());
         }
     }
 

@@ -4,6 +4,7 @@ import msnscope.capture.RecorderLock;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.ProtocolSpec;
 import msnscope.index.LiveCapture;
+import msnscope.intercept.Interceptor;
 import msnscope.proxy.ConsolePrinter;
 import msnscope.proxy.HostPort;
 import msnscope.proxy.HostPortText;
@@ -40,7 +41,7 @@ final class ProxyCommand implements Command {
     @Override
     public String usage() {
         return "--upstream HOST:PORT [--listen HOST:PORT] [--advertise HOST] [--ports LOW-HIGH] [--resolve NAME=ADDR]... "
-                + "[--format text|jsonl] [--filter QUERY] [--quiet] [--fix-client-ip] [--data DIR] [--max-buffered BYTES] [--idle-timeout SECONDS]";
+                + "[--format text|jsonl] [--filter QUERY] [--rules FILE] [--hook COMMAND] [--hook-filter QUERY] [--hook-timeout DURATION] [--quiet] [--fix-client-ip] [--data DIR] [--max-buffered BYTES] [--idle-timeout SECONDS]";
     }
 
     @Override
@@ -77,6 +78,7 @@ final class ProxyCommand implements Command {
         o.addOption(Option.builder().longOpt("fix-client-ip")
                 .desc("put the client's real address into the profile's ClientIP/ClientPort (and fix the MSG length)").build());
         o.addOption(Option.builder().longOpt("data").hasArg().argName("DIR").desc("where captures go").build());
+        Interception.addOptions(o);
         o.addOption(Option.builder().longOpt("max-pending").hasArg().argName("N")
                 .desc("switchboard referrals pending per client IP before referrals are passed unrewritten (default "
                         + ProxyConfig.DEFAULT_MAX_PENDING + ")").build());
@@ -106,9 +108,18 @@ final class ProxyCommand implements Command {
             throw new UsageException("--filter and --quiet do not go together: --quiet prints no frames, --filter chooses which");
         }
         ProtocolSpec spec = Inputs.spec(line);
-        Optional<LiveCapture> live = captureRecorder(config.dataDir(), spec);
+        Interceptor interceptor = Interception.from(line, notice -> err.println("msnscope proxy: " + notice));
+        Optional<LiveCapture> live;
+        try {
+            live = captureRecorder(config.dataDir(), spec);
+        } catch (UsageException e) {
+            if (interceptor != null) {
+                interceptor.close();
+            }
+            throw e;
+        }
         Optional<Recording> recording = live.map(l -> Recording.into(config.dataDir(), l.recorder()));
-        ProxyServer server = new ProxyServer(config, spec);
+        ProxyServer server = new ProxyServer(config, spec).intercept(interceptor);
         // Standard output is the console (text lines, or pure JSON Lines); standard error says what the
         // proxy is doing (banner, warnings, the exit line) and, with jsonl, carries the connection lines.
         ConsolePrinter console = new ConsolePrinter(format.equals("jsonl") ? ConsolePrinter.Format.JSONL : ConsolePrinter.Format.TEXT,
@@ -130,6 +141,9 @@ final class ProxyCommand implements Command {
             server.close();
             console.close();
             closeQuietly(live, err);
+            if (interceptor != null) {
+                interceptor.close();
+            }
             throw new UsageException("cannot listen on " + config.listen() + ": " + e.getMessage());
         }
         if (!bound.getAddress().isLoopbackAddress()) {
@@ -139,6 +153,9 @@ final class ProxyCommand implements Command {
         err.println("msnscope proxy: listening on " + HostPortText.listening(config.listen(), bound)
                 + ", upstream " + config.upstream() + "; point the client here (Ctrl-C to stop)");
         err.println("msnscope proxy: " + recording.map(Recording::banner).orElse(Recording.notRecording()) + "; times are UTC");
+        if (interceptor != null) {
+            err.println("msnscope proxy: changing traffic by " + interceptor.describe());
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // One ordered path for SIGTERM and Ctrl-C: stop accepting, let connections end after what they
         // received is forwarded (recorded before forwarding, closes recorded), print the last console lines,
@@ -148,6 +165,12 @@ final class ProxyCommand implements Command {
             server.shutdown(SHUTDOWN_GRACE_MILLIS);
             console.close();
             closeQuietly(live, err);
+            if (interceptor != null) {
+                interceptor.close();
+                for (String l : interceptor.summary()) {
+                    err.println("msnscope proxy: " + l);
+                }
+            }
             err.println("msnscope proxy: stopped: " + summary(tally, recording, server.framesNotDissected(), console.dropped()));
             err.flush();
             stop.countDown();

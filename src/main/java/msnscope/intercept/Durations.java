@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as a rules file writes them: {@code 250ms}, {@code 3s}, {@code 1.5s}, {@code 2m}. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,3})?)\\s*(ms|s|m)");
     /** Longer than any client waits for an answer; a bigger number is a typo. */
@@ -14,7 +14,7 @@ final class Durations {
     }
 
     /** Milliseconds, or -1 when {@code text} is not a duration from 1 ms to 1 hour. */
-    static long millis(String text) {
+    public static long millis(String text) {
         Matcher m = FORM.matcher(text.strip());
         if (!m.matches()) {
             return -1;
