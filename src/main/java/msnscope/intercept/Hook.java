@@ -131,7 +131,8 @@ public final class Hook implements Interceptor {
      *
      * @param filter  the frames to ask about ({@code --hook-filter}); null: every frame
      * @param timeout how long a frame waits for its answer ({@code --hook-timeout}); null: {@link #DEFAULT_TIMEOUT}
-     * @throws IOException when the command cannot be started; the message is one line naming it
+     * @throws IOException when the command is empty or cannot be started, or the timeout is not positive: the
+     *                     message is one line naming what
      */
     public static Hook start(String command, FrameFilter filter, Duration timeout) throws IOException {
         return start(command, filter, timeout, QUEUE);
@@ -144,7 +145,7 @@ public final class Hook implements Interceptor {
         }
         Duration t = timeout == null ? DEFAULT_TIMEOUT : timeout;
         if (t.isNegative() || t.isZero()) {
-            throw new IllegalArgumentException("the hook timeout must be more than 0, not " + t.toMillis() + " ms");
+            throw new IOException("the hook's answer timeout must be more than 0 ms, not " + t.toMillis() + " ms");
         }
         Process p;
         try {

@@ -133,6 +133,12 @@ class HookAnswerTest {
     }
 
     @Test
+    void aTimeoutOfNothingIsRefusedInOneLine() {
+        IOException e = assertThrows(IOException.class, () -> Hook.start("cat", null, Duration.ZERO));
+        assertEquals("the hook's answer timeout must be more than 0 ms, not 0 ms", e.getMessage());
+    }
+
+    @Test
     void withoutAFilterEveryFrameIsOfInterest() throws Exception {
         try (Hook hook = Hook.start("cat >/dev/null", null, null)) {
             assertEquals(Interest.ALL, hook.interest());
