@@ -111,6 +111,30 @@ final class Relay {
         return conn;
     }
 
+    /** Where a direction's forwarder sends bytes (the far side's channel) and its frames (recording, the lane). */
+    private Forwarder.Sink sink(Direction dir) {
+        return new Forwarder.Sink() {
+            @Override
+            public void forward(ByteBuf bytes) {
+                (dir == Direction.C2S ? upstream : client).write(bytes);
+            }
+
+            @Override
+            public void observe(Frame frame) {
+                if (dir == Direction.C2S) {
+                    clientFrame(frame);
+                } else {
+                    serverFrame(frame);
+                }
+            }
+
+            @Override
+            public void hold(Frame frame) {
+                holdFrame(frame, dir);
+            }
+        };
+    }
+
     Channel clientChannel() {
         return client;
     }
@@ -140,40 +164,10 @@ final class Relay {
                 c2s = new C2SObserver(client.alloc(), oracle, server.config().limits(), server.budget(), this::clientFrame);
             } else {
                 c2sForwarder = new Forwarder(Direction.C2S, client.alloc(), oracle, server.config().limits(), server.budget(),
-                        new HoldPolicy(Direction.C2S, List.of(), interceptor), new Forwarder.Sink() {
-                            @Override
-                            public void forward(ByteBuf bytes) {
-                                upstream.write(bytes);
-                            }
-
-                            @Override
-                            public void observe(Frame frame) {
-                                clientFrame(frame);
-                            }
-
-                            @Override
-                            public void hold(Frame frame) {
-                                holdFrame(frame, Direction.C2S);
-                            }
-                        });
+                        new HoldPolicy(Direction.C2S, List.of(), interceptor), sink(Direction.C2S));
             }
             s2c = new Forwarder(Direction.S2C, client.alloc(), oracle, server.config().limits(), server.budget(),
-                    new HoldPolicy(Direction.S2C, server.holdCommands(route), interceptor), new Forwarder.Sink() {
-                        @Override
-                        public void forward(ByteBuf bytes) {
-                            client.write(bytes);
-                        }
-
-                        @Override
-                        public void observe(Frame frame) {
-                            serverFrame(frame);
-                        }
-
-                        @Override
-                        public void hold(Frame frame) {
-                            holdFrame(frame, Direction.S2C);
-                        }
-                    });
+                    new HoldPolicy(Direction.S2C, server.holdCommands(route), interceptor), sink(Direction.S2C));
         }
         client.closeFuture().addListener(f -> {
             clientClosed = true;
