@@ -7,11 +7,8 @@ import msnscope.dissect.spec.ReferralSpec;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,7 +66,7 @@ final class ReferralRewriter {
         Frame frame = d.frame();
         String[] tokens = tokensOf(d);
         FormSpec.Binding binding = form.bind(tokens, 1);
-        int addressIndex = tokenIndex(binding, spec.address());
+        int addressIndex = binding.tokenIndex(spec.address());
         if (addressIndex < 0 || SAME_SERVER.equals(tokens[addressIndex])) {
             return null;
         }
@@ -100,27 +97,24 @@ final class ReferralRewriter {
                 return new Result(null, null, e.getMessage());
             }
         }
-        List<int[]> replace = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        replace.add(new int[]{addressIndex});
-        values.add(rewritten);
+        java.util.Map<Integer, String> replace = new java.util.TreeMap<>();
+        replace.put(addressIndex, rewritten);
         if (spec.also() != null) {
             for (String name : spec.also()) {
-                int i = tokenIndex(binding, name);
+                int i = binding.tokenIndex(name);
                 HostPort other = i < 0 ? null : HostPort.tryParse(tokens[i]);
                 if (other == null) {
                     continue;
                 }
                 try {
                     RouteTable.Route r = route(other, FormSpec.Role.NS);
-                    replace.add(new int[]{i});
-                    values.add(who.advertiseHost() + ":" + r.listenAddress().getPort());
+                    replace.put(i, who.advertiseHost() + ":" + r.listenAddress().getPort());
                 } catch (RouteTable.RefusedException e) {
                     // informational token: left as the server wrote it
                 }
             }
         }
-        return new Result(splice(frame, replace, values), referral, null);
+        return new Result(msnscope.wire.LineTokens.replace(frame, replace), referral, null);
     }
 
     /**
@@ -151,54 +145,5 @@ final class ReferralRewriter {
             tokens[i + 1] = d.params().get(i);
         }
         return tokens;
-    }
-
-    /** Position in the token array (command = 0) of a single-token parameter, or -1. */
-    private static int tokenIndex(FormSpec.Binding b, String name) {
-        List<msnscope.dissect.spec.ParamSpec> ps = b.form().params();
-        for (int i = 0; i < ps.size(); i++) {
-            if (ps.get(i).name().equals(name)) {
-                return b.count()[i] == 1 ? b.start()[i] : -1;
-            }
-        }
-        return -1;
-    }
-
-    /** The frame's bytes with whole space-separated tokens replaced, found by position in the raw line bytes. */
-    static byte[] splice(Frame frame, List<int[]> tokenIndexes, List<String> values) {
-        byte[] all = frame.copyBytes();
-        int lineLength = frame.lineLength();
-        int[] starts = new int[lineLength + 2];
-        int[] ends = new int[lineLength + 2];
-        int n = 0;
-        int s = 0;
-        for (int i = 0; i <= lineLength; i++) {
-            if (i == lineLength || all[i] == ' ') {
-                starts[n] = s;
-                ends[n] = i;
-                n++;
-                s = i + 1;
-            }
-        }
-        String[] replacement = new String[n];
-        for (int k = 0; k < tokenIndexes.size(); k++) {
-            int t = tokenIndexes.get(k)[0];
-            if (t < n) {
-                replacement[t] = values.get(k);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(all.length + 16);
-        for (int t = 0; t < n; t++) {
-            if (t > 0) {
-                out.write(' ');
-            }
-            if (replacement[t] != null) {
-                out.writeBytes(replacement[t].getBytes(StandardCharsets.US_ASCII));
-            } else {
-                out.write(all, starts[t], ends[t] - starts[t]);
-            }
-        }
-        out.write(all, lineLength, all.length - lineLength);
-        return out.toByteArray();
     }
 }

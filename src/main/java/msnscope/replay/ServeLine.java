@@ -7,9 +7,8 @@ import msnscope.dissect.spec.ParamType;
 import msnscope.dissect.spec.ReferralSpec;
 import msnscope.proxy.HostPort;
 import msnscope.wire.Frame;
+import msnscope.wire.LineTokens;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -51,14 +50,14 @@ final class ServeLine {
         String[] tokens = Frame.split(frame.line());
         FormSpec.Binding binding = form.bind(tokens, 1);
         TreeMap<Integer, String> replace = new TreeMap<>();
-        int address = tokenIndex(binding, spec.address());
+        int address = binding.tokenIndex(spec.address());
         if (address < 0 || SAME_SERVER.equals(tokens[address]) || HostPort.tryParse(tokens[address]) == null) {
             return null;
         }
         replace.put(address, self);
         if (spec.also() != null) {
             for (String name : spec.also()) {
-                int i = tokenIndex(binding, name);
+                int i = binding.tokenIndex(name);
                 if (i > 0 && HostPort.tryParse(tokens[i]) != null) {
                     replace.put(i, self);
                 }
@@ -73,7 +72,7 @@ final class ServeLine {
         if (form == null || form.referral() == null) {
             return null;
         }
-        int i = tokenIndex(form.bind(Frame.split(f.line()), 1), form.referral().address());
+        int i = form.bind(Frame.split(f.line()), 1).tokenIndex(form.referral().address());
         return i < 0 ? null : Frame.split(f.line())[i];
     }
 
@@ -103,44 +102,13 @@ final class ServeLine {
         return String.join(" ", tokens);
     }
 
-    private static int tokenIndex(FormSpec.Binding b, String name) {
-        List<ParamSpec> ps = b.form().params();
-        for (int i = 0; i < ps.size(); i++) {
-            if (ps.get(i).name().equals(name)) {
-                return b.count()[i] == 1 ? b.start()[i] : -1;
-            }
-        }
-        return -1;
-    }
-
     /** The frame with whole space-separated tokens of its line replaced; the same frame when nothing is. */
     private static Frame splice(Frame frame, TreeMap<Integer, String> replace) {
         if (replace.isEmpty()) {
             return frame;
         }
-        byte[] all = frame.copyBytes();
-        int lineLength = frame.lineLength();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(all.length + 16);
-        int token = 0;
-        int start = 0;
-        for (int i = 0; i <= lineLength; i++) {
-            if (i == lineLength || all[i] == ' ') {
-                String r = replace.get(token);
-                if (r != null) {
-                    out.writeBytes(r.getBytes(StandardCharsets.UTF_8));
-                } else {
-                    out.write(all, start, i - start);
-                }
-                if (i < lineLength) {
-                    out.write(' ');
-                }
-                token++;
-                start = i + 1;
-            }
-        }
-        int newLineLength = out.size();
-        out.write(all, lineLength, all.length - lineLength);
-        byte[] bytes = out.toByteArray();
+        byte[] bytes = LineTokens.replace(frame, replace);
+        int newLineLength = bytes.length - (frame.size() - frame.lineLength());
         int payloadOffset = newLineLength + frame.terminatorLength();
         return Frame.ofRaw(bytes, newLineLength, payloadOffset, frame.declaredLength(), frame.flags(), frame.command());
     }

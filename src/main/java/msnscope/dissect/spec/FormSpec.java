@@ -339,6 +339,17 @@ public record FormSpec(String command, Set<Direction> directions, Set<Role> serv
     public record Binding(FormSpec form, String[] tokens, int[] start, int[] count, boolean arityOk,
                           int literalMismatches, int literalMatches, int misfits) {
 
+        /** Position in the token array (command = 0) of the single-token parameter {@code name}, or -1. */
+        public int tokenIndex(String name) {
+            List<ParamSpec> ps = form.params();
+            for (int i = 0; i < ps.size(); i++) {
+                if (ps.get(i).name().equals(name)) {
+                    return count[i] == 1 ? start[i] : -1;
+                }
+            }
+            return -1;
+        }
+
         /**
          * Higher is better: literals decide first, then arity, then tokens that fit their types, then how
          * specific the form is.
