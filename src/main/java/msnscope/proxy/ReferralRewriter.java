@@ -9,7 +9,6 @@ import msnscope.wire.Frame;
 
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.List;
 
 /**
  * Rewrites the server addresses of a referral line ({@code XFR … NS}, {@code XFR … SB}, {@code RNG}, every
