@@ -126,10 +126,16 @@ final class ReplayCommand implements Command {
         for (String problem : script.problems()) {
             err.println("msnscope replay: " + problem);
         }
-        LoginResponder logins = new LoginResponder(dissector.spec().challenge(), passwords, new PassportLogin(passport, timeout));
+        LoginResponder logins = new LoginResponder(dissector.spec().challenge(), passwords, new PassportLogin(passport, passportTimeout(timeout)));
         ReplayReport report = new Replayer(script, dissector, logins, upstream, timeout).run();
         report.write(format, out, err);
         return report.passed(line.hasOption("allow-diff")) ? Main.OK : Main.FAILED;
+    }
+
+    /** A login server answers in seconds, not in the milliseconds a loopback frame takes: --timeout only ever lengthens it. */
+    private static Duration passportTimeout(Duration timeout) {
+        Duration floor = Duration.ofSeconds(30);
+        return timeout.compareTo(floor) > 0 ? timeout : floor;
     }
 
     static Duration duration(String text) throws UsageException {
