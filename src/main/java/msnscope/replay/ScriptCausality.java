@@ -40,6 +40,16 @@ public final class ScriptCausality {
         }
     }
 
+    /**
+     * Takes back {@link #happened}: a frame matched to a client that turned out to be another login is free for
+     * the client that is.
+     */
+    public synchronized void forget(ScriptFrame f) {
+        Track t = track(f.source(), f.fromClient());
+        t.happened.clear(f.rank());
+        t.prefix = Math.min(t.prefix, f.rank());
+    }
+
     public synchronized boolean hasHappened(ScriptFrame f) {
         return track(f.source(), f.fromClient()).happened.get(f.rank());
     }
