@@ -55,7 +55,7 @@ public final class ReplayReport {
     private static void text(ReportEntry e, PrintStream out) {
         ReportEntry.Outcome outcome = e.outcome();
         String volatiles = outcome == ReportEntry.Outcome.SAME && !e.volatiles().isEmpty() ? "  (volatile: " + String.join(", ", e.volatiles()) + ")" : "";
-        out.println(outcome.name().toLowerCase(Locale.ROOT) + "  " + e.account() + " " + e.connection() + "  " + line(e.request()) + volatiles);
+        out.println(outcome.name().toLowerCase(Locale.ROOT) + "  " + e.connection() + "  " + line(e.request()) + volatiles);
         if (e.noteText() != null) {
             out.println("    note      " + e.noteText());
         }
