@@ -6,6 +6,7 @@ import msnscope.proxy.HostPort;
 import msnscope.replay.LoginPasswords;
 import msnscope.replay.LoginResponder;
 import msnscope.replay.PassportLogin;
+import msnscope.replay.ReplayException;
 import msnscope.replay.ReplayReport;
 import msnscope.replay.Replayer;
 import msnscope.replay.Script;
@@ -127,7 +128,13 @@ final class ReplayCommand implements Command {
             err.println("msnscope replay: " + problem);
         }
         LoginResponder logins = new LoginResponder(dissector.spec().challenge(), passwords, new PassportLogin(passport, passportTimeout(timeout)));
-        ReplayReport report = new Replayer(script, dissector, logins, upstream, timeout).run();
+        ReplayReport report;
+        try {
+            report = new Replayer(script, dissector, logins, upstream, timeout).run();
+        } catch (ReplayException e) {
+            err.println("msnscope replay: " + e.getMessage());
+            return Main.FAILED;
+        }
         report.write(format, out, err);
         return report.passed(line.hasOption("allow-diff")) ? Main.OK : Main.FAILED;
     }

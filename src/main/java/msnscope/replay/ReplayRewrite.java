@@ -69,12 +69,16 @@ final class ReplayRewrite {
                 String response = logins.md5(account, salt);
                 if (response != null) {
                     tokens[index(b, "response")] = response;
+                } else {
+                    note = noPassword(account, "response");
                 }
             } else if ("TWN".equals(pkg) && passport != null) {
                 try {
                     String ticket = logins.ticket(account, passport);
                     if (ticket != null) {
                         tokens[index(b, "ticket")] = ticket;
+                    } else {
+                        note = noPassword(account, "ticket");
                     }
                 } catch (PassportException e) {
                     note = e.getMessage() + "; the captured ticket was sent";
@@ -96,6 +100,10 @@ final class ReplayRewrite {
         String line = String.join(" ", tokens);
         Frame out = Frame.of(line.getBytes(StandardCharsets.UTF_8), false, payload, payload == null ? -1 : payload.length, cmd, 0);
         return new Outgoing(out, line, note);
+    }
+
+    private static String noPassword(String account, String what) {
+        return "no --password for " + account + ": the captured " + what + " was sent (only a server that checks nothing, like serve, accepts it)";
     }
 
     private static int index(FormSpec.Binding b, String name) {

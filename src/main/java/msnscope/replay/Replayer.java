@@ -79,7 +79,7 @@ public final class Replayer {
     }
 
     /** Plays every source (in parallel), then closes every live connection. */
-    public ReplayReport run() throws InterruptedException {
+    public ReplayReport run() throws InterruptedException, ReplayException {
         Set<String> sources = new LinkedHashSet<>();
         script.frames().forEach(f -> sources.add(f.source()));
         List<Thread> threads = new ArrayList<>();
@@ -118,6 +118,13 @@ public final class Replayer {
         if (!failures.isEmpty()) {
             Throwable t = failures.get(0);
             throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        }
+        synchronized (this) {
+            if (live.isEmpty() && !failed.isEmpty()) {
+                // Nothing reached the server: one line says why, not a report of every request unanswered.
+                String first = script.connections().stream().map(failed::get).filter(java.util.Objects::nonNull).findFirst().orElse("");
+                throw new ReplayException(first.replaceFirst("^not sent: ", ""));
+            }
         }
         synchronized (this) {
             return new ReplayReport(new ArrayList<>(entries.values()));

@@ -1,0 +1,96 @@
+package msnscope.replay;
+
+import msnscope.cli.CliRunner;
+import msnscope.dissect.Dissector;
+import msnscope.dissect.spec.SpecLoader;
+import msnscope.proxy.HostPort;
+import msnscope.support.Captures;
+import msnscope.wire.FramerLimits;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code replay} command line: mistakes are one line, a stored session plays like a file. */
+class ReplayCliTest {
+
+    private static final String CHAT = Captures.DIR.resolve("msnp11-chat.txt").toString();
+    private ServeServer serve;
+
+    @AfterEach
+    void stop() {
+        if (serve != null) {
+            serve.shutdown(1_000);
+        }
+    }
+
+    private static void oneLine(CliRunner r, int code, String expected) {
+        assertEquals(code, r.code(), r.out() + r.err());
+        assertEquals(expected + "\n", r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void withoutUpstreamSaysWhatToGive() {
+        oneLine(CliRunner.run("replay", CHAT), 2, "msnscope replay: give the live server with --upstream HOST:PORT");
+    }
+
+    @Test
+    void badOptionValuesAreOneLineEach() {
+        oneLine(CliRunner.run("replay", CHAT, "--upstream", "127.0.0.1"), 2,
+                "msnscope replay: --upstream '127.0.0.1' has no port: write HOST:PORT, e.g. 127.0.0.1:1863");
+        oneLine(CliRunner.run("replay", CHAT, "--upstream", "127.0.0.1:1863", "--timeout", "soon"), 2,
+                "msnscope replay: --timeout takes a duration such as 500ms, 5s or 1m (a number alone is seconds), not 'soon'");
+        oneLine(CliRunner.run("replay", CHAT, "--upstream", "127.0.0.1:1863", "--password", "secret"), 2,
+                "msnscope replay: --password takes ACCOUNT=PASSWORD, not 'secret'");
+        oneLine(CliRunner.run("replay", CHAT, "--upstream", "127.0.0.1:1863", "--passport", "ftp://x/y"), 2,
+                "msnscope replay: --passport takes an http:// or https:// URL, not 'ftp://x/y'");
+        oneLine(CliRunner.run("replay", CHAT, "--upstream", "127.0.0.1:1863", "--format", "xml"), 2,
+                "msnscope replay: --format is text or jsonl, not 'xml'");
+        oneLine(CliRunner.run("replay", "no-such.txt", "--upstream", "127.0.0.1:1863"), 2,
+                "msnscope replay: cannot read no-such.txt: no such file");
+    }
+
+    @Test
+    void unreachableUpstreamIsOneLineNotAReportOfEveryRequest() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRunner r = CliRunner.run("replay", CHAT, "--upstream", "127.0.0.1:" + closed, "--timeout", "1s");
+        assertEquals(1, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("msnscope replay: cannot connect to 127.0.0.1:" + closed + " ("), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void storedSessionPlaysWithFrom(@TempDir Path data) throws Exception {
+        assertEquals(0, CliRunner.run("import", CHAT, "--data", data.toString()).code());
+        Dissector dissector = new Dissector(SpecLoader.builtIn());
+        Script script = Script.load(List.of(Path.of(CHAT)), dissector, FramerLimits.DEFAULT);
+        serve = new ServeServer(script, new ServeConfig(new HostPort("127.0.0.1", 0), 0, ServeConfig.OnDivergence.REPORT,
+                FramerLimits.DEFAULT), dissector, null, line -> { });
+        serve.start();
+        CliRunner r = CliRunner.run("replay", "--from", data.toString(), "s1", "--upstream", "127.0.0.1:" + serve.address().getPort());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().endsWith("replay: 22 requests, 22 same, 0 differ, 0 unanswered\n"), r.out());
+        assertTrue(r.out().contains("same  s1 c2 (NS alice@example.com)  C: USR 7 TWN S "), r.out());
+    }
+
+    @Test
+    void unknownStoredSessionIsOneLine(@TempDir Path data) {
+        assertEquals(0, CliRunner.run("import", CHAT, "--data", data.toString()).code());
+        oneLine(CliRunner.run("replay", "--from", data.toString(), "s9", "--upstream", "127.0.0.1:1863"), 2,
+                "msnscope replay: no session s9 in " + data + " (see msnscope sessions)");
+    }
+}
