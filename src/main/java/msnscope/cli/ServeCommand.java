@@ -52,8 +52,9 @@ final class ServeCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("from").numberOfArgs(2).valueSeparator(' ').argName("DIR ID")
-                .desc("play session ID (s3) of the capture store in DIR, as recorded by the proxy or imported").build());
+        o.addOption(Option.builder().longOpt("from").numberOfArgs(2).argName("DIR")
+                .desc("followed by a session ID (--from DIR s3): play that session of the capture store in DIR, "
+                        + "as the proxy recorded it or import wrote it").build());
         o.addOption(Option.builder().longOpt("listen").hasArg().argName("HOST:PORT")
                 .desc("where clients connect (default 127.0.0.1:1863; loopback unless told otherwise)").build());
         o.addOption(Option.builder().longOpt("data").hasArg().argName("DIR")
@@ -89,14 +90,8 @@ final class ServeCommand implements Command {
             closeQuietly(live, err);
             throw new UsageException("cannot listen on " + config.listen() + ": " + Main.describe(e));
         }
-        if (!bound.getAddress().isLoopbackAddress()) {
-            err.println("msnscope serve: warning: listening on " + HostPortText.listening(config.listen(), bound)
-                    + ", reachable from other machines; anyone there can log in as the captured accounts");
-        }
-        err.println("msnscope serve: listening on " + HostPortText.listening(config.listen(), bound) + ", playing " + playing(script)
-                + "; point the client here (Ctrl-C to stop)");
-        err.println("msnscope serve: " + recording.map(Recording::banner).orElse(Recording.notRecording()));
         CountDownLatch stop = new CountDownLatch(1);
+        // Before the banner, so a stop as soon as it says where it listens is still the ordered one.
         // SIGTERM and Ctrl-C: stop accepting, close the connections (recorded as closed), close the capture, say
         // what the run did, and exit with the verdict --on-divergence asks for.
         Thread hook = new Thread(() -> {
@@ -110,6 +105,13 @@ final class ServeCommand implements Command {
             Runtime.getRuntime().halt(config.onDivergence() == ServeConfig.OnDivergence.ERROR && divergences > 0 ? Main.FAILED : Main.OK);
         }, "msnscope-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (!bound.getAddress().isLoopbackAddress()) {
+            err.println("msnscope serve: warning: listening on " + HostPortText.listening(config.listen(), bound)
+                    + ", reachable from other machines; anyone there can log in as the captured accounts");
+        }
+        err.println("msnscope serve: listening on " + HostPortText.listening(config.listen(), bound) + ", playing " + playing(script)
+                + "; point the client here (Ctrl-C to stop)");
+        err.println("msnscope serve: " + recording.map(Recording::banner).orElse(Recording.notRecording()));
         stop.await();
         return Main.OK;
     }

@@ -336,11 +336,15 @@ final class ServePlayer {
                 continue;
             }
             List<ScriptFrame> frames = c.captured.frames();
+            int clientSoFar = 0;
+            while (clientSoFar < frames.size() && (!frames.get(clientSoFar).fromClient() || causality.hasHappened(frames.get(clientSoFar)))) {
+                clientSoFar++;
+            }
             List<WireListener.WireFrame> batch = new ArrayList<>();
             List<Frame> wire = new ArrayList<>();
             for (int i = c.sent.nextClearBit(0); i < frames.size(); i = c.sent.nextClearBit(i + 1)) {
                 ScriptFrame f = frames.get(i);
-                if (f.fromClient() || !mayGo(f)) {
+                if (f.fromClient() || !mayGo(f, i < clientSoFar)) {
                     continue;
                 }
                 long due = due(f, now);
@@ -370,9 +374,13 @@ final class ServePlayer {
         }
     }
 
-    /** A reply once its request was matched; any server frame once every client frame before it in the capture was. */
-    private boolean mayGo(ScriptFrame f) {
-        return f.request() != null && causality.hasHappened(f.request()) || causality.ready(f);
+    /**
+     * Any server frame once every client frame before it in the capture was matched; a reply already once those of
+     * its own connection were ({@code connectionSoFar}), so one client is not held up by another that is slower
+     * than the captured one, and a reply never overtakes a request its connection sent before it.
+     */
+    private boolean mayGo(ScriptFrame f, boolean connectionSoFar) {
+        return f.request() != null && connectionSoFar || causality.ready(f);
     }
 
     /** When {@code f} is due (nanoTime): now, or with a speed the captured delay after the client frame it follows. */

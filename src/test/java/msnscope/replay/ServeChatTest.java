@@ -66,6 +66,24 @@ class ServeChatTest {
         assertEquals(0, serve.divergences(), console.toString());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("everyCapture")
+    void everyCaptureIsServedToItsCapturedClientsWithoutDivergence(Path capture) throws Exception {
+        Script script = Script.load(List.of(capture), DISSECTOR, FramerLimits.DEFAULT);
+        serve(script, ServeConfig.OnDivergence.ERROR);
+        try (ServeDriver clients = new ServeDriver(script, serve.address(), 0)) {
+            clients.playRest();
+        }
+        assertEquals(0, serve.divergences(), console.toString());
+        assertEquals(script.frames().stream().filter(f -> !f.fromClient()).count(), serve.answered());
+    }
+
+    static List<Path> everyCapture() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(Captures.DIR)) {
+            return s.filter(p -> p.toString().endsWith(".pcap") || Captures.transcripts().contains(p)).sorted().toList();
+        }
+    }
+
     @Test
     void pcapWithTwoUsersPlaysBothAtOnce() throws Exception {
         Script script = load("escargot-msnp8.pcap");
