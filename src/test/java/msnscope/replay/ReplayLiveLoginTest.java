@@ -104,6 +104,10 @@ class ReplayLiveLoginTest {
         assertTrue(usr.get("sent").asText().endsWith(" MD5 S " + LoginResponder.md5Hex("1013928519.693957190secret")), usr.toString());
         assertTrue(usr.get("replies").get(0).get("live").asText().matches("S: USR \\d+ OK alice@example.com .*"), usr.toString());
         assertTrue(r.err.lines().anyMatch(l -> l.matches("replay: \\d+ requests, \\d+ same, \\d+ differ, \\d+ unanswered")), r.err);
+        // The switchboard cookie the world chose was carried into the switchboard's USR, and the world took it.
+        JsonNode sb = r.entry("C: USR 1 alice@example.com 17262740.1050826919.32308");
+        assertTrue(sb.get("sent").asText().matches("USR 1 alice@example.com ck\\d+\\.\\d+"), sb.toString());
+        assertTrue(sb.get("replies").get(0).get("live").asText().matches("S: USR 1 OK alice@example.com .*"), sb.toString());
     }
 
     @Test
