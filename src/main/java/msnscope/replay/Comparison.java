@@ -8,7 +8,6 @@ import msnscope.dissect.spec.VolatileSpec;
 import msnscope.wire.Frame;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,8 +127,4 @@ public record Comparison(boolean same, Set<String> volatiles, String difference)
         return s == null ? "(none)" : "'" + s + "'";
     }
 
-    /** For the report: the kinds as one phrase, e.g. {@code cookie, trid}. */
-    public String volatileText() {
-        return String.join(", ", new ArrayList<>(volatiles));
-    }
 }

@@ -91,7 +91,8 @@ final class ReplayRewrite {
             if (answer != null) {
                 payload = answer.getBytes(StandardCharsets.US_ASCII);
             } else if (challenge != null) {
-                note = "no key for product " + b.token("product-id") + " in dissectors/challenge.yaml: the captured answer was sent";
+                note = "dissectors/challenge.yaml has no key for product " + b.token("product-id") + " or no algorithm for MSNP"
+                        + live.version() + ": the captured answer was sent";
             }
         }
         if (lengthAt >= 0 && payload != null) {

@@ -194,10 +194,13 @@ public final class Replayer {
         }
     }
 
-    /** A captured connection whose live counterpart can send nothing more (never opened, closed, failed). */
+    /**
+     * A captured connection whose live counterpart can send nothing more: it failed, it ended, or it will
+     * never be opened (the capture has no client frame on it, only server bytes).
+     */
     private boolean gone(ScriptConnection c) {
         ReplayConnection l = live.get(c);
-        return failed.containsKey(c) || l != null && l.ended();
+        return failed.containsKey(c) || l != null && l.ended() || l == null && c.firstClientFrame() == null;
     }
 
     /** Closes the live connections whose captured ones have no frame left at or after {@code order}. */
@@ -279,7 +282,8 @@ public final class Replayer {
             return conn;
         } catch (IOException e) {
             synchronized (this) {
-                failed.put(c, "not sent: cannot connect to " + address + " (" + (e.getMessage() == null ? "no answer" : e.getMessage()) + ")");
+                String why = e instanceof java.net.UnknownHostException ? "unknown host" : e.getMessage() == null ? "no answer" : e.getMessage();
+                failed.put(c, "not sent: cannot connect to " + address + " (" + why + ")");
                 progress++;
                 notifyAll();
             }

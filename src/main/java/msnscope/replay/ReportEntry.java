@@ -81,7 +81,7 @@ public final class ReportEntry {
 
     public synchronized Outcome outcome() {
         if (sent == null || !captured.isEmpty() && live.isEmpty()) {
-            return captured.isEmpty() && sent != null ? Outcome.SAME : Outcome.UNANSWERED;
+            return Outcome.UNANSWERED;
         }
         for (Pair p : pairs()) {
             if (p.comparison() == null || !p.comparison().same()) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -71,6 +72,40 @@ class ReplayCliTest {
         assertEquals("", r.out());
         assertTrue(r.err().startsWith("msnscope replay: cannot connect to 127.0.0.1:" + closed + " ("), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void referralToAnUnknownHostLeavesItsConnectionUnansweredWithTheReason() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread dispatch = new Thread(() -> {
+                try (java.net.Socket s = server.accept();
+                     java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))) {
+                    java.io.OutputStream out = s.getOutputStream();
+                    for (String line; (line = in.readLine()) != null; ) {
+                        String[] t = line.split(" ");
+                        String reply = switch (t[0]) {
+                            case "VER" -> "VER " + t[1] + " MSNP8 CVR0";
+                            case "CVR" -> "CVR " + t[1] + " 6.0.0602 6.0.0602 5.0.0540 "
+                                    + "http://download.microsoft.com/download/msnmessenger/install/6.0/W98NT42KMeXP/EN-US/SetupDl.exe http://messenger.msn.com";
+                            default -> "XFR " + t[1] + " NS no-such-host.invalid:1863 0 127.0.0.1:" + server.getLocalPort();
+                        };
+                        out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    // the replay closed it
+                }
+            });
+            dispatch.setDaemon(true);
+            dispatch.start();
+            CliRunner r = CliRunner.run("replay", Captures.DIR.resolve("msnp8-twn.txt").toString(), "--upstream",
+                    "127.0.0.1:" + server.getLocalPort(), "--timeout", "500ms");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("same  captures/msnp8-twn.txt c1 (DS alice@example.com)  C: USR 3 TWN I alice@example.com  (volatile: address)"), r.out());
+            assertTrue(r.out().contains("unanswered  captures/msnp8-twn.txt c2 (NS alice@example.com)  C: VER 4 MSNP9 MSNP8 CVR0\n"
+                    + "    note      not sent: cannot connect to no-such-host.invalid:1863 (unknown host)\n"), r.out());
+            assertTrue(r.out().endsWith(" 3 same, 0 differ, 12 unanswered\n"), r.out());
+        }
     }
 
     @Test
