@@ -96,6 +96,7 @@ public final class Replayer {
                     }
                 }
             }, "replay " + source);
+            t.setDaemon(true);
             t.start();
             threads.add(t);
         }

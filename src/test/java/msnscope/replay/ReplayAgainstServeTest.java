@@ -4,6 +4,8 @@ import msnscope.cli.Main;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.SpecLoader;
 import msnscope.proxy.HostPort;
+import msnscope.proxy.ProxyConfig;
+import msnscope.proxy.ProxyServer;
 import msnscope.support.Captures;
 import msnscope.wire.FramerLimits;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code msnscope replay} of a capture against {@code serve} of a capture, both real, over loopback. */
@@ -78,6 +81,23 @@ class ReplayAgainstServeTest {
         assertEquals("replay: " + requests + " requests, " + requests + " same, 0 differ, 0 unanswered", r.lastLine(), r.out + r.err);
         assertEquals(0, r.code, r.err);
         assertEquals("", r.err);
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyCapture")
+    void throughTheProxyInBetweenThereIsStillNoDifference(Path capture) throws Exception {
+        HostPort served = HostPort.parse(serve(capture));
+        ProxyServer proxy = new ProxyServer(ProxyConfig.of(new HostPort("127.0.0.1", 0), served), SpecLoader.builtIn());
+        try {
+            int port = proxy.start().getPort();
+            Run r = replay(capture.toString(), "--upstream", "127.0.0.1:" + port, "--timeout", "3s");
+            assertTrue(r.lastLine().matches("replay: (\\d+) requests, \\1 same, 0 differ, 0 unanswered"), r.out + r.err);
+            // Every live referral named the proxy, never serve itself: the replay stayed behind the proxy.
+            assertFalse(r.out.lines().anyMatch(l -> l.startsWith("    live ") && l.matches(".*:" + served.port() + "\\b.*")), r.out);
+            assertEquals(0, r.code);
+        } finally {
+            proxy.shutdown(0);
+        }
     }
 
     @Test
