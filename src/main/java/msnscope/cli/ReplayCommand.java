@@ -69,7 +69,8 @@ final class ReplayCommand implements Command {
         o.addOption(Option.builder().longOpt("format").hasArg().argName("text|jsonl")
                 .desc("the report: text (default) or one JSON object per request (the last line then goes to standard error)").build());
         o.addOption(Option.builder().longOpt("allow-diff").desc("exit 0 even when replies differ (unanswered requests still fail)").build());
-        o.addOption(Option.builder().longOpt("from").numberOfArgs(2).argName("DIR ID").desc("play a stored session of the capture store DIR").build());
+        o.addOption(Option.builder().longOpt("from").numberOfArgs(2).argName("DIR")
+                .desc("followed by a session ID (--from DIR s3): play the clients of that session of the capture store in DIR").build());
         Inputs.addSpecOptions(o);
         return o;
     }
