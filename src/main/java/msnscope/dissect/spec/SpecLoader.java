@@ -110,8 +110,9 @@ public final class SpecLoader {
     public static ProtocolSpec loadDir(Path dir) {
         Map<String, List<FormSpec>> forms = new LinkedHashMap<>();
         Map<String, String> meanings = new LinkedHashMap<>();
-        TypeTables tables = readTypes(dir.resolve("types.yaml"));
-        JsonNode volatileNode = read(dir.resolve("types.yaml")).path("volatile");
+        Path typesFile = dir.resolve("types.yaml");
+        JsonNode typesRoot = read(typesFile);
+        TypeTables tables = readTypes(typesRoot, typesFile);
         List<Path> commandFiles = new ArrayList<>();
         Path commandsDir = dir.resolve("commands");
         if (Files.isDirectory(commandsDir)) {
@@ -160,7 +161,7 @@ public final class SpecLoader {
         }
         Map<String, ContentTypeSpec> contentTypes = readContentTypes(dir.resolve("payloads.yaml"));
         ChallengeSpec challenge = readChallenge(dir.resolve("challenge.yaml"));
-        VolatileSpec volatility = readVolatile(volatileNode, commands);
+        VolatileSpec volatility = readVolatile(typesRoot.path("volatile"), commands);
         return new ProtocolSpec(commands, errorForms, errors, tables, contentTypes, challenge, volatility, dir.toString());
     }
 
@@ -272,8 +273,7 @@ public final class SpecLoader {
         return roles;
     }
 
-    private static TypeTables readTypes(Path file) {
-        JsonNode root = read(file);
+    private static TypeTables readTypes(JsonNode root, Path file) {
         Map<String, Map<String, String>> enums = new LinkedHashMap<>();
         root.path("enums").fields().forEachRemaining(e -> {
             Map<String, String> table = new LinkedHashMap<>();
