@@ -50,7 +50,7 @@ final class ReplayConnection implements AutoCloseable {
         reader.setDaemon(true);
     }
 
-    /** Connects and starts reading; {@code onFrame} gets each live server frame, {@code onEnd} runs once the server is gone. */
+    /** Connects; once {@link #start}ed, {@code onFrame} gets each live server frame and {@code onEnd} runs once the server is gone. */
     static ReplayConnection open(ScriptConnection captured, HostPort address, StreamDissector stream, Duration timeout,
                                  Consumer<Dissection> onFrame, Runnable onEnd) throws IOException {
         Socket s = new Socket();
@@ -61,9 +61,12 @@ final class ReplayConnection implements AutoCloseable {
             s.close();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        ReplayConnection c = new ReplayConnection(captured, stream, s, onFrame, onEnd);
-        c.reader.start();
-        return c;
+        return new ReplayConnection(captured, stream, s, onFrame, onEnd);
+    }
+
+    /** Starts reading; separate from {@link #open} so the caller can file the connection before its first frame arrives. */
+    void start() {
+        reader.start();
     }
 
     ScriptConnection captured() {

@@ -280,6 +280,7 @@ public final class Replayer {
             synchronized (this) {
                 live.put(c, conn);
             }
+            conn.start();
             return conn;
         } catch (IOException e) {
             synchronized (this) {
