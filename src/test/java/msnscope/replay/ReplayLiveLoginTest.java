@@ -84,7 +84,7 @@ class ReplayLiveLoginTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"replay", "captures/" + capture, "--upstream", gate.address(), "--password",
                 "alice@example.com=" + password, "--passport", "http://127.0.0.1:" + passport.getAddress().getPort() + "/login2.srf",
-                "--timeout", "300ms", "--format", "jsonl"}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+                "--timeout", "600ms", "--format", "jsonl"}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         List<JsonNode> entries = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         for (String l : out.toString(StandardCharsets.UTF_8).split("\n")) {
