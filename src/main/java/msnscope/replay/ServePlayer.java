@@ -344,7 +344,15 @@ final class ServePlayer {
             List<Frame> wire = new ArrayList<>();
             for (int i = c.sent.nextClearBit(0); i < frames.size(); i = c.sent.nextClearBit(i + 1)) {
                 ScriptFrame f = frames.get(i);
-                if (f.fromClient() || !mayGo(f, i < clientSoFar)) {
+                if (f.fromClient()) {
+                    continue;
+                }
+                if (!mayGo(f, i < clientSoFar)) {
+                    if (i > clientSoFar) {
+                        // Nothing later on this connection may go either: its replies wait for that client frame,
+                        // and every other frame waits for at least what this one waits for.
+                        break;
+                    }
                     continue;
                 }
                 long due = due(f, now);

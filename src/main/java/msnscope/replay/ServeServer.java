@@ -48,6 +48,7 @@ public final class ServeServer implements AutoCloseable {
     private int ids;
     private Channel server;
     private InetSocketAddress address;
+    private boolean stopped;
 
     /**
      * @param recorder what records the served traffic like a proxied session (the capture store's live
@@ -110,7 +111,11 @@ public final class ServeServer implements AutoCloseable {
      * Stops accepting, lets the connections go after what was sent is flushed (each recorded as closed), waits
      * up to {@code graceMillis} for them, then stops the thread. The caller closes the recorder after this.
      */
-    public void shutdown(long graceMillis) {
+    public synchronized void shutdown(long graceMillis) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         if (server != null) {
             server.close().syncUninterruptibly();
         }
