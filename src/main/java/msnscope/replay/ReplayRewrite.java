@@ -98,9 +98,27 @@ final class ReplayRewrite {
         if (lengthAt >= 0 && payload != null) {
             tokens[lengthAt] = Integer.toString(payload.length);
         }
-        String line = String.join(" ", tokens);
-        Frame out = Frame.of(line.getBytes(StandardCharsets.UTF_8), false, payload, payload == null ? -1 : payload.length, cmd, 0);
-        return new Outgoing(out, line, note);
+        byte[] lineBytes = join(frame, tokens);
+        Frame out = Frame.of(lineBytes, frame.has(Frame.BARE_LF), payload, payload == null ? -1 : payload.length, cmd, 0);
+        return new Outgoing(out, new String(lineBytes, StandardCharsets.UTF_8), note);
+    }
+
+    /**
+     * The line with the changed tokens in place, every other token byte for byte as captured: an old client's
+     * Latin-1 nick must reach the server as it was, not as UTF-8 decoding and encoding would leave it.
+     */
+    private static byte[] join(Frame frame, String[] tokens) {
+        String[] captured = frame.lineTokens();
+        String[] raw = Frame.split(new String(frame.lineBytes(), StandardCharsets.ISO_8859_1));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(frame.lineLength() + 16);
+        for (int i = 0; i < tokens.length; i++) {
+            if (i > 0) {
+                out.write(' ');
+            }
+            boolean same = i < raw.length && tokens[i].equals(captured[i]);
+            out.writeBytes(same ? raw[i].getBytes(StandardCharsets.ISO_8859_1) : tokens[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
     }
 
     private static String noPassword(String account, String what) {

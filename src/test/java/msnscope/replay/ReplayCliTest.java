@@ -109,6 +109,43 @@ class ReplayCliTest {
     }
 
     @Test
+    void aLatin1NickReachesTheServerByteForByteWithAFreshTrid(@TempDir Path dir) throws Exception {
+        byte[] rea = "REA 9 alice@example.com Al\u00e9\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        Path capture = dir.resolve("latin1.txt");
+        java.nio.file.Files.writeString(capture, "Client opens a connection to 10.0.0.5:1863 (notification server)\n\n"
+                + "C: VER 1 MSNP2 CVR0\nS: VER 1 MSNP2\nC@ " + java.util.Base64.getEncoder().encodeToString(rea) + "\n"
+                + "S: REA 9 15 alice@example.com Alice\n");
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread ns = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    java.io.OutputStream out = s.getOutputStream();
+                    int lines = 0;
+                    for (int b; lines < 2 && (b = in.read()) >= 0; ) {
+                        received.write(b);
+                        if (b == '\n') {
+                            lines++;
+                            out.write((lines == 1 ? "VER 1 MSNP2\r\n" : "REA 2 15 alice@example.com Alice\r\n").getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        }
+                    }
+                    in.read();
+                } catch (IOException e) {
+                    // the replay closed it
+                }
+            });
+            ns.setDaemon(true);
+            ns.start();
+            CliRunner r = CliRunner.run("replay", capture.toString(), "--upstream", "127.0.0.1:" + server.getLocalPort(), "--timeout", "2s");
+            ns.join(5_000);
+            assertEquals(0, r.code(), r.out() + r.err());
+        }
+        byte[] expected = ("VER 1 MSNP2 CVR0\r\nREA 2 alice@example.com Al\u00e9\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(new String(expected, StandardCharsets.ISO_8859_1), received.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void storedSessionPlaysWithFrom(@TempDir Path data) throws Exception {
         assertEquals(0, CliRunner.run("import", CHAT, "--data", data.toString()).code());
         Dissector dissector = new Dissector(SpecLoader.builtIn());
