@@ -43,7 +43,7 @@ class ReplayLiveLoginTest {
     @BeforeEach
     void start() throws IOException {
         world = new MsnWorld();
-        gate = new ReplayLoginGate(world, Map.of("alice@example.com", "secret"), ReplayLiveLoginTest::ticketFor);
+        gate = new ReplayLoginGate(world, Map.of("alice@example.com", "secret", "bob@example.com", "secret"), ReplayLiveLoginTest::ticketFor);
         passport = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         passport.createContext("/login2.srf", ex -> {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
@@ -80,10 +80,15 @@ class ReplayLiveLoginTest {
     }
 
     private Run replay(String capture, String password) throws IOException {
+        return replay(capture, gate.address(), password);
+    }
+
+    private Run replay(String capture, String upstream, String password) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"replay", "captures/" + capture, "--upstream", gate.address(), "--password",
-                "alice@example.com=" + password, "--passport", "http://127.0.0.1:" + passport.getAddress().getPort() + "/login2.srf",
+        int code = Main.run(new String[] {"replay", "captures/" + capture, "--upstream", upstream, "--password",
+                "alice@example.com=" + password, "--password", "bob@example.com=" + password,
+                "--passport", "http://127.0.0.1:" + passport.getAddress().getPort() + "/login2.srf",
                 "--timeout", "600ms", "--format", "jsonl"}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         List<JsonNode> entries = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
@@ -141,5 +146,18 @@ class ReplayLiveLoginTest {
         assertTrue(gate.events.contains("TWN ok alice@example.com"), gate.events + "\n" + r.err);
         assertTrue(gate.events.contains("QRY ok PROD0090YUAUV{2B"), gate.events + "\n" + r.err);
         assertTrue(r.entry("C: QRY").get("replies").get(0).get("same").asBoolean(), r.entry("C: QRY").toString());
+    }
+
+    @Test
+    void twoUsersLogInAtOnceAndBobAnswersTheLiveRingWithTheLiveCookieAndSession() throws IOException {
+        Run r = replay("escargot-msnp8.pcap", gate.notificationAddress(), "secret");
+        assertTrue(gate.events.containsAll(List.of("TWN ok alice@example.com", "TWN ok bob@example.com")), gate.events + "\n" + r.err);
+        JsonNode ans = r.entry("C: ANS 1 bob@example.com 40342708c273331c2696 b1c162ef-9a1a-4e66-8ac6-8a1026f9f55d");
+        // The world's ring cookie and session id, not the captured ones: the world checks both and said OK.
+        assertTrue(ans.get("sent").asText().matches("ANS 1 bob@example.com rk\\d+\\.\\d+ \\d+"), ans.toString());
+        assertTrue(ans.get("replies").toString().contains("\"live\":\"S: ANS 1 OK\""), ans.toString());
+        // alice's typing notification went through the live switchboard to bob.
+        assertTrue(r.entries.stream().anyMatch(e -> e.get("connection").asText().contains("(SB bob@example.com)")
+                && e.get("replies").toString().contains("\"live\":\"S: MSG alice@example.com alice 90 (+90 bytes)\"")), r.entries.toString());
     }
 }

@@ -70,6 +70,30 @@ final class ReplayLoginGate implements AutoCloseable {
         return "127.0.0.1:" + ds.getLocalPort();
     }
 
+    /**
+     * The gate's notification server, for captures whose clients start there (the Escargot pcaps). The world
+     * tells where its own is the way it tells any client: by a referral from its dispatch server.
+     */
+    String notificationAddress() throws IOException {
+        if (nsTarget == null) {
+            String ds = world.dsAddress();
+            int colon = ds.lastIndexOf(':');
+            try (Socket probe = new Socket(ds.substring(0, colon), Integer.parseInt(ds.substring(colon + 1)))) {
+                OutputStream out = probe.getOutputStream();
+                out.write("VER 1 MSNP8 CVR0\r\nUSR 2 TWN I probe@example.com\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(probe.getInputStream(), StandardCharsets.US_ASCII));
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.startsWith("XFR 2 NS ")) {
+                        nsTarget = line.split(" ")[3];
+                        break;
+                    }
+                }
+            }
+        }
+        return "127.0.0.1:" + ns.getLocalPort();
+    }
+
     private void accept(ServerSocket server, boolean dispatch) {
         threads.execute(() -> {
             while (!server.isClosed()) {
