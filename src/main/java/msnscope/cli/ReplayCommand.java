@@ -128,6 +128,11 @@ final class ReplayCommand implements Command {
         for (String problem : script.problems()) {
             err.println("msnscope replay: " + problem);
         }
+        for (String account : passwords.accounts()) {
+            if (script.logins().stream().noneMatch(l -> l.account() != null && l.account().equalsIgnoreCase(account))) {
+                err.println("msnscope replay: --password for " + account + ": no login of that account in the sources");
+            }
+        }
         LoginResponder logins = new LoginResponder(dissector.spec().challenge(), passwords, new PassportLogin(passport, passportTimeout(timeout)));
         ReplayReport report;
         try {

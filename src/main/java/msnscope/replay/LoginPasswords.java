@@ -38,6 +38,11 @@ public final class LoginPasswords {
         return account == null ? null : byAccount.get(key(account));
     }
 
+    /** The accounts given a password, lower-case. */
+    public java.util.Set<String> accounts() {
+        return byAccount.keySet();
+    }
+
     private static String key(String account) {
         return account.trim().toLowerCase(Locale.ROOT);
     }

@@ -153,8 +153,10 @@ class ReplayCliTest {
         serve = new ServeServer(script, new ServeConfig(new HostPort("127.0.0.1", 0), 0, ServeConfig.OnDivergence.REPORT,
                 FramerLimits.DEFAULT), dissector, null, line -> { });
         serve.start();
-        CliRunner r = CliRunner.run("replay", "--from", data.toString(), "s1", "--upstream", "127.0.0.1:" + serve.address().getPort());
+        CliRunner r = CliRunner.run("replay", "--from", data.toString(), "s1", "--upstream", "127.0.0.1:" + serve.address().getPort(),
+                "--password", "carol@example.com=x");
         assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("msnscope replay: --password for carol@example.com: no login of that account in the sources\n", r.err());
         assertTrue(r.out().endsWith("replay: 22 requests, 22 same, 0 differ, 0 unanswered\n"), r.out());
         assertTrue(r.out().contains("same  s1 c2 (NS alice@example.com)  C: USR 7 TWN S "), r.out());
     }
