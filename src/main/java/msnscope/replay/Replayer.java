@@ -241,7 +241,7 @@ public final class Replayer {
         } catch (IOException e) {
             synchronized (this) {
                 entry.note("not sent: " + (conn.endReason() != null ? conn.endReason() : "the connection failed (" + e.getMessage() + ")"));
-                failed.putIfAbsent(f.connection(), "the live connection failed");
+                failed.putIfAbsent(f.connection(), "not sent: the live connection failed");
                 progress++;
                 notifyAll();
             }
