@@ -41,7 +41,8 @@ public final class Replayer {
     private final Map<ScriptConnection, ReplayConnection> live = new IdentityHashMap<>();
     /** Captured connections that could not be played, with why. */
     private final Map<ScriptConnection, String> failed = new IdentityHashMap<>();
-    private final Set<ScriptFrame> matched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Per captured connection, per command: its server frames no live frame has been matched to yet, in order. */
+    private final Map<ScriptConnection, Map<String, List<ScriptFrame>>> unmatched = new IdentityHashMap<>();
     private final Map<ScriptFrame, Dissection> liveOf = new IdentityHashMap<>();
     private final Map<ReplayConnection, Map<Integer, ScriptFrame>> requestsBySeq = new IdentityHashMap<>();
     private final Map<ReplayConnection, ScriptFrame> lastSent = new IdentityHashMap<>();
@@ -73,6 +74,9 @@ public final class Replayer {
                     ScriptFrame group = f.request() != null ? f.request() : current;
                     groupOf.put(f, group);
                     entries.get(group).expect(f.dissection());
+                }
+                if (!f.fromClient() && f.command() != null) {
+                    unmatched.computeIfAbsent(c, k -> new HashMap<>()).computeIfAbsent(f.command(), k -> new java.util.LinkedList<>()).add(f);
                 }
             }
         }
@@ -319,17 +323,15 @@ public final class Replayer {
         Map<Integer, ScriptFrame> requests = conn == null ? Map.of() : requestsBySeq.getOrDefault(conn, Map.of());
         ScriptFrame request = d.replyTo() == null ? null : requests.get(d.replyTo());
         ScriptFrame match = null;
-        for (ScriptFrame s : c.frames()) {
-            if (s.fromClient() || matched.contains(s) || d.command() == null || !d.command().equals(s.command())) {
-                continue;
-            }
+        List<ScriptFrame> candidates = d.command() == null ? List.of() : unmatched.getOrDefault(c, Map.of()).getOrDefault(d.command(), List.of());
+        for (ScriptFrame s : candidates) {
             if (request != null ? groupOf.get(s) == request : s.request() == null) {
                 match = s;
                 break;
             }
         }
         if (match != null) {
-            matched.add(match);
+            candidates.remove(match);
             causality.happened(match);
             liveOf.put(match, d);
             carry.learn(match.source(), match.dissection(), d);
