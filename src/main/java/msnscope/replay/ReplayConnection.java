@@ -32,6 +32,7 @@ final class ReplayConnection implements AutoCloseable {
     private final StreamDissector stream;
     private final Socket socket;
     private final OutputStream out;
+    private final Object writeLock = new Object();
     private final Thread reader;
     private long trids;
     /** The last live server frame of each command (challenges, the negotiated version's frames). */
@@ -78,13 +79,22 @@ final class ReplayConnection implements AutoCloseable {
         return ++trids;
     }
 
-    /** Sends one frame and returns its dissection on the live stream. */
-    Dissection send(Frame frame) throws IOException {
-        synchronized (this) {
-            Dissection d = stream.dissect(frame, Direction.C2S, System.currentTimeMillis() * 1000);
+    /**
+     * The dissection of a frame about to be sent, on the live stream: made before the bytes leave, so the
+     * server's reply always finds its request.
+     */
+    synchronized Dissection dissectOutgoing(Frame frame) {
+        return stream.dissect(frame, Direction.C2S, System.currentTimeMillis() * 1000);
+    }
+
+    /**
+     * Writes a frame. Holds no lock the reader needs: a server that stops reading until its own writes drain
+     * (a large transfer both ways) must still find the reader draining them.
+     */
+    void write(Frame frame) throws IOException {
+        synchronized (writeLock) {
             out.write(frame.copyBytes());
             out.flush();
-            return d;
         }
     }
 

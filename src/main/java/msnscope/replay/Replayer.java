@@ -235,15 +235,18 @@ public final class Replayer {
         if (out.note() != null) {
             entry.note(out.note());
         }
+        Dissection sent = conn.dissectOutgoing(out.frame());
+        synchronized (this) {
+            requestsBySeq.computeIfAbsent(conn, k -> new HashMap<>()).put(sent.seq(), f);
+            lastSent.put(conn, f);
+            entry.sent(out.line());
+        }
         try {
-            synchronized (this) {
-                Dissection sent = conn.send(out.frame());
-                requestsBySeq.computeIfAbsent(conn, k -> new HashMap<>()).put(sent.seq(), f);
-                lastSent.put(conn, f);
-                entry.sent(out.line());
-            }
+            // Not under this lock: the reader needs it for every frame the server sends meanwhile.
+            conn.write(out.frame());
         } catch (IOException e) {
             synchronized (this) {
+                entry.sent(null);
                 entry.note("not sent: " + (conn.endReason() != null ? conn.endReason() : "the connection failed (" + e.getMessage() + ")"));
                 failed.putIfAbsent(f.connection(), "not sent: the live connection failed");
                 progress++;
