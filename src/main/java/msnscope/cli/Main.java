@@ -36,7 +36,7 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
-        for (Command c : List.<Command>of(new DissectCommand(), new ProxyCommand(), new ServeCommand(), new ImportCommand(), new SessionsCommand(),
+        for (Command c : List.<Command>of(new DissectCommand(), new ProxyCommand(), new ServeCommand(), new ReplayCommand(), new ImportCommand(), new SessionsCommand(),
                 new SearchCommand(), new ShowCommand(), new ExportCommand(), new DeleteCommand(), new ReindexCommand(), new BenchCommand(),
                 new ProxyBenchCommand(), new BenchIndexCommand())) {
             commands.put(c.name(), c);

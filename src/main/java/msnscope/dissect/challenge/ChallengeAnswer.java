@@ -21,6 +21,18 @@ public final class ChallengeAnswer {
     private ChallengeAnswer() {
     }
 
+    /**
+     * The answer under the algorithm {@code dissectors/challenge.yaml} names for a version ({@code md5},
+     * {@code msnp11}), or null for a name this class does not know.
+     */
+    public static String answer(String algorithm, String challenge, String productId, String productKey) {
+        return switch (algorithm) {
+            case "md5" -> md5(challenge, productKey);
+            case "msnp11" -> msnp11(challenge, productId, productKey);
+            default -> null;
+        };
+    }
+
     /** MSNP6–10: MD5 hex of {@code challenge + productKey}. */
     public static String md5(String challenge, String productKey) {
         return hex(md5Bytes(challenge + productKey));

@@ -21,6 +21,7 @@ public final class ProtocolSpec {
     private final TypeTables tables;
     private final Map<String, ContentTypeSpec> contentTypes;
     private final ChallengeSpec challenge;
+    private final VolatileSpec volatility;
     private final String source;
     /**
      * What the framer needs of a form, flattened so the per-line decision touches no lists.
@@ -38,13 +39,14 @@ public final class ProtocolSpec {
     private final CommandSpec[] byKey = new CommandSpec[CommandKeys.SIZE];
 
     ProtocolSpec(Map<String, CommandSpec> commands, List<FormSpec> errorForms, Map<Integer, ErrorSpec> errors,
-                 TypeTables tables, Map<String, ContentTypeSpec> contentTypes, ChallengeSpec challenge, String source) {
+                 TypeTables tables, Map<String, ContentTypeSpec> contentTypes, ChallengeSpec challenge, VolatileSpec volatility, String source) {
         this.commands = Collections.unmodifiableMap(commands);
         this.errorForms = List.copyOf(errorForms);
         this.errors = Collections.unmodifiableMap(errors);
         this.tables = tables;
         this.contentTypes = Collections.unmodifiableMap(contentTypes);
         this.challenge = challenge;
+        this.volatility = volatility;
         this.source = source;
         this.framing = new FramingRule[CommandKeys.SIZE][];
         for (CommandSpec c : commands.values()) {
@@ -113,6 +115,11 @@ public final class ProtocolSpec {
 
     public ChallengeSpec challenge() {
         return challenge;
+    }
+
+    /** Which values a server chooses anew in every session (the {@code volatile:} table of types.yaml). */
+    public VolatileSpec volatility() {
+        return volatility;
     }
 
     /** Where the declarations were read from, for messages. */

@@ -110,7 +110,9 @@ public final class SpecLoader {
     public static ProtocolSpec loadDir(Path dir) {
         Map<String, List<FormSpec>> forms = new LinkedHashMap<>();
         Map<String, String> meanings = new LinkedHashMap<>();
-        TypeTables tables = readTypes(dir.resolve("types.yaml"));
+        Path typesFile = dir.resolve("types.yaml");
+        JsonNode typesRoot = read(typesFile);
+        TypeTables tables = readTypes(typesRoot, typesFile);
         List<Path> commandFiles = new ArrayList<>();
         Path commandsDir = dir.resolve("commands");
         if (Files.isDirectory(commandsDir)) {
@@ -159,7 +161,8 @@ public final class SpecLoader {
         }
         Map<String, ContentTypeSpec> contentTypes = readContentTypes(dir.resolve("payloads.yaml"));
         ChallengeSpec challenge = readChallenge(dir.resolve("challenge.yaml"));
-        return new ProtocolSpec(commands, errorForms, errors, tables, contentTypes, challenge, dir.toString());
+        VolatileSpec volatility = readVolatile(typesRoot.path("volatile"), commands);
+        return new ProtocolSpec(commands, errorForms, errors, tables, contentTypes, challenge, volatility, dir.toString());
     }
 
     private static FormSpec form(String cmd, JsonNode f, JsonNode command, TypeTables tables, String where) {
@@ -270,8 +273,7 @@ public final class SpecLoader {
         return roles;
     }
 
-    private static TypeTables readTypes(Path file) {
-        JsonNode root = read(file);
+    private static TypeTables readTypes(JsonNode root, Path file) {
         Map<String, Map<String, String>> enums = new LinkedHashMap<>();
         root.path("enums").fields().forEachRemaining(e -> {
             Map<String, String> table = new LinkedHashMap<>();
@@ -329,6 +331,39 @@ public final class SpecLoader {
                     List.copyOf(secrets), Map.copyOf(addresses)));
         }
         return types;
+    }
+
+    /**
+     * {@code volatile: {kind: {types: [...], params: [...], headers: [...]}}}; a type that does not exist or
+     * a parameter no form has is a mistake (a typo would silently make a real difference look volatile-free).
+     */
+    private static VolatileSpec readVolatile(JsonNode node, Map<String, CommandSpec> commands) {
+        Map<ParamType, String> byType = new LinkedHashMap<>();
+        Map<String, String> byParam = new LinkedHashMap<>();
+        Map<String, String> byHeader = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            String kind = e.getKey();
+            String where = "types.yaml: volatile: " + kind;
+            for (JsonNode t : e.getValue().path("types")) {
+                ParamType type = ParamType.byName(t.asText());
+                if (type == null) {
+                    throw new SpecException(where + ": unknown type '" + t.asText() + "'");
+                }
+                byType.put(type, kind);
+            }
+            for (JsonNode p : e.getValue().path("params")) {
+                String name = p.asText();
+                boolean known = commands.values().stream().flatMap(c -> c.forms().stream()).anyMatch(f -> f.param(name) != null);
+                if (!known) {
+                    throw new SpecException(where + ": no command has a parameter '" + name + "'");
+                }
+                byParam.put(name, kind);
+            }
+            for (JsonNode h : e.getValue().path("headers")) {
+                byHeader.put(h.asText().trim().toLowerCase(java.util.Locale.ROOT), kind);
+            }
+        });
+        return new VolatileSpec(Map.copyOf(byType), Map.copyOf(byParam), Map.copyOf(byHeader));
     }
 
     private static ChallengeSpec readChallenge(Path file) {
