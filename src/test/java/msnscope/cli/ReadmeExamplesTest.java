@@ -204,7 +204,13 @@ class ReadmeExamplesTest {
                 }
             }
             if (STORE.contains(args.get(0))) {
-                run.addAll(List.of("--data", store.toString()));
+                // The example's own store (a story's --data /tmp/…) becomes the test's, shared by all examples in order.
+                int at = run.indexOf("--data");
+                if (at >= 0 && at + 1 < run.size()) {
+                    run.set(at + 1, store.toString());
+                } else {
+                    run.addAll(List.of("--data", store.toString()));
+                }
             }
             String input = e.catInput();
             CliRunner r = input == null ? CliRunner.run(run.toArray(String[]::new))
