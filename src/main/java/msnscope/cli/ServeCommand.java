@@ -111,6 +111,8 @@ final class ServeCommand implements Command {
         }
         err.println("msnscope serve: listening on " + HostPortText.listening(config.listen(), bound) + ", playing " + playing(script)
                 + "; point the client here (Ctrl-C to stop)");
+        err.println("msnscope serve: switchboards on " + HostPortText.of(server.switchboardAddress())
+                + " (where its XFR SB and RNG referrals point)");
         err.println("msnscope serve: " + recording.map(Recording::banner).orElse(Recording.notRecording()));
         stop.await();
         return Main.OK;

@@ -17,6 +17,7 @@ import msnscope.wire.Frame;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +52,8 @@ final class ServePlayer {
     private final WireListener recorder;
     private final Consumer<String> console;
     private final EventLoop loop;
+    /** The switchboard listener referrals to a switchboard point at; null: the listener the client came in on. */
+    private InetSocketAddress switchboards;
     private final ScriptCausality causality;
     private final Map<ScriptConnection, ServedConnection> claims = new IdentityHashMap<>();
     private final Set<ServedConnection> live = new LinkedHashSet<>();
@@ -412,7 +415,8 @@ final class ServePlayer {
     private void send(ServedConnection c, ScriptFrame f, List<WireListener.WireFrame> batch, List<Frame> wire) {
         long micros = Clock.nowMicros();
         Frame out = ServeLine.withTrid(f, f.trid() == null ? null : c.trids.get(f.trid()));
-        String self = HostPortText.address(c.local().getAddress()) + ":" + c.local().getPort();
+        InetSocketAddress to = switchboards != null && isSwitchboardReferral(f) ? switchboards : c.local();
+        String self = HostPortText.address(to.getAddress()) + ":" + to.getPort();
         Frame referred = ServeLine.referredTo(f, out, self);
         if (referred != null) {
             Referral r = referral(c, f, out, self, micros);
@@ -424,6 +428,16 @@ final class ServePlayer {
         wire.add(sent);
         // The client's dissector sees what the client sees: the version for its payloads, the cookies for its switchboards.
         c.live.dissect(sent, Direction.S2C, micros);
+    }
+
+    /** Referrals to a switchboard ({@code XFR SB}, {@code RNG}) point at serve's switchboard listener. */
+    void switchboards(InetSocketAddress address) {
+        this.switchboards = address;
+    }
+
+    private static boolean isSwitchboardReferral(ScriptFrame f) {
+        FormSpec form = f.dissection().form();
+        return form != null && form.referral() != null && "SB".equals(form.referral().kind());
     }
 
     private static Referral referral(ServedConnection c, ScriptFrame f, Frame out, String self, long micros) {

@@ -47,6 +47,7 @@ public final class ServeServer implements AutoCloseable {
     private final SessionContext session = new SessionContext("serve");
     private int ids;
     private Channel server;
+    private Channel switchboards;
     private InetSocketAddress address;
     private boolean stopped;
 
@@ -61,7 +62,11 @@ public final class ServeServer implements AutoCloseable {
         this.player = new ServePlayer(script, config, recorder, console, loop);
     }
 
-    /** Binds the listener; returns its address. */
+    /**
+     * Binds the listener and, beside it on the same host, the switchboards' (an OS-chosen port): referrals to a
+     * switchboard point there, so a proxy in between tells switchboard connections from logins by the address
+     * they dial, as with a real server. Returns the main listener's address.
+     */
     public InetSocketAddress start() throws Exception {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -74,13 +79,25 @@ public final class ServeServer implements AutoCloseable {
                         ch.pipeline().addLast(new FrameDecoder(Direction.C2S, live.oracle(), config.limits()), new Handler(c));
                     }
                 });
-        server = b.bind(new InetSocketAddress(InetAddress.getByName(config.listen().host()), config.listen().port())).sync().channel();
+        InetAddress host = InetAddress.getByName(config.listen().host());
+        server = b.bind(new InetSocketAddress(host, config.listen().port())).sync().channel();
         address = (InetSocketAddress) server.localAddress();
+        switchboards = b.bind(new InetSocketAddress(host, 0)).sync().channel();
+        InetSocketAddress sb = (InetSocketAddress) switchboards.localAddress();
+        on(() -> {
+            player.switchboards(sb);
+            return null;
+        });
         return address;
     }
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** Where referrals to a switchboard point (null before {@link #start}). */
+    public InetSocketAddress switchboardAddress() {
+        return switchboards == null ? null : (InetSocketAddress) switchboards.localAddress();
     }
 
     /** Client connections accepted so far. */
@@ -118,6 +135,9 @@ public final class ServeServer implements AutoCloseable {
         stopped = true;
         if (server != null) {
             server.close().syncUninterruptibly();
+        }
+        if (switchboards != null) {
+            switchboards.close().syncUninterruptibly();
         }
         List<ServedConnection> open = on(() -> List.copyOf(player.live()));
         for (ServedConnection c : open) {
