@@ -48,6 +48,9 @@ class ServeChatTest {
             client.playRest();
             assertTrue(client.received.contains("XFR 3 NS 127.0.0.1:" + serve.address().getPort() + " 0 127.0.0.1:" + serve.address().getPort()),
                     client.received.toString());
+            // A switchboard referral names serve's switchboard listener, as a real server names another machine.
+            assertTrue(client.received.stream().anyMatch(l -> l.startsWith("XFR 13 SB 127.0.0.1:" + serve.switchboardAddress().getPort() + " ")),
+                    client.received.toString());
         }
         assertEquals(0, serve.divergences(), console.toString());
         assertEquals(3, serve.connections());

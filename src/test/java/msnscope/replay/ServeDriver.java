@@ -40,6 +40,11 @@ final class ServeDriver implements AutoCloseable {
 
     /** Referral addresses must be serve's own ({@code serve}); false: any (a proxy in between rewrites them to its own). */
     private final boolean exactReferrals;
+    /**
+     * Serve's switchboard listener, learned from the first referral to a switchboard (same host as serve, its
+     * own port); every later one must name the same.
+     */
+    private String switchboards;
 
     ServeDriver(Script script, InetSocketAddress serve, long tridShift) {
         this(script, serve, tridShift, true);
@@ -73,9 +78,16 @@ final class ServeDriver implements AutoCloseable {
             s.getOutputStream().flush();
             return;
         }
-        byte[] expected = expected(f);
         byte[] got = read(s.getInputStream(), f.frame().payloadLength());
         String gotText = new String(got, StandardCharsets.UTF_8);
+        if (switchboards == null && isSwitchboardReferral(f)) {
+            String named = tokens(gotText.lines().findFirst().orElse("")).stream().filter(t -> HOST_PORT.matcher(t).matches())
+                    .findFirst().orElse("");
+            if (named.startsWith(serve.getAddress().getHostAddress() + ":") && !named.equals(self())) {
+                switchboards = named;
+            }
+        }
+        byte[] expected = expected(f);
         String expectedText = new String(expected, StandardCharsets.UTF_8);
         if (!exactReferrals && f.dissection().fields().get("referral") != null) {
             expectedText = masked(expectedText);
@@ -115,6 +127,15 @@ final class ServeDriver implements AutoCloseable {
         return String.join(" ", out) + (lf < 0 ? "" : frame.substring(line.stripTrailing().length()));
     }
 
+    private String self() {
+        return serve.getAddress().getHostAddress() + ":" + serve.getPort();
+    }
+
+    private static boolean isSwitchboardReferral(ScriptFrame f) {
+        var form = f.dissection().form();
+        return form != null && form.referral() != null && "SB".equals(form.referral().kind());
+    }
+
     /** The captured server frame as serve must send it. */
     private byte[] expected(ScriptFrame f) {
         byte[] bytes = f.bytes();
@@ -123,7 +144,7 @@ final class ServeDriver implements AutoCloseable {
         if (f.dissection().fields().get("referral") == null) {
             return bytes;
         }
-        String self = serve.getAddress().getHostAddress() + ":" + serve.getPort();
+        String self = isSwitchboardReferral(f) && switchboards != null ? switchboards : self();
         int lineEnd = f.frame().lineLength();
         String line = new String(bytes, 0, lineEnd + (bytes.length - f.frame().size()), StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
