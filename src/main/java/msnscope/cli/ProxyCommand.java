@@ -47,7 +47,8 @@ final class ProxyCommand implements Command {
     @Override
     public String description() {
         return "Intercepting proxy: relays a client's dispatch, notification and switchboard connections byte for byte,\n"
-                + "rewriting every referral (XFR NS, XFR SB, RNG) so the client stays behind msnscope, and prints every command.\n"
+                + "rewriting every referral (XFR NS, XFR SB, RNG) so the client stays behind msnscope, and prints every command; "
+                + "--rules and --hook change traffic on the fly (answer, drop, delay, replace, inject, close).\n"
                 + "Standard output is the console: one line per connection opened or closed and per command, in time order "
                 + "(jsonl: only the frame objects). Standard error says where it listens, whether it records, warnings, "
                 + "and on exit what it relayed and recorded. Times are UTC (marked Z), as in show, search and export.";
