@@ -187,4 +187,66 @@ class InterceptionRelayTest {
             }
         }
     }
+
+    /**
+     * Every frame held for a verdict that forwards it: random commands, payloads, garbage and bare LFs, written
+     * in random pieces, arrive byte-exact both ways (the server echoes what it gets).
+     */
+    @Test
+    void everyFrameHeldAndForwardedArrivesByteExactBothWays() throws Exception {
+        java.util.Random random = new java.util.Random(20261207);
+        ByteArrayOutputStream traffic = new ByteArrayOutputStream();
+        String[] lines = {"PNG", "CHG 9 NLN 0", "OUT", "QNG 50", "\u00e9\u00e8 not a command", "JOI bob@x.com Bob",
+                "911 4", "ILN 1 NLN a@b.c A 0", ""};
+        // No referral among them: the proxy rewrites those on purpose.
+        for (int i = 0; i < 400; i++) {
+            int k = random.nextInt(lines.length + 2);
+            if (k < lines.length) {
+                traffic.writeBytes(bytes(lines[k] + (random.nextInt(10) == 0 ? "\n" : "\r\n")));
+            } else if (k == lines.length) {
+                byte[] body = new byte[random.nextInt(300)];
+                random.nextBytes(body);
+                traffic.writeBytes(bytes("MSG " + i + " N " + body.length + "\r\n"));
+                traffic.writeBytes(body);
+            } else {
+                byte[] junk = new byte[1 + random.nextInt(40)];
+                random.nextBytes(junk);
+                traffic.writeBytes(junk);
+            }
+        }
+        byte[] all = traffic.toByteArray();
+        try (FakeServer server = new FakeServer((s, rec) -> {
+            byte[] got = FakeServer.read(s, all.length, rec);
+            s.getOutputStream().write(got);
+            s.getOutputStream().flush();
+            FakeServer.readToEnd(s, rec);
+        })) {
+            Interceptor everything = new Interceptor() {
+                @Override
+                public Interest interest() {
+                    return Interest.ALL;
+                }
+
+                @Override
+                public CompletionStage<Verdict> intercept(Dissection d, String connection) {
+                    return CompletableFuture.completedFuture(Verdict.FORWARD);
+                }
+
+                @Override
+                public String describe() {
+                    return "forward everything";
+                }
+            };
+            ProxyServer p = proxy(server, everything);
+            try (p; ScriptClient c = new ScriptClient("client", "127.0.0.1", p.start().getPort())) {
+                for (int at = 0; at < all.length; ) {
+                    int n = Math.min(all.length - at, 1 + random.nextInt(64));
+                    c.sendRaw(java.util.Arrays.copyOfRange(all, at, at + n));
+                    at += n;
+                }
+                assertArrayEquals(all, c.readBytes(all.length), "what the server echoed, through the proxy both ways");
+                assertArrayEquals(all, java.util.Arrays.copyOf(server.receivedBytes(), all.length));
+            }
+        }
+    }
 }
