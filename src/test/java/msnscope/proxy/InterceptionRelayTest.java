@@ -214,6 +214,8 @@ class InterceptionRelayTest {
                 traffic.writeBytes(junk);
             }
         }
+        // A frame that may be changed goes on once it is whole: junk at the very end would wait for its line's end.
+        traffic.writeBytes(bytes("\r\n"));
         byte[] all = traffic.toByteArray();
         try (FakeServer server = new FakeServer((s, rec) -> {
             byte[] got = FakeServer.read(s, all.length, rec);
