@@ -233,9 +233,10 @@ final class ServePlayer {
             causality.forget(m.captured());
         }
         c.captured = null;
-        c.matched.clear();
+        c.clearMatches();
         c.trids.clear();
         c.sent.clear();
+        c.scanFrom = 0;
     }
 
     /** The client named another login than the one its first line was taken for: it plays that login's connection. */
@@ -289,7 +290,8 @@ final class ServePlayer {
     private void match(ServedConnection c, Dissection d) {
         List<ScriptFrame> frames = c.captured.frames();
         ScriptFrame next = null;
-        for (ScriptFrame f : frames) {
+        // Before scanFrom every client frame is matched already.
+        for (ScriptFrame f : frames.subList(Math.min(c.scanFrom, frames.size()), frames.size())) {
             if (!f.fromClient() || c.matched(f)) {
                 continue;
             }
@@ -306,7 +308,7 @@ final class ServePlayer {
     }
 
     private void matched(ServedConnection c, ScriptFrame f, Long trid, long nanos) {
-        c.matched.add(new ServedConnection.Match(f, trid));
+        c.addMatch(f, trid);
         if (f.trid() != null && trid != null) {
             c.trids.put(f.trid(), trid);
         }
@@ -339,13 +341,20 @@ final class ServePlayer {
                 continue;
             }
             List<ScriptFrame> frames = c.captured.frames();
-            int clientSoFar = 0;
+            // Everything before scanFrom is done (client frames received, server frames sent): each pump starts
+            // there, so a long capture costs each request the frames still open, not the whole connection.
+            int from = c.scanFrom;
+            while (from < frames.size() && (frames.get(from).fromClient() ? causality.hasHappened(frames.get(from)) : c.sent.get(from))) {
+                from++;
+            }
+            c.scanFrom = from;
+            int clientSoFar = from;
             while (clientSoFar < frames.size() && (!frames.get(clientSoFar).fromClient() || causality.hasHappened(frames.get(clientSoFar)))) {
                 clientSoFar++;
             }
             List<WireListener.WireFrame> batch = new ArrayList<>();
             List<Frame> wire = new ArrayList<>();
-            for (int i = c.sent.nextClearBit(0); i < frames.size(); i = c.sent.nextClearBit(i + 1)) {
+            for (int i = c.sent.nextClearBit(from); i < frames.size(); i = c.sent.nextClearBit(i + 1)) {
                 ScriptFrame f = frames.get(i);
                 if (f.fromClient()) {
                     continue;

@@ -32,10 +32,14 @@ final class ServedConnection {
     /** A login or cookie not in the capture: nothing more is answered or reported on it. */
     boolean astray;
     final List<Match> matched = new ArrayList<>();
+    /** The captured frames of {@link #matched}, for a lookup per frame rather than a scan. */
+    private final java.util.Set<ScriptFrame> matchedFrames = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Captured TrID to the client's, for the frames that answer or echo a request. */
     final Map<Long, Long> trids = new HashMap<>();
     /** Indexes into {@code captured.frames()} of the server frames sent. */
     final BitSet sent = new BitSet();
+    /** Frames of the captured connection before this index are done: client frames received, server frames sent. */
+    int scanFrom;
     /** The recorder's view of the connection; null until its first frame (its role and referral are known then). */
     ProxyConnection recorded;
     String account;
@@ -64,11 +68,17 @@ final class ServedConnection {
     }
 
     boolean matched(ScriptFrame f) {
-        for (Match m : matched) {
-            if (m.captured() == f) {
-                return true;
-            }
-        }
-        return false;
+        return matchedFrames.contains(f);
+    }
+
+    /** The client's command was captured request {@code f}, sent with the client's {@code trid}. */
+    void addMatch(ScriptFrame f, Long trid) {
+        matched.add(new Match(f, trid));
+        matchedFrames.add(f);
+    }
+
+    void clearMatches() {
+        matched.clear();
+        matchedFrames.clear();
     }
 }
