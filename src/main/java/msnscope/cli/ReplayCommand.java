@@ -134,12 +134,33 @@ final class ReplayCommand implements Command {
             }
         }
         LoginResponder logins = new LoginResponder(dissector.spec().challenge(), passwords, new PassportLogin(passport, passportTimeout(timeout)));
+        Replayer replayer = new Replayer(script, dissector, logins, upstream, timeout);
+        // Ctrl-C or SIGTERM while it runs: the report so far (what has not come back counts as unanswered), not nothing.
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread interrupted = new Thread(() -> {
+            if (finished.compareAndSet(false, true)) {
+                err.println("msnscope replay: interrupted; the report so far:");
+                replayer.report().write(format, out, err);
+                out.flush();
+                err.flush();
+            }
+        }, "msnscope-replay-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         ReplayReport report;
         try {
-            report = new Replayer(script, dissector, logins, upstream, timeout).run();
+            report = replayer.run();
         } catch (ReplayException e) {
             err.println("msnscope replay: " + e.getMessage());
             return Main.FAILED;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException stopping) {
+                // the JVM is already stopping: the hook prints the report
+            }
+        }
+        if (!finished.compareAndSet(false, true)) {
+            return Main.FAILED; // interrupted: the hook printed the report so far
         }
         report.write(format, out, err);
         return report.passed(line.hasOption("allow-diff")) ? Main.OK : Main.FAILED;

@@ -131,9 +131,15 @@ public final class Replayer {
                 throw new ReplayException(first.replaceFirst("^not sent: ", ""));
             }
         }
-        synchronized (this) {
-            return new ReplayReport(new ArrayList<>(entries.values()));
-        }
+        return report();
+    }
+
+    /**
+     * The report as it stands: every request so far with what came back, the others unanswered. What
+     * {@link #run} returns at the end, and what an interrupted replay prints.
+     */
+    public synchronized ReplayReport report() {
+        return new ReplayReport(new ArrayList<>(entries.values()));
     }
 
     private void play(String source) throws InterruptedException {

@@ -167,4 +167,31 @@ class ReplayCliTest {
         oneLine(CliRunner.run("replay", "--from", data.toString(), "s9", "--upstream", "127.0.0.1:1863"), 2,
                 "msnscope replay: no session s9 in " + data + " (see msnscope sessions)");
     }
+
+    /** Ctrl-C or SIGTERM in the middle of a replay prints the report so far instead of nothing. */
+    @Test
+    void aReplayStoppedMidwayPrintsTheReportSoFar(@TempDir Path dir) throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "msnscope.cli.Main", "replay", CHAT,
+                    "--upstream", "127.0.0.1:" + silent.getLocalPort(), "--timeout", "60s");
+            Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+            try (java.net.Socket client = silent.accept()) {
+                // The server heard the client's first line and never answers it: the replay waits for its reply.
+                byte[] first = client.getInputStream().readNBytes("VER 1 MSNP11 MSNP10 CVR0\r\n".length());
+                assertTrue(new String(first, StandardCharsets.US_ASCII).startsWith("VER "), new String(first, StandardCharsets.US_ASCII));
+                p.destroy();
+                assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "replay stopped on SIGTERM");
+            } finally {
+                p.destroyForcibly();
+            }
+            String out = java.nio.file.Files.readString(dir.resolve("out"));
+            String err = java.nio.file.Files.readString(dir.resolve("err"));
+            assertTrue(err.contains("msnscope replay: interrupted; the report so far:"), err);
+            assertTrue(out.contains("unanswered  captures/msnp11-chat.txt c1 (DS alice@example.com)  C: VER 1 MSNP11 MSNP10 CVR0")
+                    || out.contains("C: VER 1 MSNP11 MSNP10 CVR0"), out);
+            assertTrue(out.strip().endsWith("replay: 22 requests, 0 same, 0 differ, 22 unanswered"), out);
+            assertFalse(err.contains("Exception"), err);
+        }
+    }
 }
