@@ -30,12 +30,29 @@ public final class Interceptors implements Interceptor {
         return l.isEmpty() ? null : l.size() == 1 ? l.get(0) : new Interceptors(l);
     }
 
+    /** The parts {@link #joined} was made from: it is made again only when one of them changed (a reload, a dead hook). */
+    private volatile Interest[] parts = new Interest[0];
+    private volatile Interest joined = Interest.NONE;
+
+    /** Read for every frame on the relay: the union is built only when a part changed. */
     @Override
     public Interest interest() {
-        Interest all = Interest.NONE;
-        for (Interceptor i : chain) {
-            all = all.or(i.interest());
+        Interest[] seen = parts;
+        boolean same = seen.length == chain.size();
+        for (int i = 0; same && i < seen.length; i++) {
+            same = seen[i] == chain.get(i).interest();
         }
+        if (same) {
+            return joined;
+        }
+        Interest[] now = new Interest[chain.size()];
+        Interest all = Interest.NONE;
+        for (int i = 0; i < now.length; i++) {
+            now[i] = chain.get(i).interest();
+            all = all.or(now[i]);
+        }
+        joined = all;
+        parts = now;
         return all;
     }
 

@@ -1,8 +1,11 @@
 package msnscope.intercept;
 
+import msnscope.wire.CommandKeys;
 import msnscope.wire.Direction;
 
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -10,28 +13,62 @@ import java.util.Set;
  * holds only these for a verdict and forwards every other frame untouched and unwaited. A rule whose match
  * names its command ({@code cmd:QNG AND dir:S2C}) costs nothing for the other commands.
  *
- * @param c2s commands (upper case, error codes as digits) whose client-to-server frames may change; null: any frame
- * @param s2c the same for server-to-client frames
+ * <p>Immutable. {@link #covers} runs for every frame on the relay: a letter command is an index into a table
+ * ({@link CommandKeys}), not a hash lookup (measured: the set lookup was a third of the framer's time).
  */
-public record Interest(Set<String> c2s, Set<String> s2c) {
+public final class Interest {
 
     public static final Interest NONE = new Interest(Set.of(), Set.of());
     public static final Interest ALL = new Interest(null, null);
 
-    public Interest {
-        c2s = upper(c2s);
-        s2c = upper(s2c);
+    private final Set<String> c2s;
+    private final Set<String> s2c;
+    /** By command key: may a frame with that letter command change? Null for a direction where any frame may. */
+    private final boolean[] c2sKeys;
+    private final boolean[] s2cKeys;
+
+    /**
+     * @param c2s commands (upper case, error codes as digits) whose client-to-server frames may change; null: any frame
+     * @param s2c the same for server-to-client frames
+     */
+    public Interest(Set<String> c2s, Set<String> s2c) {
+        this.c2s = upper(c2s);
+        this.s2c = upper(s2c);
+        this.c2sKeys = keys(this.c2s);
+        this.s2cKeys = keys(this.s2c);
     }
 
     private static Set<String> upper(Set<String> commands) {
         if (commands == null) {
             return null;
         }
-        java.util.HashSet<String> u = new java.util.HashSet<>();
+        HashSet<String> u = new HashSet<>();
         for (String c : commands) {
             u.add(c.toUpperCase(Locale.ROOT));
         }
         return Set.copyOf(u);
+    }
+
+    private static boolean[] keys(Set<String> commands) {
+        if (commands == null) {
+            return null;
+        }
+        boolean[] k = new boolean[CommandKeys.SIZE];
+        for (String c : commands) {
+            int key = CommandKeys.of(c);
+            if (key >= 0 && key != CommandKeys.ERROR) {
+                k[key] = true;
+            }
+        }
+        return k;
+    }
+
+    public Set<String> c2s() {
+        return c2s;
+    }
+
+    public Set<String> s2c() {
+        return s2c;
     }
 
     /** The commands of {@code dir}, or null when any frame of that direction may change. */
@@ -44,8 +81,19 @@ public record Interest(Set<String> c2s, Set<String> s2c) {
      * a command line) going {@code dir} may be changed. Called per frame on the relay: no allocation.
      */
     public boolean covers(String command, Direction dir) {
-        Set<String> set = commands(dir);
-        return set == null || (command != null && set.contains(command));
+        boolean[] keys = dir == Direction.C2S ? c2sKeys : s2cKeys;
+        if (keys == null) {
+            return true;
+        }
+        if (command == null) {
+            return false;
+        }
+        int key = CommandKeys.of(command);
+        if (key >= 0 && key != CommandKeys.ERROR) {
+            return keys[key];
+        }
+        // An error code (one key stands for all of them), or a command name the table has no key for.
+        return commands(dir).contains(command);
     }
 
     /** True when nothing going {@code dir} is ever changed. */
@@ -63,8 +111,23 @@ public record Interest(Set<String> c2s, Set<String> s2c) {
         if (a == null || b == null) {
             return null;
         }
-        java.util.HashSet<String> u = new java.util.HashSet<>(a);
+        HashSet<String> u = new HashSet<>(a);
         u.addAll(b);
         return u;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Interest i && Objects.equals(c2s, i.c2s) && Objects.equals(s2c, i.s2c);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(c2s, s2c);
+    }
+
+    @Override
+    public String toString() {
+        return "Interest[c2s=" + c2s + ", s2c=" + s2c + "]";
     }
 }
