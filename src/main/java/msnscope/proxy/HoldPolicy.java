@@ -3,6 +3,7 @@ package msnscope.proxy;
 import io.netty.buffer.ByteBuf;
 import msnscope.intercept.Interceptor;
 import msnscope.intercept.Interest;
+import msnscope.wire.CommandKeys;
 import msnscope.wire.Direction;
 import msnscope.wire.Frame;
 
@@ -20,6 +21,8 @@ final class HoldPolicy {
 
     private final Direction dir;
     private final Set<String> own;
+    /** {@link #own} by command key ({@link CommandKeys}): a table index per frame, not a hash lookup. */
+    private final boolean[] ownKeys = new boolean[CommandKeys.SIZE];
     private final byte[][] ownPrefixes;
     private final Interceptor interceptor;
     /** The interest {@link #prefixes} was made from, and the command prefixes of its commands for this direction. */
@@ -30,13 +33,20 @@ final class HoldPolicy {
         this.dir = dir;
         this.own = Set.copyOf(ownCommands);
         this.ownPrefixes = prefixes(own);
+        for (String c : own) {
+            int key = CommandKeys.of(c);
+            if (key >= 0 && key != CommandKeys.ERROR) {
+                ownKeys[key] = true;
+            }
+        }
         this.interceptor = interceptor;
     }
 
     /** A complete frame that is a command line (not a payload piece): does it wait for a decision? */
     boolean holds(Frame f) {
         String cmd = f.command();
-        if (cmd != null && own.contains(cmd)) {
+        int key = CommandKeys.of(cmd);
+        if (key >= 0 && key != CommandKeys.ERROR ? ownKeys[key] : cmd != null && own.contains(cmd)) {
             return true;
         }
         return interceptor != null && interceptor.interest().covers(cmd, dir);
