@@ -39,7 +39,7 @@ final class Forwarder {
 
     /** Where frames go: the forwarding write, the frames already forwarded, the frames held for a decision. */
     interface Sink {
-        /** Writes bytes to the client (takes ownership). */
+        /** Writes bytes to the far side (takes ownership). */
         void forward(ByteBuf bytes);
 
         /** A complete frame, in stream order, whose bytes have been handed to {@link #forward} unchanged. */
@@ -78,7 +78,7 @@ final class Forwarder {
     private Frame held;
     private long heldStart;
     private long heldEnd;
-    /** The server's side ended while a frame was held: finish once it is decided. */
+    /** The sender's side ended while a frame was held: finish once it is decided. */
     private boolean finishing;
     private boolean draining;
 
@@ -99,7 +99,7 @@ final class Forwarder {
         this.policy = policy;
     }
 
-    /** New bytes from the server (takes ownership of {@code in}). */
+    /** New bytes from this direction's sender (takes ownership of {@code in}). */
     void feed(ByteBuf in) {
         receivedTotal += in.readableBytes();
         acc.add(in, false);
@@ -108,7 +108,7 @@ final class Forwarder {
     }
 
     /**
-     * The server closed its side: everything left is forwarded and framed as truncated, now or, while a
+     * The sender closed its side: everything left is forwarded and framed as truncated, now or, while a
      * frame is held, once it is decided ({@link #awaiting}). Idempotent.
      */
     void finish() {
