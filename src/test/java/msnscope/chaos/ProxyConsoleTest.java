@@ -227,4 +227,38 @@ class ProxyConsoleTest {
         assertTrue(r.err().get(r.err().size() - 1).startsWith("msnscope proxy: stopped: " + r.out().size() / 2 + " connections, "),
                 r.err().toString());
     }
+
+    /**
+     * {@code proxy --rules}: the banner names the rules, every frame a rule changed is marked on the console and
+     * recorded as edited, and the exit lines count each rule, all as the real command prints them.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void rulesAreNamedInTheBannerMarkedOnTheConsoleRecordedAndCountedOnExit() throws Exception {
+        Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, "- name: slow sender\n  match: 'cmd:MSG AND dir:C2S'\n  delay: 1ms\n");
+        Path data = dir.resolve("data");
+        Run r = run(1, 10, "--rules", rules.toString(), "--data", data.toString(), "--color", "never");
+        assertEquals(143, r.exit(), "ended by SIGTERM (128 + 15), after its shutdown path: " + r.err());
+        assertTrue(r.err().contains("msnscope proxy: changing traffic by rules " + rules + " (1 rule)"), r.err().toString());
+        long marked = r.out().stream().filter(l -> l.contains("C->S  MSG ") && l.contains("[edited by slow sender: delay]")).count();
+        long unmarked = r.out().stream().filter(l -> l.contains("C->S  MSG ") && !l.contains("[edited by slow sender: delay]")).count();
+        assertTrue(marked > 0, r.out().toString());
+        assertEquals(0, unmarked, "every client MSG went through the rule");
+        String counted = r.err().stream().filter(l -> l.startsWith("msnscope proxy: rule 1 'slow sender'")).findFirst().orElse("");
+        assertEquals("msnscope proxy: rule 1 'slow sender' (cmd:MSG AND dir:C2S -> delay 1ms): " + marked + " frames", counted,
+                r.err().toString());
+
+        long edited = 0;
+        CaptureStore store = new CaptureStore(data);
+        for (String s : store.sessions()) {
+            for (CaptureRecord rec : store.records(s)) {
+                if (rec instanceof CaptureRecord.FrameRecord f && f.edit() != null) {
+                    assertEquals(new msnscope.wire.Edit("slow sender", "delay", false), f.edit());
+                    edited++;
+                }
+            }
+        }
+        assertEquals(marked, edited, "the capture holds each edit the console showed");
+    }
 }
