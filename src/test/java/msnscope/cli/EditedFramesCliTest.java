@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import msnscope.capture.CaptureRecord;
 import msnscope.capture.CaptureStore;
 import msnscope.capture.EditedSession;
-import msnscope.export.FrameJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,16 +40,6 @@ class EditedFramesCliTest {
         CliRunner r = CliRunner.run(all.toArray(new String[0]));
         assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
         return r;
-    }
-
-    private static List<JsonNode> lines(String jsonl) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String l : jsonl.split("\n")) {
-            if (!l.isBlank()) {
-                out.add(FrameJson.MAPPER.readTree(l));
-            }
-        }
-        return out;
     }
 
     /** The lines of a text view from the frame line {@code frameLine} (ending it) to the next numbered frame. */
@@ -116,7 +105,7 @@ class EditedFramesCliTest {
 
     @Test
     void jsonLinesCarryEditedAfterTheContractKeysOnlyOnChangedFrames() throws Exception {
-        List<JsonNode> frames = lines(run("export", "s1", "--format", "jsonl").out());
+        List<JsonNode> frames = CliRunner.jsonLines(run("export", "s1", "--format", "jsonl").out());
         List<JsonNode> edited = frames.stream().filter(f -> f.has("edited")).toList();
         assertEquals(6, edited.size());
         for (JsonNode f : edited) {
@@ -141,19 +130,19 @@ class EditedFramesCliTest {
 
     @Test
     void searchFindsEditedAndMadeFramesAndTheRuleThatChangedThem() throws Exception {
-        assertEquals(6, lines(run("search", "edited:true", "--all", "--format", "jsonl").out()).size());
-        List<JsonNode> made = lines(run("search", "made:true", "--all", "--format", "jsonl").out());
+        assertEquals(6, CliRunner.jsonLines(run("search", "edited:true", "--all", "--format", "jsonl").out()).size());
+        List<JsonNode> made = CliRunner.jsonLines(run("search", "made:true", "--all", "--format", "jsonl").out());
         assertEquals(List.of("PNG", "QNG 50"), made.stream().map(f -> f.get("raw").asText()).sorted().toList());
         assertTrue(made.stream().allMatch(f -> f.get("edited").get("made").asBoolean()), "search's objects carry the key too");
-        List<JsonNode> rule2 = lines(run("search", "editedBy:\"rule 2\"", "--all", "--format", "jsonl").out());
+        List<JsonNode> rule2 = CliRunner.jsonLines(run("search", "editedBy:\"rule 2\"", "--all", "--format", "jsonl").out());
         assertEquals(List.of("MSG bob@example.com Bob 150"), rule2.stream().map(f -> f.get("raw").asText()).toList());
         assertEquals(EditedSession.REPLACED_LINE, rule2.get(0).get("rewritten").asText());
-        assertEquals(1, lines(run("search", "EditedBy:\"RULE 4 (rules.yaml)\"", "--all", "--format", "jsonl").out()).size(),
+        assertEquals(1, CliRunner.jsonLines(run("search", "EditedBy:\"RULE 4 (rules.yaml)\"", "--all", "--format", "jsonl").out()).size(),
                 "field names and values in any case");
-        assertEquals(2, lines(run("search", "editedBy:rule\\ 1*", "--all", "--format", "jsonl").out()).size(), "a wildcard");
-        assertEquals(1, lines(run("search", "editedBy:hook AND dir:C2S", "--all", "--format", "jsonl").out()).size());
-        int all = lines(run("search", "--all", "--format", "jsonl").out()).size();
-        assertEquals(all - 6, lines(run("search", "* AND NOT edited:true", "--all", "--format", "jsonl").out()).size());
+        assertEquals(2, CliRunner.jsonLines(run("search", "editedBy:rule\\ 1*", "--all", "--format", "jsonl").out()).size(), "a wildcard");
+        assertEquals(1, CliRunner.jsonLines(run("search", "editedBy:hook AND dir:C2S", "--all", "--format", "jsonl").out()).size());
+        int all = CliRunner.jsonLines(run("search", "--all", "--format", "jsonl").out()).size();
+        assertEquals(all - 6, CliRunner.jsonLines(run("search", "* AND NOT edited:true", "--all", "--format", "jsonl").out()).size());
         String counts = run("search", "edited:true", "--count-by", "editedby").out();
         for (String by : List.of("rule 1 (rules.yaml)", "rule 2 (rules.yaml)", "rule 3 (rules.yaml)", "rule 4 (rules.yaml)", "hook")) {
             assertTrue(counts.contains(by), counts);
@@ -193,8 +182,8 @@ class EditedFramesCliTest {
         assertEquals(records(store, "s1"), records(store, "s2"));
         assertTrue(records(store, "s2").stream().anyMatch(r -> r.contains(" [] Edit[by=rule 4 (rules.yaml), action=drop")),
                 "the dropped frame still delivered nothing");
-        assertEquals(lines(run("export", "s1", "--format", "jsonl").out()).stream().map(f -> String.valueOf(f.get("edited"))).toList(),
-                lines(run("export", "s2", "--format", "jsonl").out()).stream().map(f -> String.valueOf(f.get("edited"))).toList());
+        assertEquals(CliRunner.jsonLines(run("export", "s1", "--format", "jsonl").out()).stream().map(f -> String.valueOf(f.get("edited"))).toList(),
+                CliRunner.jsonLines(run("export", "s2", "--format", "jsonl").out()).stream().map(f -> String.valueOf(f.get("edited"))).toList());
     }
 
     @Test
@@ -209,7 +198,7 @@ class EditedFramesCliTest {
 
     @Test
     void redactedExportsKeepTheEditsAndRedactWhatWasDelivered() throws Exception {
-        List<JsonNode> secrets = lines(run("export", "s1", "--format", "jsonl", "--redact").out());
+        List<JsonNode> secrets = CliRunner.jsonLines(run("export", "s1", "--format", "jsonl", "--redact").out());
         assertEquals(6, secrets.stream().filter(f -> f.has("edited")).count());
         JsonNode qng = secrets.stream().filter(f -> f.get("raw").asText().equals("QNG 60")).findFirst().orElseThrow();
         assertEquals("", qng.get("rewritten").asText());
@@ -220,7 +209,7 @@ class EditedFramesCliTest {
         assertFalse(xfr.get("rewritten").asText().contains("27410938.1727102366.18852"), xfr.toString());
         assertTrue(xfr.get("rewritten").asText().contains("cookie-1"), xfr.toString());
 
-        List<JsonNode> messages = lines(run("export", "s1", "--format", "jsonl", "--redact=messages").out());
+        List<JsonNode> messages = CliRunner.jsonLines(run("export", "s1", "--format", "jsonl", "--redact=messages").out());
         JsonNode msg = messages.stream().filter(f -> f.has("edited") && f.get("edited").get("action").asText().equals("replace"))
                 .findFirst().orElseThrow();
         assertFalse(msg.toString().contains("MERCI"), "the replacement's text is a message: " + msg);

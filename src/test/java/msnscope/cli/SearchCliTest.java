@@ -1,7 +1,6 @@
 package msnscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import msnscope.export.FrameJson;
 import msnscope.support.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,16 +32,6 @@ class SearchCliTest {
         return out;
     }
 
-    private static List<JsonNode> lines(String jsonl) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String l : jsonl.split("\n")) {
-            if (!l.isBlank()) {
-                out.add(FrameJson.MAPPER.readTree(l));
-            }
-        }
-        return out;
-    }
-
     /** Frames by connection, in seq order; a connection is known by what crossed it (direction and line, frame by frame). */
     private static Map<String, List<JsonNode>> byConnection(List<JsonNode> frames) {
         Map<String, List<JsonNode>> conns = new LinkedHashMap<>();
@@ -68,11 +57,11 @@ class SearchCliTest {
             assertEquals(0, imported.code(), capture + ": " + imported.err());
             CliRunner d = CliRunner.run("dissect", capture.toString(), "--format", "jsonl");
             assertEquals(0, d.code(), capture + ": " + d.err());
-            dissected.addAll(lines(d.out()));
+            dissected.addAll(CliRunner.jsonLines(d.out()));
         }
         CliRunner search = CliRunner.run("search", "--all", "--format", "jsonl", "--data", data);
         assertEquals(0, search.code(), search.err());
-        List<JsonNode> found = lines(search.out());
+        List<JsonNode> found = CliRunner.jsonLines(search.out());
         assertEquals(dissected.size(), found.size(), "every frame, once");
 
         Map<String, List<JsonNode>> expected = byConnection(dissected);
