@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OfflineStreamedPayloadTest {
 
-    private static final long T0 = 1_700_000_000_000_000L;
-    private static final int C = TestFlow.CLIENT_ISN + 1;
-    private static final int S = TestFlow.SERVER_ISN + 1;
+    private static final long T0 = TestFlow.T0;
+    private static final int C = TestFlow.CLIENT_SEQ;
+    private static final int S = TestFlow.SERVER_SEQ;
 
     @TempDir
     Path dir;

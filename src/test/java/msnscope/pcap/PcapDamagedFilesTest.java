@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Truncated and damaged captures never throw: the problem is reported and what was read is kept. */
 class PcapDamagedFilesTest {
-    private static final long T0 = 1_700_000_000_000_000L;
+    private static final long T0 = TestFlow.T0;
     private static final String LINE1 = "VER 1 MSNP8 CVR0\r\n";
     private static final String LINE2 = "CVR 2 0x0409 winnt 5.1 i386 MSNMSGR 7.0.0816 MSMSGS alice@example.com\r\n";
 

@@ -15,6 +15,11 @@ import java.util.function.UnaryOperator;
 final class TestFlow {
     static final int CLIENT_ISN = 1000;
     static final int SERVER_ISN = 9000;
+    /** The first data byte's sequence number each way (after the handshake's SYN). */
+    static final int CLIENT_SEQ = CLIENT_ISN + 1;
+    static final int SERVER_SEQ = SERVER_ISN + 1;
+    /** A capture's first packet time, in microseconds (November 2023). */
+    static final long T0 = 1_700_000_000_000_000L;
 
     final String clientIp;
     final int clientPort;
