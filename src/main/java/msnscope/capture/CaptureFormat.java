@@ -1,5 +1,6 @@
 package msnscope.capture;
 
+import msnscope.wire.CommandKeys;
 import msnscope.wire.Direction;
 import msnscope.wire.Edit;
 import msnscope.wire.Frame;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32;
 
 /**
@@ -51,8 +54,24 @@ public final class CaptureFormat {
      * followed by the {@link Edit}. A record type of its own, so an unedited frame (nearly all) costs not a byte more.
      */
     public static final int FRAME_EDITED = 6;
+    /**
+     * A run of frames: consecutive frames of one connection and direction that arrived in one read, unchanged
+     * and framed plainly (what the recorder writes for nearly every frame). Each frame is its size and its bytes;
+     * the reader derives the rest (where the line ends, its command, a bare LF) from the bytes as the framer did,
+     * so the relay pays a varint and a copy per frame, and one header and CRC per run. A frame the framer flagged
+     * otherwise (cut short, over-long, streamed), or that was changed, is written as {@link #FRAME_COMPACT} or
+     * {@link #FRAME_EDITED}.
+     */
+    public static final int FRAME_RUN = 7;
     /** The highest record type this version reads. */
-    static final int LAST_TYPE = FRAME_EDITED;
+    static final int LAST_TYPE = FRAME_RUN;
+    /**
+     * Frame bytes after which a run ends and the next frame starts a new one: damage to one record then loses
+     * a few dozen frames at most, while the header and CRC are still paid once per dozens of frames.
+     */
+    static final int RUN_BYTES = 4096;
+    /** The framer's flags a frame in a run may have: the reader derives them from the bytes. */
+    private static final int RUN_FLAGS = Frame.BARE_LF | Frame.NOT_A_COMMAND;
 
     private CaptureFormat() {
     }
@@ -114,6 +133,105 @@ public final class CaptureFormat {
         crc.update(all, 4, length + 1);
         putInt(all, all.length - 4, (int) crc.getValue());
         return all;
+    }
+
+    /**
+     * Decodes the records of a record's body (CRC already checked): one, or the frames of a {@link #FRAME_RUN}.
+     * Damage as in {@link #decode}.
+     */
+    public static List<CaptureRecord> decodeAll(int type, byte[] body) throws IOException {
+        if (type != FRAME_RUN) {
+            return List.of(decode(type, body));
+        }
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
+        String conn = varString(in);
+        long time = in.readLong();
+        int dir = in.readUnsignedByte();
+        if (dir > 1) {
+            throw new IOException("a run's direction is " + dir);
+        }
+        Long timeMicros = time == Long.MIN_VALUE ? null : time;
+        Direction direction = dir == 0 ? Direction.C2S : Direction.S2C;
+        List<CaptureRecord> frames = new ArrayList<>();
+        do {
+            int sizeAndPayload = varint(in);
+            int size = sizeAndPayload >>> 1;
+            if (size == 0 || size > in.available()) {
+                throw new IOException("a run's frame of " + size + " bytes in " + in.available());
+            }
+            byte[] raw = new byte[size];
+            in.readFully(raw);
+            frames.add(new CaptureRecord.FrameRecord(conn, timeMicros, direction, runFrame(raw, (sizeAndPayload & 1) == 1), null));
+        } while (in.available() > 0);
+        return frames;
+    }
+
+    /** A frame of a run from its bytes, derived as the framer framed it: the line ends at the first LF. */
+    private static Frame runFrame(byte[] raw, boolean declaresPayload) throws IOException {
+        int lf = 0;
+        while (lf < raw.length && raw[lf] != '\n') {
+            lf++;
+        }
+        if (lf == raw.length) {
+            throw new IOException("a run's frame without a line end");
+        }
+        boolean bareLf = lf == 0 || raw[lf - 1] != '\r';
+        int lineLength = bareLf ? lf : lf - 1;
+        int head = lf + 1;
+        int key = CommandKeys.ofLine(raw, lineLength);
+        int flags = (bareLf ? Frame.BARE_LF : 0) | (key == CommandKeys.NONE ? Frame.NOT_A_COMMAND : 0);
+        if (declaresPayload ? key == CommandKeys.NONE : raw.length != head) {
+            throw new IOException("a run's frame whose bytes do not frame as recorded");
+        }
+        int declared = declaresPayload ? raw.length - head : -1;
+        return Frame.ofRaw(raw, lineLength, head, declared, flags, key == CommandKeys.NONE ? null : CommandKeys.name(key, raw));
+    }
+
+    /**
+     * True when a frame can go into a {@link #FRAME_RUN}: the framer flagged nothing the bytes do not show, and
+     * its fields are what the reader will derive (a frame built by other means than the framer, with fields that
+     * disagree with its bytes, is written whole instead).
+     */
+    static boolean fitsRun(Frame f) {
+        int flags = f.flags();
+        int terminator = f.terminatorLength();
+        if ((flags & ~RUN_FLAGS) != 0 || terminator != ((flags & Frame.BARE_LF) != 0 ? 1 : 2)
+                || (f.command() == null) != ((flags & Frame.NOT_A_COMMAND) != 0)) {
+            return false;
+        }
+        int declared = f.declaredLength();
+        return declared < 0 || f.command() != null && f.size() == f.lineLength() + terminator + declared;
+    }
+
+    /** Room a run's header takes at most, with its record's length and type before it and the CRC after it. */
+    static int runHeaderBound(byte[] connection) {
+        return OVERHEAD + 5 + connection.length + 8 + 1;
+    }
+
+    /** Room a frame takes at most in a run. */
+    static int runFrameBound(Frame f) {
+        return 5 + f.size();
+    }
+
+    /** Starts a {@link #FRAME_RUN} record at the buffer's position; {@link #endRun} finishes it. */
+    static void startRun(ByteBuffer out, byte[] connection, long timeMicros, Direction direction) {
+        out.putInt(0);
+        out.put((byte) FRAME_RUN);
+        putVarint(out, connection.length);
+        out.put(connection);
+        out.putLong(timeMicros);
+        out.put((byte) (direction == Direction.C2S ? 0 : 1));
+    }
+
+    /** Appends a frame ({@link #fitsRun}) to the run being written. */
+    static void putRunFrame(ByteBuffer out, Frame frame) {
+        putVarint(out, frame.size() << 1 | (frame.declaredLength() >= 0 ? 1 : 0));
+        frame.copyTo(out);
+    }
+
+    /** Finishes the run that starts at {@code start}: its length, and its CRC after it. */
+    static void endRun(ByteBuffer out, int start, CRC32 crc) {
+        finish(out, start, crc);
     }
 
     /**
@@ -188,6 +306,7 @@ public final class CaptureFormat {
                         Frame.ofRaw(raw, lineLength, payloadOffset, declared, dirAndFlags >>> 1, command), rewritten, edit);
             }
             case CLOSE -> new CaptureRecord.ConnectionClosed(str(in), in.readLong(), str(in));
+            case FRAME_RUN -> throw new IOException("a run of frames is several records: decodeAll");
             default -> throw new IOException("unknown record type " + type);
         };
     }
@@ -260,6 +379,11 @@ public final class CaptureFormat {
             putNullable(out, edit.action());
             out.put((byte) (edit.made() ? 1 : 0));
         }
+        finish(out, start, crc);
+    }
+
+    /** The record that starts at {@code start} and ends at the buffer's position: its length, and its CRC appended. */
+    private static void finish(ByteBuffer out, int start, CRC32 crc) {
         int end = out.position();
         int length = end - start - 4;
         out.putInt(start, length);

@@ -66,6 +66,10 @@ public final class CaptureReader implements Closeable {
     /** A read from this offset (or any later valid record) was found to end exactly at the end of the file. */
     private long cleanEndFrom = Long.MAX_VALUE;
     private final byte[] window = new byte[WINDOW];
+    /** The records of the last record read not yet returned: the frames of a run after its first. */
+    private final java.util.ArrayDeque<CaptureRecord> pending = new java.util.ArrayDeque<>();
+    /** Where a candidate's records go while a scan checks it. */
+    private final List<CaptureRecord> scratch = new ArrayList<>();
     private long windowStart;
     private int windowLength;
 
@@ -146,8 +150,11 @@ public final class CaptureReader implements Closeable {
         }
     }
 
-    /** The next valid record, or null at the end of the file or at a torn tail. */
+    /** The next valid record (each frame of a run on its own), or null at the end of the file or at a torn tail. */
     public CaptureRecord next() throws IOException {
+        if (!pending.isEmpty()) {
+            return pending.poll();
+        }
         while (!torn && offset < size) {
             if (size - offset < MIN_RECORD) {
                 torn = true;
@@ -166,10 +173,9 @@ public final class CaptureReader implements Closeable {
                     offset = resume;
                     continue;
                 }
-                CaptureRecord r = recordAt(offset, length);
-                if (r != null) {
+                if (recordAt(offset, length, pending)) {
                     offset = end;
-                    return r;
+                    return pending.poll();
                 }
             }
             long resume = findValid(offset + 1);
@@ -183,9 +189,17 @@ public final class CaptureReader implements Closeable {
         return null;
     }
 
-    /** Byte offset just after the last valid record read: where the next read continues. */
+    /**
+     * Byte offset just after the last valid record read: where the next read continues, once
+     * {@link #midRecord()} is false (before, the frames of a run left to return would be skipped).
+     */
     public long offset() {
         return offset;
+    }
+
+    /** True while frames of the last record read (a run) are still to be returned: {@link #offset()} is past them. */
+    public boolean midRecord() {
+        return !pending.isEmpty();
     }
 
     /** The length of the file this read covers (taken when it was opened). */
@@ -249,8 +263,8 @@ public final class CaptureReader implements Closeable {
                 continue;
             }
             // Every body starts with a string whose length must fit the body: an i32, or in a compact frame (edited
-            // or not) a varint (a connection id is short: one byte).
-            if (type == CaptureFormat.FRAME_COMPACT || type == CaptureFormat.FRAME_EDITED) {
+            // or not) and a run a varint (a connection id is short: one byte).
+            if (type >= CaptureFormat.FRAME_COMPACT) {
                 int first = byteAt(at + 5);
                 if (first < 0 || first >= 0x80 || first > length - 2) {
                     continue;
@@ -288,26 +302,33 @@ public final class CaptureReader implements Closeable {
             crc.update(window, (int) (pos - windowStart), n);
             pos += n;
         }
-        return (int) crc.getValue() == intAt(end) && recordAt(at, length) != null;
+        if ((int) crc.getValue() != intAt(end)) {
+            return false;
+        }
+        scratch.clear();
+        boolean valid = recordAt(at, length, scratch);
+        scratch.clear();
+        return valid;
     }
 
-    /** The record at {@code at} of the given length, or null when its CRC or body is wrong. */
-    private CaptureRecord recordAt(long at, int length) throws IOException {
+    /** Adds the records of the record at {@code at} of the given length to {@code out}; false (nothing added) when its CRC or body is wrong. */
+    private boolean recordAt(long at, int length, java.util.Collection<CaptureRecord> out) throws IOException {
         int type = byteAt(at + 4);
         byte[] body = new byte[length - 1];
         if (!readAt(at + 5, body, 0, body.length)) {
-            return null;
+            return false;
         }
         CRC32 crc = new CRC32();
         crc.update(type);
         crc.update(body);
         if ((int) crc.getValue() != intAt(at + 4 + length)) {
-            return null;
+            return false;
         }
         try {
-            return CaptureFormat.decode(type, body);
+            out.addAll(CaptureFormat.decodeAll(type, body));
+            return true;
         } catch (IOException | RuntimeException e) {
-            return null;
+            return false;
         }
     }
 

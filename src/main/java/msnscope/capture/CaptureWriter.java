@@ -39,6 +39,11 @@ public final class CaptureWriter implements Closeable {
     private long written;
     private boolean closed;
     private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    /** Where the {@link CaptureFormat#FRAME_RUN} being written starts in the buffer, or -1 when none is open. */
+    private int runStart = -1;
+    private byte[] runConnection;
+    private long runTime;
+    private Direction runDirection;
 
     private CaptureWriter(Path file, FileChannel channel, long written, boolean fsync) {
         this.file = file;
@@ -81,15 +86,47 @@ public final class CaptureWriter implements Closeable {
     }
 
     public void append(CaptureRecord r) {
+        endRun();
         byte[] b = CaptureFormat.encode(r);
         room(b.length);
         buffer.put(b);
     }
 
-    /** Appends a frame record, encoded in place ({@link CaptureFormat#encodeFrame}); {@code edit} null for an unedited frame. */
+    /**
+     * Appends a frame, encoded in place; {@code edit} null for an unedited frame. A frame that arrived unchanged
+     * with the frames before it (same connection, direction and read time) joins their {@link CaptureFormat#FRAME_RUN}
+     * (what the relay's frames nearly all are); any other is a record of its own ({@link CaptureFormat#encodeFrame}).
+     */
     public void appendFrame(byte[] connection, long timeMicros, Direction direction, Frame frame, byte[] rewritten, Edit edit) {
-        room(CaptureFormat.frameRecordBound(connection, frame, rewritten, edit));
-        CaptureFormat.encodeFrame(buffer, crc, connection, timeMicros, direction, frame, rewritten, edit);
+        if (rewritten != null || edit != null || !CaptureFormat.fitsRun(frame)) {
+            endRun();
+            room(CaptureFormat.frameRecordBound(connection, frame, rewritten, edit));
+            CaptureFormat.encodeFrame(buffer, crc, connection, timeMicros, direction, frame, rewritten, edit);
+            return;
+        }
+        int need = CaptureFormat.runFrameBound(frame) + 4;
+        if (runStart < 0 || runConnection != connection || runTime != timeMicros || runDirection != direction
+                || buffer.position() - runStart > CaptureFormat.RUN_BYTES) {
+            endRun();
+            room(CaptureFormat.runHeaderBound(connection) + need);
+            runStart = buffer.position();
+            runConnection = connection;
+            runTime = timeMicros;
+            runDirection = direction;
+            CaptureFormat.startRun(buffer, connection, timeMicros, direction);
+        } else {
+            room(need);
+        }
+        CaptureFormat.putRunFrame(buffer, frame);
+    }
+
+    /** Finishes the open run: its length and CRC. Before any other record, and before the buffer is written. */
+    private void endRun() {
+        if (runStart >= 0) {
+            CaptureFormat.endRun(buffer, runStart, crc);
+            runStart = -1;
+            runConnection = null;
+        }
     }
 
     private void room(int n) {
@@ -106,6 +143,7 @@ public final class CaptureWriter implements Closeable {
      * cut back to {@link #length()} and the records stay buffered for the next call.
      */
     public void flush() throws IOException {
+        endRun();
         if (buffer.position() == 0) {
             if (fsync && channel != null) {
                 channel.force(false);
@@ -151,14 +189,16 @@ public final class CaptureWriter implements Closeable {
         }
     }
 
-    /** Bytes appended but not yet handed to the operating system. */
+    /** Bytes appended but not yet handed to the operating system (an open run counted with its CRC to come). */
     public int buffered() {
-        return buffer.position();
+        return buffer.position() + (runStart >= 0 ? 4 : 0);
     }
 
     /** Drops what is buffered (a recorder over its memory bound while the disk refuses writes). */
     public void discard() {
         buffer.clear();
+        runStart = -1;
+        runConnection = null;
     }
 
     /** Closes the file descriptor; the next flush opens it again. */
@@ -177,7 +217,7 @@ public final class CaptureWriter implements Closeable {
 
     /** Length of the file once everything appended is flushed. */
     public long length() {
-        return written + buffer.position();
+        return written + buffered();
     }
 
     /** Length of what has been handed to the operating system. */

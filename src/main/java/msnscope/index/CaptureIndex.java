@@ -562,7 +562,8 @@ public final class CaptureIndex implements Closeable {
                     add(session, replay.apply(r), batch);
                 }
                 any = true;
-                if (++sinceLook == 64) {
+                // A slice ends between records: within a run, the offset is already past frames not yet indexed.
+                if (++sinceLook >= 64 && !reader.midRecord()) {
                     sinceLook = 0;
                     long end = sliceEnd;
                     if (end != Long.MAX_VALUE && (System.nanoTime() - end > 0 || writes.get() - sliceWrites > YIELD_WRITES)) {

@@ -27,6 +27,15 @@ public final class CommandKeys {
         return NONE;
     }
 
+    /**
+     * The key of a line (without its terminator): its first three bytes when the line ends or a space follows
+     * them, else {@link #NONE}. The framer and the capture reader (which derives a recorded frame's command from
+     * its bytes) must agree, so both ask here.
+     */
+    public static int ofLine(byte[] line, int lineLength) {
+        return lineLength >= 3 && (lineLength == 3 || line[3] == ' ') ? of(line[0], line[1], line[2]) : NONE;
+    }
+
     private static final String[] NAMES = new String[SIZE];
 
     /**

@@ -131,7 +131,7 @@ public final class Framer {
             discarding = false;
             return new Frame(line, lineLength, head, -1, flags | Frame.LINE_TOO_LONG | Frame.NOT_A_COMMAND, null);
         }
-        int key = lineLength >= 3 && (lineLength == 3 || line[3] == ' ') ? CommandKeys.of(line[0], line[1], line[2]) : CommandKeys.NONE;
+        int key = CommandKeys.ofLine(line, lineLength);
         if (key == CommandKeys.NONE) {
             return new Frame(line, lineLength, head, -1, flags | Frame.NOT_A_COMMAND, null);
         }
@@ -198,7 +198,7 @@ public final class Framer {
             flags |= Frame.LINE_TOO_LONG | Frame.NOT_A_COMMAND;
             discarding = false;
         } else {
-            int key = readable >= 3 && (readable == 3 || rest[3] == ' ') ? CommandKeys.of(rest[0], rest[1], rest[2]) : CommandKeys.NONE;
+            int key = CommandKeys.ofLine(rest, readable);
             if (key == CommandKeys.NONE) {
                 flags |= Frame.NOT_A_COMMAND;
             } else {
