@@ -327,6 +327,10 @@ public final class CaptureIndex implements Closeable {
      * the capture files are the queue.
      */
     private void loop() {
+        // The relay's event loops share the cores with this thread, and this work can lag and catch up while
+        // theirs cannot: at nice 19 the kernel gives them the core first (Lucene's merge threads, started
+        // from here, inherit it). The slices and pauses below still matter where that is not possible.
+        BackgroundPriority.lowerCurrentThread();
         long lastRefresh = System.currentTimeMillis();
         long lastCommit = lastRefresh;
         while (!closing) {

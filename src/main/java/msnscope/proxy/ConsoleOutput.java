@@ -1,5 +1,7 @@
 package msnscope.proxy;
 
+import msnscope.index.BackgroundPriority;
+
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -77,6 +79,9 @@ final class ConsoleOutput implements AutoCloseable {
     }
 
     private void writeLoop() {
+        // The relay's event loops share the cores with this thread; the console may lag (and skip lines,
+        // counted) while the relay must not, so the kernel gives them the core first.
+        BackgroundPriority.lowerCurrentThread();
         PriorityQueue<Line> held = new PriorityQueue<>(BY_TIME);
         ArrayDeque<Line> arrivals = new ArrayDeque<>();
         List<Line> batch = new ArrayList<>(256);
