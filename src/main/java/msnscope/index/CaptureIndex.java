@@ -8,6 +8,7 @@ import msnscope.capture.ConnectionRepair;
 import msnscope.capture.FileDamage;
 import msnscope.dissect.Dissector;
 import msnscope.export.FrameJson;
+import msnscope.proxy.BackgroundPriority;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;

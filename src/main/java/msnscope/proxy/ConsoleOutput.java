@@ -1,6 +1,5 @@
 package msnscope.proxy;
 
-import msnscope.index.BackgroundPriority;
 
 import java.io.PrintStream;
 import java.util.ArrayDeque;

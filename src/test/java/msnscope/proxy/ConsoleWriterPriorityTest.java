@@ -1,7 +1,6 @@
 package msnscope.proxy;
 
-import msnscope.index.BackgroundPriority;
-import msnscope.index.ThreadNice;
+import msnscope.support.ThreadNice;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

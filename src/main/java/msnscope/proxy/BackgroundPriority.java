@@ -1,4 +1,4 @@
-package msnscope.index;
+package msnscope.proxy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Linux keeps a nice value per thread, and a thread started later inherits its creator's, so the helper
  * threads this thread starts (Lucene's merge threads) run low too. Java 17 cannot call setpriority without
- * JNI, so this runs {@code renice} (util-linux, in every Debian install) on the thread's kernel id, which
+ * JNI, so this runs {@code renice} (in every Debian install: package bsdutils, Essential) on the thread's kernel id, which
  * {@code /proc/thread-self} names. Anywhere that does not work (not Linux, no renice, refused) the thread
  * goes on at normal priority, with one DEBUG line: lower priority is a courtesy, never a reason to fail.
  */

@@ -1,6 +1,8 @@
-package msnscope.index;
+package msnscope.proxy;
 
 import msnscope.capture.CaptureStore;
+import msnscope.index.CaptureIndex;
+import msnscope.support.ThreadNice;
 import msnscope.dissect.Dissector;
 import msnscope.dissect.spec.SpecLoader;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package msnscope.index;
+package msnscope.support;
 
 import java.io.IOException;
 import java.nio.file.Files;
