@@ -105,7 +105,7 @@ public final class CaptureWriter implements Closeable {
             return;
         }
         int need = CaptureFormat.runFrameBound(frame) + 4;
-        if (runStart < 0 || runConnection != connection || runTime != timeMicros || runDirection != direction
+        if (runStart < 0 || !sameConnection(connection) || runTime != timeMicros || runDirection != direction
                 || buffer.position() - runStart > CaptureFormat.RUN_BYTES) {
             endRun();
             room(CaptureFormat.runHeaderBound(connection) + need);
@@ -118,6 +118,11 @@ public final class CaptureWriter implements Closeable {
             room(need);
         }
         CaptureFormat.putRunFrame(buffer, frame);
+    }
+
+    /** The recorder passes one array per connection; anyone else may pass an equal one. */
+    private boolean sameConnection(byte[] connection) {
+        return runConnection == connection || java.util.Arrays.equals(runConnection, connection);
     }
 
     /** Finishes the open run: its length and CRC. Before any other record, and before the buffer is written. */

@@ -62,7 +62,7 @@ final class ProxyBenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--seconds N] [--workload ping|mix|both] [--connections N] [--window N] [--commands N]";
+        return "[--seconds N] [--workload ping|mix|both] [--connections N] [--window N] [--commands N] [--warmup N]";
     }
 
     @Override
@@ -86,6 +86,9 @@ final class ProxyBenchCommand implements Command {
         Interception.addOptions(o);
         o.addOption(Option.builder().longOpt("commands").hasArg().argName("N")
                 .desc("commands per pipelined run of the mix workload (default 100000)").build());
+        o.addOption(Option.builder().longOpt("warmup").hasArg().argName("N")
+                .desc("seconds of unmeasured pipelined runs through each relay of the mix workload before it is measured "
+                        + "(default 3)").build());
         return o;
     }
 
@@ -153,9 +156,10 @@ final class ProxyBenchCommand implements Command {
         int connections = Inputs.intOption(line, "connections", 4);
         int window = Inputs.intOption(line, "window", 256);
         int commands = Inputs.intOption(line, "commands", 100_000);
+        int warmup = Inputs.intOption(line, "warmup", 3);
         String workload = line.getOptionValue("workload", "both");
-        if (seconds < 1 || connections < 1 || window < 1 || commands < 2) {
-            throw new UsageException("--seconds, --connections and --window must be at least 1, --commands at least 2");
+        if (seconds < 1 || connections < 1 || window < 1 || commands < 2 || warmup < 0) {
+            throw new UsageException("--seconds, --connections and --window must be at least 1, --commands at least 2, --warmup at least 0");
         }
         if (!List.of("ping", "mix", "both").contains(workload)) {
             throw new UsageException("--workload must be ping, mix or both, not '" + workload + "'");
@@ -172,7 +176,7 @@ final class ProxyBenchCommand implements Command {
                 pingWorkload(spec, data.resolve("ping"), seconds, connections, window, interceptor, out);
             }
             if (!workload.equals("ping")) {
-                mixWorkload(spec, data.resolve("mix"), seconds, commands, line.getOptionValue("only", ""), interceptor, out);
+                mixWorkload(spec, data.resolve("mix"), seconds, warmup, commands, line.getOptionValue("only", ""), interceptor, out);
             }
         } finally {
             deleteTree(data);
@@ -215,8 +219,8 @@ final class ProxyBenchCommand implements Command {
      * One connection, {@code commands} pipelined, PNG and MSG with a 120-byte payload alternating, answered
      * QNG / ACK: the proxy's depth, next to socat and mitmproxy (raw TCP mode) when they are installed.
      */
-    private static void mixWorkload(ProtocolSpec spec, Path data, int seconds, int commands, String only, Interceptor interceptor,
-                                    PrintStream out) throws Exception {
+    private static void mixWorkload(ProtocolSpec spec, Path data, int seconds, int warmup, int commands, String only,
+                                    Interceptor interceptor, PrintStream out) throws Exception {
         out.printf("%n== mix: one connection, %,d commands pipelined (PNG, MSG t A %d + payload), answered QNG / ACK ==%n", commands,
                 MixWorkload.PAYLOAD);
         try (MixServer server = new MixServer(); Relays relays = new Relays(server.port(), spec, data, interceptor)) {
@@ -244,9 +248,12 @@ final class ProxyBenchCommand implements Command {
                     if (!only.isEmpty() && !names.get(i).equals(only) && i > 0) {
                         continue;
                     }
-                    // One pipelined run is a fraction of a second: two unmeasured runs warm the JIT for this relay's
-                    // path, then the best of five (a 2-core machine's other threads can take any one of them).
-                    for (int run = 0; run < 2; run++) {
+                    // One pipelined run is a few hundredths of a second: unmeasured runs for --warmup seconds bring this
+                    // relay to its steady state first (the JIT compiles its path, and with --data the indexer's, which
+                    // otherwise takes a core from the measured runs; a relay measured after another that shares its code
+                    // would be favoured), then the best of five (a 2-core machine's other threads can take any one).
+                    long warmEnd = System.nanoTime() + warmup * 1_000_000_000L;
+                    for (int run = 0; run < 2 || System.nanoTime() - warmEnd < 0; run++) {
                         MixWorkload.pipelined(ports.get(i), commands);
                     }
                     double rate = 0;

@@ -94,11 +94,14 @@ public final class CaptureIndex implements Closeable {
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
     /**
      * More capture writes than this during one slice of indexing means the relay is busy right now (a load
-     * test, a burst): the slice stops and the indexer pauses {@link #PAUSE_MILLIS}. A client's traffic is a
-     * few writes a second and never makes it pause.
+     * test, a burst): the slice stops and the indexer waits until a pause of {@link #PAUSE_MILLIS} passes with no
+     * more writes than this ({@link #deferWhileBusy}). A client's traffic is a few writes a second and never makes
+     * it pause.
      */
     static final long YIELD_WRITES = 16;
     static final long PAUSE_MILLIS = 100;
+    /** The longest the indexer waits for a busy relay to calm down before it indexes a slice anyway. */
+    static final long MAX_DEFER_MILLIS = 5_000;
     /** The longest slice: the indexer looks at the relay between slices too. */
     static final long SLICE_MILLIS = 200;
     /** {@link #writes} when the current slice started. */
@@ -322,7 +325,7 @@ public final class CaptureIndex implements Closeable {
     /**
      * The live thread. On two cores the indexer competes with the relay it follows, so it gives way: it
      * indexes in slices of at most {@value #SLICE_MILLIS} ms, and a slice during which the relay wrote more
-     * than {@value #YIELD_WRITES} times stops at once and is followed by a {@value #PAUSE_MILLIS} ms pause.
+     * than {@value #YIELD_WRITES} times stops at once; the next waits until the relay calms ({@link #deferWhileBusy}).
      * Under a load test it lags (reported as the backlog) and catches up when the traffic calms; with a
      * client's traffic it never pauses and searches see frames within a second. Nothing is lost either way:
      * the capture files are the queue.
@@ -344,7 +347,7 @@ public final class CaptureIndex implements Closeable {
                 long before = writes.get();
                 indexWritten(SLICE_MILLIS * 1_000_000L);
                 if (writes.get() - before > YIELD_WRITES) {
-                    Thread.sleep(PAUSE_MILLIS);
+                    deferWhileBusy();
                 }
                 long now = System.currentTimeMillis();
                 if (now - lastRefresh >= REFRESH_MILLIS) {
@@ -389,6 +392,22 @@ public final class CaptureIndex implements Closeable {
     }
 
     private boolean reopenFailing;
+
+    /**
+     * The relay is busy (a load test): no indexing while it stays busy, up to {@value #MAX_DEFER_MILLIS} ms, then
+     * one more slice. Nice 19 gives the relay the cores, but not the rest of what indexing costs a process that
+     * shares them: Lucene's allocation (young collections pause the relay too) and its code, which the JIT keeps
+     * compiling while it runs (measured: a compiler thread at 50-90% of a core for as long as indexing ran beside
+     * a pipelined load, the relay at half its speed). The backlog is reported and indexed once the load ends.
+     */
+    private void deferWhileBusy() throws InterruptedException {
+        long deadline = System.nanoTime() + MAX_DEFER_MILLIS * 1_000_000L;
+        long before;
+        do {
+            before = writes.get();
+            Thread.sleep(PAUSE_MILLIS);
+        } while (!closing && writes.get() - before > YIELD_WRITES && System.nanoTime() - deadline < 0);
+    }
 
     /**
      * A new writer on the last commit, with what that commit says was indexed, then a catch-up from the
@@ -516,7 +535,9 @@ public final class CaptureIndex implements Closeable {
             writer.updateDocument(new Term(IndexFields.KEY, session), replay.sessionDocument());
         }
         dirty = true;
-        if (replay.allClosed()) {
+        // A finished session's state can go (it is read from the start if it ever grows again); not while the file
+        // has more to read: a slice that stopped just after its connections all closed would start over forever.
+        if (replay.allClosed() && !follow.more) {
             replays.remove(session);
         }
         while (replays.size() > MAX_LIVE) {

@@ -90,6 +90,8 @@ public final class Hook implements Interceptor {
     private final long timeoutMillis;
     private final Process process;
     private final BlockingQueue<Asked> queue;
+    /** The queue's capacity: how far behind the hook is when a frame finds it full. */
+    private final int queueSize;
     private final Map<Long, Asked> pending = new ConcurrentHashMap<>();
     private final Map<Long, Boolean> timedOut = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -115,6 +117,7 @@ public final class Hook implements Interceptor {
         this.timeoutMillis = Math.max(1, timeout.toMillis());
         this.process = process;
         this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.queueSize = queueSize;
         this.interest = filter == null ? Interest.ALL : filter.interest();
         this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "hook-timer"));
         timer.setRemoveOnCancelPolicy(true); // a frame answered in time leaves no timeout behind
@@ -185,7 +188,8 @@ public final class Hook implements Interceptor {
         if (!queue.offer(a)) {
             pending.remove(id);
             tally.queueFull.increment();
-            warnings.warn("behind", "hook is " + queue.size() + " frames behind: " + a + " forwarded unchanged without asking");
+            // The capacity, not size(): the writer may take frames between the refused offer and this line.
+            warnings.warn("behind", "hook is " + queueSize + " frames behind: " + a + " forwarded unchanged without asking");
             return FORWARDED;
         }
         tally.asked.increment();

@@ -70,19 +70,30 @@ class SettledConnectionIndexTest {
 
     @Test
     void indexingInSlicesWhileTheRelayIsBusyEndsWithTheDocumentsOfAWholeReindex() throws Exception {
-        List<CaptureRecord> records = chatRecords();
+        indexInSlicesAndCompareWithAReindex(false);
+    }
+
+    @Test
+    void slicesNeverEndInsideARunOfFramesSoNoneIsSkippedOrIndexedTwice() throws Exception {
+        indexInSlicesAndCompareWithAReindex(true);
+    }
+
+    /**
+     * Twenty copies of the chat written to one session, then indexed in slices; {@code runs}: each connection's
+     * frames as the recorder writes them, in runs of frames (one read time per copy and direction), so slices
+     * that stop after 64 frames would stop inside runs.
+     */
+    private void indexInSlicesAndCompareWithAReindex(boolean runs) throws Exception {
         CaptureStore store = new CaptureStore(dir.resolve("store"));
         try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
-            String session;
-            try (CaptureWriter w = store.newSession(0, "test", false)) {
-                session = CaptureStore.sessionOf(w);
-                for (int copy = 0; copy < 20; copy++) {
-                    for (CaptureRecord r : records) {
-                        if (!(r instanceof CaptureRecord.SessionStarted)) {
-                            w.append(copy == 0 ? r : renumbered(r, copy));
-                        }
-                    }
+            String session = writeCopies(store, chatRecords(), runs);
+            if (runs) {
+                byte[] file = java.nio.file.Files.readAllBytes(store.file(session));
+                int runRecords = 0;
+                for (int at = 8; at < file.length; at += 8 + java.nio.ByteBuffer.wrap(file, at, 4).getInt()) {
+                    runRecords += file[at + 4] == 7 ? 1 : 0;
                 }
+                assertTrue(runRecords >= 20, runRecords + " runs of frames");
             }
             // Slices too short for anything but their first 64 records: the file is read in many pieces.
             index.written(session, store.file(session).toFile().length());
@@ -97,6 +108,56 @@ class SettledConnectionIndexTest {
             List<String> sliced = IndexTestSupport.documents(index);
             index.reindex();
             assertEquals(IndexTestSupport.documents(index), sliced, "slices and a reindex give the same documents");
+        }
+    }
+
+    /** Twenty copies of {@code records} in a new session of the store (see {@link #indexInSlicesAndCompareWithAReindex}). */
+    private static String writeCopies(CaptureStore store, List<CaptureRecord> records, boolean runs) throws Exception {
+        try (CaptureWriter w = store.newSession(0, "test", false)) {
+            for (int copy = 0; copy < 20; copy++) {
+                for (CaptureRecord r : records) {
+                    if (r instanceof CaptureRecord.SessionStarted) {
+                        continue;
+                    }
+                    CaptureRecord c = copy == 0 ? r : renumbered(r, copy);
+                    if (runs && c instanceof CaptureRecord.FrameRecord f && f.rewritten() == null) {
+                        w.appendFrame(f.connection().getBytes(java.nio.charset.StandardCharsets.UTF_8), 1_000_000L * copy,
+                                f.direction(), f.frame(), null, f.edit());
+                    } else {
+                        w.append(c);
+                    }
+                }
+            }
+            return CaptureStore.sessionOf(w);
+        }
+    }
+
+    @Test
+    void theLiveIndexerWaitsWhileTheRelayWritesHundredsOfTimesASecondAndCatchesUpWhenItStops() throws Exception {
+        CaptureStore store = new CaptureStore(dir.resolve("store"));
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            String session = writeCopies(store, chatRecords(), true);
+            long length = store.file(session).toFile().length();
+            index.startLive();
+            // A load test: the recorder reports thousands of writes a second for a second and a half. The first slice
+            // of indexing stops as soon as it sees them; after that, nothing is indexed until the load ends.
+            long start = System.nanoTime();
+            long early = -1;
+            while (System.nanoTime() - start < 1_500_000_000L) {
+                index.written(session, length);
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                if (early < 0 && System.nanoTime() - start > 500_000_000L) {
+                    early = index.backlogBytes();
+                }
+            }
+            long late = index.backlogBytes();
+            assertTrue(late > 0, "indexing waited for the load to end");
+            assertEquals(early, late, "nothing indexed during the last second of the load");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (index.backlogBytes() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, index.backlogBytes(), "caught up once the load ended");
         }
     }
 
