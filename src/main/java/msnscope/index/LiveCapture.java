@@ -176,6 +176,11 @@ public final class LiveCapture implements WireListener, Closeable {
         reporter.interrupt();
         try {
             recorder.close();
+            long behind = index.backlogBytes();
+            if (behind > BACKLOG_WARN_MB * 1_000_000L) {
+                // After a load test this takes a while: say why the exit waits.
+                LOG.warn("capture: indexing the {} MB the index is behind before closing", String.format("%.1f", behind / 1e6));
+            }
             index.close();
         } finally {
             lock.close();
