@@ -90,6 +90,8 @@ public final class CaptureIndex implements Closeable {
     private final Map<String, Follow> replays = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object signal = new Object();
+    /** Closed once: a second close (a caller's, then try-with-resources) does nothing. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Writes the recorder reported: their rate tells a load test from a client (see {@link #loop}). */
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
     /**
@@ -892,6 +894,17 @@ public final class CaptureIndex implements Closeable {
 
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Closes the index; {@code catchUp}: first index what the recorder wrote and is not indexed yet. Without, what
+     * is indexed is committed and the rest waits in the capture files for the next {@link #open} (which catches up).
+     */
+    public void close(boolean catchUp) throws IOException {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         closing = true;
         if (thread != null) {
             synchronized (signal) {
@@ -905,7 +918,9 @@ public final class CaptureIndex implements Closeable {
         }
         try {
             if (writer != null) {
-                indexWritten();
+                if (catchUp) {
+                    indexWritten();
+                }
                 refreshAndCommit();
             }
         } finally {

@@ -168,7 +168,19 @@ public final class LiveCapture implements WireListener, Closeable {
 
     /** Writes what is recorded, indexes it, commits, closes, and releases the store. Idempotent. */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * {@link #close()} without indexing what the index is behind: what is indexed is committed, and the capture
+     * files keep the rest for the next time the store is opened (a benchmark that throws its store away).
+     */
+    public void closeLeavingBacklog() throws IOException {
+        close(false);
+    }
+
+    private synchronized void close(boolean catchUp) throws IOException {
         if (closed) {
             return;
         }
@@ -177,11 +189,11 @@ public final class LiveCapture implements WireListener, Closeable {
         try {
             recorder.close();
             long behind = index.backlogBytes();
-            if (behind > BACKLOG_WARN_MB * 1_000_000L) {
+            if (catchUp && behind > BACKLOG_WARN_MB * 1_000_000L) {
                 // After a load test this takes a while: say why the exit waits.
                 LOG.warn("capture: indexing the {} MB the index is behind before closing", String.format("%.1f", behind / 1e6));
             }
-            index.close();
+            index.close(catchUp);
         } finally {
             lock.close();
         }

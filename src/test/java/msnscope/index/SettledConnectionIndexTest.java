@@ -161,6 +161,27 @@ class SettledConnectionIndexTest {
         }
     }
 
+    @Test
+    void closingWithoutCatchingUpCommitsWhatIsIndexedAndTheNextOpenIndexesTheRest() throws Exception {
+        CaptureStore store = new CaptureStore(dir.resolve("store"));
+        String session;
+        try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
+            session = writeCopies(store, chatRecords(), true);
+            index.written(session, store.file(session).toFile().length());
+            index.close(false);
+        }
+        try (org.apache.lucene.index.DirectoryReader committed = org.apache.lucene.index.DirectoryReader.open(
+                org.apache.lucene.store.FSDirectory.open(store.indexDir()))) {
+            assertEquals(0, committed.numDocs(), "nothing was indexed on the way out");
+        }
+        try (CaptureIndex again = CaptureIndex.open(store, DISSECTOR)) {
+            List<String> caughtUp = IndexTestSupport.documents(again);
+            assertFalse(caughtUp.isEmpty());
+            again.reindex();
+            assertEquals(IndexTestSupport.documents(again), caughtUp, "the next open indexed every frame the file holds");
+        }
+    }
+
     /** The record as it would be for another connection ({@code c1} becomes {@code c1x3}): more of the same traffic. */
     private static CaptureRecord renumbered(CaptureRecord r, int copy) {
         if (r instanceof CaptureRecord.ConnectionOpened o) {
