@@ -175,6 +175,9 @@ final class ProxyBenchCommand implements Command {
             out.printf("bench-proxy: %d s per measurement; %d cores%n", seconds, Runtime.getRuntime().availableProcessors());
             if (!workload.equals("mix")) {
                 pingWorkload(spec, data.resolve("ping"), seconds, connections, window, interceptor, out);
+                // Gigabytes of recording: gone before the next workload, whose recorders would otherwise wait for
+                // the kernel writing them back to disk.
+                deleteTree(data.resolve("ping"));
             }
             if (!workload.equals("ping")) {
                 mixWorkload(spec, data.resolve("mix"), seconds, warmup, commands, line.getOptionValue("only", ""), interceptor, out);
