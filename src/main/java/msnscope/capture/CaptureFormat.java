@@ -213,7 +213,7 @@ public final class CaptureFormat {
         return 5 + f.size();
     }
 
-    /** Starts a {@link #FRAME_RUN} record at the buffer's position; {@link #endRun} finishes it. */
+    /** Starts a {@link #FRAME_RUN} record at the buffer's position; {@link #endRecord} finishes it. */
     static void startRun(ByteBuffer out, byte[] connection, long timeMicros, Direction direction) {
         out.putInt(0);
         out.put((byte) FRAME_RUN);
@@ -227,11 +227,6 @@ public final class CaptureFormat {
     static void putRunFrame(ByteBuffer out, Frame frame) {
         putVarint(out, frame.size() << 1 | (frame.declaredLength() >= 0 ? 1 : 0));
         frame.copyTo(out);
-    }
-
-    /** Finishes the run that starts at {@code start}: its length, and its CRC after it. */
-    static void endRun(ByteBuffer out, int start, CRC32 crc) {
-        finish(out, start, crc);
     }
 
     /**
@@ -379,11 +374,14 @@ public final class CaptureFormat {
             putNullable(out, edit.action());
             out.put((byte) (edit.made() ? 1 : 0));
         }
-        finish(out, start, crc);
+        endRecord(out, start, crc);
     }
 
-    /** The record that starts at {@code start} and ends at the buffer's position: its length, and its CRC appended. */
-    private static void finish(ByteBuffer out, int start, CRC32 crc) {
+    /**
+     * Finishes the record that starts at {@code start} and ends at the buffer's position (a frame, or a run once its
+     * last frame is in): its length, and its CRC appended.
+     */
+    static void endRecord(ByteBuffer out, int start, CRC32 crc) {
         int end = out.position();
         int length = end - start - 4;
         out.putInt(start, length);

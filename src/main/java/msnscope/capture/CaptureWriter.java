@@ -128,7 +128,7 @@ public final class CaptureWriter implements Closeable {
     /** Finishes the open run: its length and CRC. Before any other record, and before the buffer is written. */
     private void endRun() {
         if (runStart >= 0) {
-            CaptureFormat.endRun(buffer, runStart, crc);
+            CaptureFormat.endRecord(buffer, runStart, crc);
             runStart = -1;
             runConnection = null;
         }

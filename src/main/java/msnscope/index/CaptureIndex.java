@@ -400,7 +400,7 @@ public final class CaptureIndex implements Closeable {
      * one more slice. Nice 19 gives the relay the cores, but not the rest of what indexing costs a process that
      * shares them: Lucene's allocation (young collections pause the relay too) and its code, which the JIT keeps
      * compiling while it runs (measured: a compiler thread at 50-90% of a core for as long as indexing ran beside
-     * a pipelined load, the relay at half its speed). The backlog is reported and indexed once the load ends.
+     * a pipelined load). The backlog is reported and indexed once the load ends.
      */
     private void deferWhileBusy() throws InterruptedException {
         long deadline = System.nanoTime() + MAX_DEFER_MILLIS * 1_000_000L;
