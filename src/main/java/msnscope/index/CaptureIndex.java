@@ -103,9 +103,13 @@ public final class CaptureIndex implements Closeable {
     static final long YIELD_WRITES = 16;
     static final long PAUSE_MILLIS = 100;
     /** The longest the indexer waits for a busy relay to calm down before it indexes a slice anyway. */
-    static final long MAX_DEFER_MILLIS = 5_000;
+    static final long MAX_DEFER_MILLIS = 1_000;
+    /** The slice it then indexes whatever the relay does. */
+    static final long FORCED_SLICE_MILLIS = 100;
     /** The longest slice: the indexer looks at the relay between slices too. */
     static final long SLICE_MILLIS = 200;
+    /** Whether the current slice stops when the relay gets busy (not a slice forced by a long load). */
+    private volatile boolean sliceYields = true;
     /** {@link #writes} when the current slice started. */
     private volatile long sliceWrites;
     /** Reading a file stops here (System.nanoTime) to let the relay have the cores; Long.MAX_VALUE: no limit. */
@@ -347,9 +351,16 @@ public final class CaptureIndex implements Closeable {
                     }
                 }
                 long before = writes.get();
-                indexWritten(SLICE_MILLIS * 1_000_000L);
+                if (busyThroughout) {
+                    // The relay stayed busy through the whole wait: a slice that does not yield, so a long load
+                    // leaves the index behind but never stops it (one slice a second, a tenth of the time at most).
+                    indexWritten(FORCED_SLICE_MILLIS * 1_000_000L, false);
+                    busyThroughout = false;
+                } else {
+                    indexWritten(SLICE_MILLIS * 1_000_000L);
+                }
                 if (writes.get() - before > YIELD_WRITES) {
-                    deferWhileBusy();
+                    busyThroughout = !deferWhileBusy();
                 }
                 long now = System.currentTimeMillis();
                 if (now - lastRefresh >= REFRESH_MILLIS) {
@@ -396,20 +407,25 @@ public final class CaptureIndex implements Closeable {
     private boolean reopenFailing;
 
     /**
-     * The relay is busy (a load test): no indexing while it stays busy, up to {@value #MAX_DEFER_MILLIS} ms, then
-     * one more slice. Nice 19 gives the relay the cores, but not the rest of what indexing costs a process that
+     * The relay is busy (a load test): no indexing while it stays busy, up to {@value #MAX_DEFER_MILLIS} ms, then a
+     * slice of {@value #FORCED_SLICE_MILLIS} ms that does not yield; true when the relay calmed down. Nice 19 gives the relay the cores, but not the rest of what indexing costs a process that
      * shares them: Lucene's allocation (young collections pause the relay too) and its code, which the JIT keeps
      * compiling while it runs (measured: a compiler thread at 50-90% of a core for as long as indexing ran beside
      * a pipelined load). The backlog is reported and indexed once the load ends.
      */
-    private void deferWhileBusy() throws InterruptedException {
+    private boolean deferWhileBusy() throws InterruptedException {
         long deadline = System.nanoTime() + MAX_DEFER_MILLIS * 1_000_000L;
-        long before;
+        boolean busy;
         do {
-            before = writes.get();
+            long before = writes.get();
             Thread.sleep(PAUSE_MILLIS);
-        } while (!closing && writes.get() - before > YIELD_WRITES && System.nanoTime() - deadline < 0);
+            busy = writes.get() - before > YIELD_WRITES;
+        } while (!closing && busy && System.nanoTime() - deadline < 0);
+        return !busy;
     }
+
+    /** Set when the relay was still busy when {@link #deferWhileBusy} gave up: the next slice does not yield. */
+    private boolean busyThroughout;
 
     /**
      * A new writer on the last commit, with what that commit says was indexed, then a catch-up from the
@@ -450,7 +466,13 @@ public final class CaptureIndex implements Closeable {
 
     /** {@link #indexWritten()} for at most {@code nanos}: what is left waits for the next call. */
     synchronized void indexWritten(long nanos) throws IOException {
+        indexWritten(nanos, true);
+    }
+
+    /** {@code yieldToRelay}: the slice also stops when the relay writes more than {@value #YIELD_WRITES} times meanwhile. */
+    private synchronized void indexWritten(long nanos, boolean yieldToRelay) throws IOException {
         sliceWrites = writes.get();
+        sliceYields = yieldToRelay;
         sliceEnd = System.nanoTime() + nanos;
         try {
             indexWritten();
@@ -594,7 +616,7 @@ public final class CaptureIndex implements Closeable {
                 if (++sinceLook >= 64 && !reader.midRecord()) {
                     sinceLook = 0;
                     long end = sliceEnd;
-                    if (end != Long.MAX_VALUE && (System.nanoTime() - end > 0 || writes.get() - sliceWrites > YIELD_WRITES)) {
+                    if (end != Long.MAX_VALUE && (System.nanoTime() - end > 0 || sliceYields && writes.get() - sliceWrites > YIELD_WRITES)) {
                         follow.more = true;
                         break;
                     }

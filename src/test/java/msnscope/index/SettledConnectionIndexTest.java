@@ -86,7 +86,7 @@ class SettledConnectionIndexTest {
     private void indexInSlicesAndCompareWithAReindex(boolean runs) throws Exception {
         CaptureStore store = new CaptureStore(dir.resolve("store"));
         try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
-            String session = writeCopies(store, chatRecords(), runs);
+            String session = writeCopies(store, chatRecords(), runs, 20);
             if (runs) {
                 byte[] file = java.nio.file.Files.readAllBytes(store.file(session));
                 int runRecords = 0;
@@ -111,10 +111,10 @@ class SettledConnectionIndexTest {
         }
     }
 
-    /** Twenty copies of {@code records} in a new session of the store (see {@link #indexInSlicesAndCompareWithAReindex}). */
-    private static String writeCopies(CaptureStore store, List<CaptureRecord> records, boolean runs) throws Exception {
+    /** Copies of {@code records} in a new session of the store (see {@link #indexInSlicesAndCompareWithAReindex}). */
+    private static String writeCopies(CaptureStore store, List<CaptureRecord> records, boolean runs, int copies) throws Exception {
         try (CaptureWriter w = store.newSession(0, "test", false)) {
-            for (int copy = 0; copy < 20; copy++) {
+            for (int copy = 0; copy < copies; copy++) {
                 for (CaptureRecord r : records) {
                     if (r instanceof CaptureRecord.SessionStarted) {
                         continue;
@@ -133,17 +133,17 @@ class SettledConnectionIndexTest {
     }
 
     @Test
-    void theLiveIndexerWaitsWhileTheRelayWritesHundredsOfTimesASecondAndCatchesUpWhenItStops() throws Exception {
+    void underALoadThatNeverCalmsTheLiveIndexerStillMovesOnAndCatchesUpWhenItEnds() throws Exception {
         CaptureStore store = new CaptureStore(dir.resolve("store"));
         try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
-            String session = writeCopies(store, chatRecords(), true);
+            String session = writeCopies(store, chatRecords(), true, 60);
             long length = store.file(session).toFile().length();
             index.startLive();
-            // A load test: the recorder reports thousands of writes a second for a second and a half. The first slice
-            // of indexing stops as soon as it sees them; after that, nothing is indexed until the load ends.
+            // A load test: the recorder reports thousands of writes a second for three and a half seconds. The
+            // indexer gives way (its slices stop, then it waits), but a slice a second still runs.
             long start = System.nanoTime();
             long early = -1;
-            while (System.nanoTime() - start < 1_500_000_000L) {
+            while (System.nanoTime() - start < 3_500_000_000L) {
                 index.written(session, length);
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000);
                 if (early < 0 && System.nanoTime() - start > 500_000_000L) {
@@ -151,8 +151,7 @@ class SettledConnectionIndexTest {
                 }
             }
             long late = index.backlogBytes();
-            assertTrue(late > 0, "indexing waited for the load to end");
-            assertEquals(early, late, "nothing indexed during the last second of the load");
+            assertTrue(late < early, "indexing went on while the load never calmed: " + early + " then " + late + " bytes behind");
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (index.backlogBytes() > 0 && System.nanoTime() - deadline < 0) {
                 Thread.sleep(20);
@@ -166,7 +165,7 @@ class SettledConnectionIndexTest {
         CaptureStore store = new CaptureStore(dir.resolve("store"));
         String session;
         try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
-            session = writeCopies(store, chatRecords(), true);
+            session = writeCopies(store, chatRecords(), true, 20);
             index.written(session, store.file(session).toFile().length());
             index.close(false);
         }
