@@ -141,7 +141,7 @@ final class ProxyCommand implements Command {
         } catch (Exception e) {
             server.close();
             console.close();
-            closeQuietly(live, err);
+            closeQuietly(live, "proxy", err);
             if (interceptor != null) {
                 interceptor.close();
             }
@@ -165,7 +165,7 @@ final class ProxyCommand implements Command {
             err.println("msnscope proxy: stopping (" + ProxyTally.plural(server.liveConnections(), "connection") + " open)");
             server.shutdown(SHUTDOWN_GRACE_MILLIS);
             console.close();
-            closeQuietly(live, err);
+            closeQuietly(live, "proxy", err);
             if (interceptor != null) {
                 interceptor.close();
                 for (String l : interceptor.summary()) {
@@ -197,12 +197,13 @@ final class ProxyCommand implements Command {
         return sb.toString();
     }
 
-    private static void closeQuietly(Optional<LiveCapture> live, PrintStream err) {
+    /** Closes the store {@link #captureRecorder} opened (for {@code command}: proxy, serve); a failure is one line. */
+    static void closeQuietly(Optional<LiveCapture> live, String command, PrintStream err) {
         if (live.isPresent()) {
             try {
                 live.get().close();
             } catch (IOException | RuntimeException e) {
-                err.println("msnscope proxy: closing the capture store failed: " + e.getMessage());
+                err.println("msnscope " + command + ": closing the capture store failed: " + e.getMessage());
             }
         }
     }

@@ -15,7 +15,6 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -87,7 +86,7 @@ final class ServeCommand implements Command {
             bound = server.start();
         } catch (Exception e) {
             server.close();
-            closeQuietly(live, err);
+            ProxyCommand.closeQuietly(live, "serve", err);
             throw new UsageException("cannot listen on " + config.listen() + ": " + Main.describe(e));
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -96,7 +95,7 @@ final class ServeCommand implements Command {
         // what the run did, and exit with the verdict --on-divergence asks for.
         Thread hook = new Thread(() -> {
             server.shutdown(ProxyCommand.SHUTDOWN_GRACE_MILLIS);
-            closeQuietly(live, err);
+            ProxyCommand.closeQuietly(live, "serve", err);
             int divergences = server.divergences();
             err.println("msnscope serve: stopped: " + server.summary() + "; " + recording.map(Recording::summary).orElse("not recorded"));
             out.flush();
@@ -190,16 +189,6 @@ final class ServeCommand implements Command {
             return b.build();
         } catch (ScriptException e) {
             throw new UsageException(e.getMessage());
-        }
-    }
-
-    private static void closeQuietly(Optional<LiveCapture> live, PrintStream err) {
-        if (live.isPresent()) {
-            try {
-                live.get().close();
-            } catch (IOException | RuntimeException e) {
-                err.println("msnscope serve: closing the capture store failed: " + e.getMessage());
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package msnscope.capture;
 
+import msnscope.support.CaptureFiles;
 import msnscope.wire.Direction;
 import msnscope.wire.Edit;
 import msnscope.wire.Frame;
@@ -45,18 +46,6 @@ class FrameRunTest {
         return Framer.frameAll(stream, Direction.C2S, oracle, limits);
     }
 
-    /** The type byte of each record in the file, in order. */
-    private static List<Integer> types(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        List<Integer> out = new ArrayList<>();
-        for (int at = CaptureFormat.MAGIC.length; at < all.length; ) {
-            int length = CaptureFormat.getInt(all, at);
-            out.add((int) all[at + 4]);
-            at += 8 + length;
-        }
-        return out;
-    }
-
     /** Frame's equals leaves out the command and where the payload starts: a run derives both, so both are compared. */
     private static void assertSameFrame(Frame expected, Frame actual, String what) {
         assertEquals(expected, actual, what);
@@ -85,7 +74,7 @@ class FrameRunTest {
                 w.appendFrame(C1, TIME, Direction.S2C, frame, null, null);
             }
         }
-        assertEquals(List.of(CaptureFormat.FRAME_RUN), types(f));
+        assertEquals(List.of(CaptureFormat.FRAME_RUN), CaptureFiles.recordTypes(f));
         List<CaptureRecord.FrameRecord> back = frameRecords(f);
         assertEquals(read.size(), back.size());
         for (int i = 0; i < read.size(); i++) {
@@ -126,7 +115,7 @@ class FrameRunTest {
             w.appendFrame(C1, TIME, Direction.S2C, read.get(5), null, null);
         }
         assertEquals(List.of(CaptureFormat.FRAME_RUN, CaptureFormat.FRAME_COMPACT, CaptureFormat.FRAME_RUN,
-                CaptureFormat.FRAME_EDITED, CaptureFormat.FRAME_RUN, CaptureFormat.FRAME_COMPACT), types(f));
+                CaptureFormat.FRAME_EDITED, CaptureFormat.FRAME_RUN, CaptureFormat.FRAME_COMPACT), CaptureFiles.recordTypes(f));
         List<CaptureRecord.FrameRecord> back = frameRecords(f);
         assertArrayEquals(rewritten, back.get(1).rewritten());
         assertEquals(List.of(
@@ -155,7 +144,7 @@ class FrameRunTest {
             assertEquals(Files.size(f), w.length());
             w.appendFrame(C2, TIME + 1, Direction.S2C, read.get(0), null, null);
         }
-        assertEquals(List.of(7, 7, 7, 7, CaptureFormat.CLOSE, 7, 7), types(f));
+        assertEquals(List.of(7, 7, 7, 7, CaptureFormat.CLOSE, 7, 7), CaptureFiles.recordTypes(f));
         List<CaptureRecord> back = CaptureReader.readAll(f);
         assertEquals(List.of(
                 new CaptureRecord.FrameRecord("c1", TIME, Direction.C2S, read.get(0), null),
@@ -190,7 +179,7 @@ class FrameRunTest {
                 }
             }
         }
-        assertTrue(types(f).contains(CaptureFormat.FRAME_RUN), "runs were written");
+        assertTrue(CaptureFiles.recordTypes(f).contains(CaptureFormat.FRAME_RUN), "runs were written");
         List<CaptureRecord.FrameRecord> back = frameRecords(f);
         assertEquals(written, back);
         for (int i = 0; i < written.size(); i++) {
@@ -248,7 +237,7 @@ class FrameRunTest {
                 }
             }
         }
-        int runs = types(f).size();
+        int runs = CaptureFiles.recordTypes(f).size();
         assertEquals(runStarts.size(), runs);
         assertTrue(runs >= 5, runs + " runs for " + Files.size(f) + " bytes");
         // Damage in the third run: its frames are lost, the frames before and after it are all read.

@@ -88,11 +88,8 @@ class SettledConnectionIndexTest {
         try (CaptureIndex index = CaptureIndex.open(store, DISSECTOR)) {
             String session = writeCopies(store, chatRecords(), runs, 20);
             if (runs) {
-                byte[] file = java.nio.file.Files.readAllBytes(store.file(session));
-                int runRecords = 0;
-                for (int at = 8; at < file.length; at += 8 + java.nio.ByteBuffer.wrap(file, at, 4).getInt()) {
-                    runRecords += file[at + 4] == 7 ? 1 : 0;
-                }
+                long runRecords = msnscope.support.CaptureFiles.recordTypes(store.file(session)).stream()
+                        .filter(t -> t == msnscope.capture.CaptureFormat.FRAME_RUN).count();
                 assertTrue(runRecords >= 20, runRecords + " runs of frames");
             }
             // Slices too short for anything but their first 64 records: the file is read in many pieces.
